@@ -1,0 +1,3 @@
+import { workerConfig } from "@sealroom/vitest-config";
+
+export default workerConfig();

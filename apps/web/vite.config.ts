@@ -1,0 +1,6 @@
+import { defineConfig } from "vite";
+
+// The room Worker serves dist/ (see apps/room/wrangler.jsonc); the build is what gets a WAICT manifest.
+export default defineConfig({
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: true, target: "es2022" },
+});

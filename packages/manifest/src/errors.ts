@@ -1,0 +1,65 @@
+/**
+ * Failure reasons and typed errors.
+ *
+ * The reason names are those of waict-integrity v2 "Handling Failures -> Reporting"
+ * (`manifest_unavailable`, `invalid_manifest`, `invalid_transparency_proof`, `missing_from_manifest`,
+ * `no_manifest_match`) plus `wasm_hash_mismatch` from "Changes to WebAssembly Processing". Every
+ * verifier in this package reports one of these, with a finer `detail` code and a human message, so a
+ * caller can map a failure to the spec's enforce/report behaviour without string matching.
+ */
+
+export const FailureReason = {
+  manifestUnavailable: "manifest_unavailable",
+  invalidManifest: "invalid_manifest",
+  invalidTransparencyProof: "invalid_transparency_proof",
+  missingFromManifest: "missing_from_manifest",
+  noManifestMatch: "no_manifest_match",
+  wasmHashMismatch: "wasm_hash_mismatch",
+} as const;
+export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
+
+/** A failed check: the spec's reason, a stable machine-readable detail code and a message. */
+export interface Failure {
+  readonly ok: false;
+  readonly reason: FailureReason;
+  readonly detail: string;
+  readonly message: string;
+}
+
+export function failure(reason: FailureReason, detail: string, message: string): Failure {
+  return { ok: false, reason, detail, message };
+}
+
+/**
+ * Thrown by `decode*`/`parse*` functions on malformed input. `reason` is the integrity-spec failure
+ * reason the malformation maps to; `offset` is the byte (or character) offset where parsing stopped,
+ * when one is meaningful.
+ */
+export class ManifestError extends Error {
+  readonly reason: FailureReason;
+  readonly code: string;
+  readonly offset: number | undefined;
+  constructor(reason: FailureReason, code: string, message: string, offset?: number) {
+    super(offset === undefined ? message : `${message} (at offset ${offset})`);
+    this.name = "ManifestError";
+    this.reason = reason;
+    this.code = code;
+    this.offset = offset;
+  }
+}
+
+/** `ChainHeadWithProof` and signed-note decoding failures: always `invalid_transparency_proof`. */
+export class ProofDecodeError extends ManifestError {
+  constructor(code: string, message: string, offset?: number) {
+    super(FailureReason.invalidTransparencyProof, code, message, offset);
+    this.name = "ProofDecodeError";
+  }
+}
+
+/** Manifest JSON / response framing failures: always `invalid_manifest`. */
+export class InvalidManifestError extends ManifestError {
+  constructor(code: string, message: string, offset?: number) {
+    super(FailureReason.invalidManifest, code, message, offset);
+    this.name = "InvalidManifestError";
+  }
+}

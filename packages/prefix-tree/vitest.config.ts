@@ -1,0 +1,3 @@
+import { nodeConfig } from "@sealroom/vitest-config";
+
+export default nodeConfig();
