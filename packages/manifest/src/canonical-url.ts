@@ -31,14 +31,16 @@ export function requestKey(url: string | URL): string | undefined {
  */
 export function canonicalKey(key: string, origin: string = PLACEHOLDER_ORIGIN): string | undefined {
   let u: URL;
+  let base: string;
   try {
-    u = new URL(key, `${origin}/`);
+    base = new URL(origin).origin;
+    u = new URL(key, `${base}/`);
   } catch {
     return undefined;
   }
   if (u.hash !== "" || key.includes("#")) return undefined;
   const abs = u.href;
   if (abs === key) return abs;
-  if (key.startsWith("/") && !key.startsWith("//") && abs === u.origin + key && u.origin === origin) return abs;
+  if (key.startsWith("/") && !key.startsWith("//") && abs === base + key) return abs;
   return undefined;
 }

@@ -1,0 +1,81 @@
+/**
+ * Internal byte helpers: big-endian integers as in the TLS presentation language (RFC 8446 §3.3),
+ * argument checks, and constant-shape comparisons. Not exported from the package index.
+ */
+
+export const U64_MAX = (1n << 64n) - 1n;
+
+/** Throws a `TypeError` naming `name` unless `value` is a `Uint8Array` (of `length`, if given). */
+export function assertBytes(value: unknown, name: string, length?: number): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`"${name}" must be a Uint8Array`);
+  if (length !== undefined && value.length !== length) {
+    throw new RangeError(`"${name}" must be ${length} bytes, got ${value.length}`);
+  }
+}
+
+/** Throws unless `value` is a bigint in [0, 2^64). */
+export function assertU64(value: unknown, name: string): asserts value is bigint {
+  if (typeof value !== "bigint") throw new TypeError(`"${name}" must be a bigint`);
+  if (value < 0n || value > U64_MAX) throw new RangeError(`"${name}" must fit in u64, got ${value}`);
+}
+
+export function writeU64(out: Uint8Array, offset: number, value: bigint): void {
+  const hi = Number(value >> 32n);
+  const lo = Number(value & 0xffffffffn);
+  out[offset] = hi >>> 24;
+  out[offset + 1] = (hi >>> 16) & 0xff;
+  out[offset + 2] = (hi >>> 8) & 0xff;
+  out[offset + 3] = hi & 0xff;
+  out[offset + 4] = lo >>> 24;
+  out[offset + 5] = (lo >>> 16) & 0xff;
+  out[offset + 6] = (lo >>> 8) & 0xff;
+  out[offset + 7] = lo & 0xff;
+}
+
+export function readU32(b: Uint8Array, offset: number): number {
+  // `>>> 0` keeps the result unsigned; callers have checked that 4 bytes are present.
+  return ((b[offset]! << 24) | (b[offset + 1]! << 16) | (b[offset + 2]! << 8) | b[offset + 3]!) >>> 0;
+}
+
+export function readU64(b: Uint8Array, offset: number): bigint {
+  return (BigInt(readU32(b, offset)) << 32n) | BigInt(readU32(b, offset + 4));
+}
+
+export function writeU32(out: Uint8Array, offset: number, value: number): void {
+  out[offset] = value >>> 24;
+  out[offset + 1] = (value >>> 16) & 0xff;
+  out[offset + 2] = (value >>> 8) & 0xff;
+  out[offset + 3] = value & 0xff;
+}
+
+export function writeU16(out: Uint8Array, offset: number, value: number): void {
+  out[offset] = value >>> 8;
+  out[offset + 1] = value & 0xff;
+}
+
+export function readU16(b: Uint8Array, offset: number): number {
+  return (b[offset]! << 8) | b[offset + 1]!;
+}
+
+/** Byte equality. Hashes compared here are public values, so timing does not matter. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Bytewise lexicographic order (a shorter prefix sorts first), as the draft's asset host sort. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+export function isAllZero(b: Uint8Array): boolean {
+  let acc = 0;
+  for (let i = 0; i < b.length; i++) acc |= b[i]!;
+  return acc === 0;
+}
