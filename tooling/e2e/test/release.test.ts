@@ -44,7 +44,10 @@ describe("changesets", () => {
     const name = `e2e-probe-${process.pid}`;
     const changeset = join(ROOT, ".changeset", `${name}.md`);
     const plan = join(scratch, "plan.json");
-    writeFileSync(changeset, '---\n"@sealroom/hash-chain": minor\n---\n\nRelease-plan probe from the e2e test.\n');
+    writeFileSync(
+      changeset,
+      '---\n"@sealroom/hash-chain": minor\n---\n\nRelease-plan probe from the e2e test.\n',
+    );
     try {
       const res = await run("pnpm", ["changeset", "status", `--output=${plan}`], {
         cwd: ROOT,

@@ -1,0 +1,44 @@
+/**
+ * Real Chromium for browser tests: Debian's /usr/bin/chromium driven by playwright-core (never a
+ * browser download of the test tool's own). Run inside tooling/scripts/loopback.sh so that WebRTC
+ * media and every request stay on loopback.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium } from "playwright-core";
+
+export const CHROMIUM_PATH = process.env.SEALROOM_CHROMIUM ?? "/usr/bin/chromium";
+
+export interface LaunchedBrowser {
+  /** A context on a fresh, throw-away profile directory. */
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function launchChromium(): Promise<LaunchedBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), "sealroom-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      "--allow-loopback-in-peer-connection",
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
