@@ -129,7 +129,10 @@ export function parseManifest(input: string | Uint8Array, options: ParseManifest
     for (const [k, h] of Object.entries(rawHashes)) {
       if (validate) {
         if (!isSha256B64u(h))
-          throw new InvalidManifestError("bad_hash", `hash of ${JSON.stringify(k)} is not base64urlnopad of 32 bytes`);
+          throw new InvalidManifestError(
+            "bad_hash",
+            `hash of ${JSON.stringify(k)} is not base64urlnopad of 32 bytes`,
+          );
         if (canonicalKey(k, origin) === undefined)
           throw new InvalidManifestError("bad_url", `key ${JSON.stringify(k)} is not a canonical URL`);
       }

@@ -52,3 +52,12 @@ export function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   if (bytes.buffer instanceof ArrayBuffer) return bytes as Uint8Array<ArrayBuffer>;
   return new Uint8Array(bytes);
 }
+
+/**
+ * Per-frame variant of `bufferSource`: a type assertion only. Media frames are `ArrayBuffer`-backed
+ * (RTCEncodedFrame.data); a SharedArrayBuffer view would make WebCrypto reject the call, which the
+ * cryptor counts as a drop. Reading `.buffer` on every call costs more than it protects here.
+ */
+export function asBufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>;
+}

@@ -119,20 +119,36 @@ describe("npm tarballs", () => {
       ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
       {
         cwd: project,
-        timeoutMs: 300_000,
+        timeoutMs: 150_000,
       },
     );
     expect(install.code, install.stderr).toBe(0);
-    for (const name of tarballs.keys()) {
+    // Every published entry point (".", "./browser", "./worker", ...) imports with plain Node.
+    const specifiers = packages.flatMap((p) =>
+      Object.keys((p.manifest.publishConfig as { exports: Record<string, unknown> }).exports).map((sub) =>
+        sub === "." ? p.manifest.name : `${p.manifest.name}/${sub.slice(2)}`,
+      ),
+    );
+    expect(specifiers.length).toBeGreaterThan(packages.length);
+    for (const name of specifiers) {
       const script = `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(Object.keys(m)));`;
       const res = await run("node", ["--input-type=module", "-e", script], {
         cwd: project,
         timeoutMs: 60_000,
       });
       expect(res.code, res.stderr).toBe(0);
-      expect(JSON.parse(res.stdout).length, `${name} exports nothing`).toBeGreaterThan(0);
+      if (!name.endsWith("/worker")) {
+        expect(JSON.parse(res.stdout).length, `${name} exports nothing`).toBeGreaterThan(0);
+      }
     }
-  });
+    // The CLI a package publishes runs from the consumer's node_modules/.bin.
+    const cli = await run(join(project, "node_modules/.bin/sealroom"), ["--help"], {
+      cwd: project,
+      timeoutMs: 60_000,
+    });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout + cli.stderr).toMatch(/manifest build/);
+  }, 240_000);
 });
 
 describe("deployable apps", () => {

@@ -1,0 +1,59 @@
+/** @sealroom/committer: designated committer over ts-mls (re-exports only). */
+export { bytesEqual, compareBytes, Reader, toHex, Writer } from "./bytes.ts";
+export {
+  ClientTag,
+  decodeClientMessage,
+  decodeServerMessage,
+  EventTag,
+  encodeClientMessage,
+  encodeServerMessage,
+  MAX_MEMBERS,
+  MAX_MLS_MESSAGE,
+  PROTOCOL_VERSION,
+  ServerTag,
+} from "./codec.ts";
+export { Committer, type CommitterAction, type EpochKeys, type LeftGroupReason } from "./committer.ts";
+export { CommitterError, DecodeError, DecodeErrorCode } from "./errors.ts";
+export {
+  CLOCK_SKEW_SECONDS,
+  isLifetimeSane,
+  issueLifetime,
+  KEY_PACKAGE_LIFETIME_SECONDS,
+  type Lifetime,
+  MAX_KEY_PACKAGE_LIFETIME_SECONDS,
+} from "./key-package-policy.ts";
+export { assertMemberId, isMemberId, type MemberId } from "./member-id.ts";
+export type { CommitOutput, MlsEngine } from "./mls-engine.ts";
+export { type CommitFraming, MlsWireFormat, readCommitFraming, readWireFormat } from "./mls-framing.ts";
+export {
+  type BundleAdd,
+  type ClientMessage,
+  type CommitBundle,
+  RejectReason,
+  type RoomEvent,
+  type ServerMessage,
+} from "./protocol.ts";
+export {
+  applyEvent,
+  emptyRoomView,
+  type GroupView,
+  isLive,
+  liveMembers,
+  type PresentMember,
+  pendingWork,
+  type RoomView,
+} from "./room-view.ts";
+export { safetyNumber, safetyNumberGroups } from "./safety-number.ts";
+export {
+  createSequencer,
+  decodeSequencerState,
+  deriveGroupId,
+  encodeSequencerState,
+  type Outgoing,
+  type SequencerResult,
+  type SequencerState,
+  sequencerConnect,
+  sequencerDisconnect,
+  sequencerReceive,
+} from "./sequencer.ts";
+export { SUITE_NAME, TsMlsEngine, type TsMlsEngineOptions } from "./ts-mls-engine.ts";

@@ -1,0 +1,54 @@
+/**
+ * Messages between a client and the room server (DESIGN.md "Designated committer"; codec in codec.ts).
+ * The server numbers every event; a commit and the Welcome for the members it adds travel as one bundle,
+ * so a committer that dies mid-add leaves either both or neither in the log.
+ */
+import type { MemberId } from "./member-id.ts";
+import type { RoomView } from "./room-view.ts";
+
+export interface BundleAdd {
+  member: MemberId;
+  /** The announcement whose key package the commit adds (guards against a stale key package). */
+  announceSeq: bigint;
+}
+
+/** One MLS commit plus the Welcome for its Adds, with the roster change declared in clear for the server. */
+export interface CommitBundle {
+  /** MLSMessage (PrivateMessage or PublicMessage) carrying the commit. */
+  commit: Uint8Array;
+  /** MLSMessage carrying the Welcome; present exactly when `adds` is non-empty. */
+  welcome: Uint8Array | null;
+  /** Sorted by member id, no duplicates. */
+  adds: BundleAdd[];
+  /** Sorted, no duplicates. */
+  removes: MemberId[];
+}
+
+export type RoomEvent =
+  | { type: "announced"; member: MemberId; keyPackage: Uint8Array }
+  | { type: "left"; member: MemberId }
+  | { type: "group-started"; groupId: Uint8Array; creator: MemberId }
+  | { type: "committed"; sender: MemberId; bundle: CommitBundle };
+
+export const RejectReason = {
+  /** Another commit for this epoch was accepted first, or the commit names another group. */
+  WrongEpoch: 1,
+  /** The sender is not a live member of the group. */
+  NotMember: 2,
+  /** The declared roster change no longer matches the room (someone left or re-announced). */
+  Stale: 3,
+  /** The bundle is inconsistent (Welcome without Adds, empty commit, not a commit). */
+  Malformed: 4,
+} as const;
+export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
+
+export type ClientMessage =
+  | { type: "key-package"; keyPackage: Uint8Array }
+  | { type: "commit-bundle"; bundle: CommitBundle }
+  /** "I fell behind": re-announce with a fresh key package and send me a snapshot. */
+  | { type: "resync"; keyPackage: Uint8Array };
+
+export type ServerMessage =
+  | { type: "snapshot"; you: MemberId; view: RoomView }
+  | { type: "event"; seq: bigint; event: RoomEvent }
+  | { type: "commit-rejected"; epoch: bigint; reason: RejectReason };

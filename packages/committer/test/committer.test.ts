@@ -1,0 +1,77 @@
+/**
+ * Committer API details not covered by the scenarios: the first snapshot, own-commit adoption only on
+ * echo, rejection handling, malformed frames, stop(), and the re-entrancy guard.
+ */
+import { describe, expect, it } from "vitest";
+import { encodeServerMessage } from "../src/codec.ts";
+import { Committer } from "../src/committer.ts";
+import { CommitterError } from "../src/errors.ts";
+import { SymbolicEngine } from "./support/symbolic-engine.ts";
+import { World } from "./support/world.ts";
+
+function world() {
+  return new World(
+    "room",
+    () => new SymbolicEngine(),
+    (e) => (e as SymbolicEngine).clone(),
+  );
+}
+
+describe("Committer", () => {
+  it("announces a key package on its first snapshot", async () => {
+    const c = new Committer(new SymbolicEngine());
+    const out = await c.receive(
+      encodeServerMessage({
+        type: "snapshot",
+        you: "a",
+        view: { nextSeq: 0n, generation: 0n, group: null, present: new Map() },
+      }),
+    );
+    expect(out.map((a) => (a.type === "send" ? a.message.type : a.type))).toEqual(["key-package"]);
+    expect(c.memberId).toBe("a");
+  });
+
+  it("keeps its old epoch until its commit is echoed, and drops it on rejection", async () => {
+    const w = world();
+    w.connect("a");
+    await w.drain();
+    w.connect("b");
+    await w.stepClient("b");
+    w.stepServer("b");
+    const a = w.clients.get("a")!;
+    while (!a.committer.hasPendingCommit) await w.stepClient("a");
+    expect(a.engine.epoch(a.committer.group!)).toBe(0n); // not adopted yet
+    w.stepServer("a");
+    await w.stepClient("a");
+    expect(a.engine.epoch(a.committer.group!)).toBe(1n); // adopted on echo
+    // A rejection clears the pending commit without touching the group.
+    const before = a.committer.group;
+    await a.committer.receive(encodeServerMessage({ type: "commit-rejected", epoch: 1n, reason: 1 }));
+    expect(a.committer.group).toBe(before);
+    expect(a.committer.hasPendingCommit).toBe(false);
+  });
+
+  it("reports a malformed frame and asks to be re-added", async () => {
+    const w = world();
+    w.connect("a");
+    await w.drain();
+    const a = w.clients.get("a")!;
+    const out = await a.committer.receive(Uint8Array.of(1, 0x82, 0));
+    expect(out.map((x) => x.type)).toEqual(["error", "left-group", "send"]);
+    const send = out[2]!;
+    expect(send.type === "send" && send.message.type).toBe("resync");
+  });
+
+  it("stop() forgets the group and ignores later frames; receive() is not re-entrant", async () => {
+    const w = world();
+    w.connect("a");
+    await w.drain();
+    const a = w.clients.get("a")!;
+    const p = a.committer.receive(encodeServerMessage({ type: "commit-rejected", epoch: 0n, reason: 1 }));
+    await expect(a.committer.receive(Uint8Array.of(1))).rejects.toThrow(CommitterError);
+    await p;
+    expect(a.committer.stop()).toEqual([{ type: "left-group", reason: "stopped" }]);
+    expect(a.committer.group).toBeNull();
+    expect(await a.committer.receive(Uint8Array.of(1))).toEqual([]);
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * The `signed_prefix_root` of a `ChainHeadWithProof` (waict-proofs.md "Inclusion Proofs" steps 1, 4
+ * and 5; waict-apis.md "Upload cosignature"): parse the note, check the service domain, count fresh
+ * witness cosignatures. Note syntax, the WAICT signed message and Ed25519 verification come from
+ * @sealroom/prefix-tree; this file only applies the client policy and names each failure.
+ *
+ * Counting follows C2SP signed-note "Signatures": lines from keys the client does not know are
+ * ignored, and a line from a known key (same name and key ID) whose signature does not verify
+ * rejects the whole note — a witness key never signs garbage, so such a line means tampering. A
+ * valid cosignature that is too old (`maxAge`) or too far in the future (`maxFutureSkew`) is not
+ * counted; each trusted key counts once however many lines it has.
+ */
+
+import {
+  decodeTimestampedSignature,
+  type NoteSignature,
+  type PrefixTreeCheckpoint,
+  parseSignedPrefixRoot,
+  parseVerifierKey,
+  type TimestampedSignature,
+  type VerifierKey,
+  WAICT_COSIGNATURE_TYPE,
+  waictCosignatureMessage,
+} from "@sealroom/prefix-tree";
+import { type Ed25519Backend, verifyEd25519 } from "./ed25519.ts";
+import { type Failure, FailureReason, failure } from "./errors.ts";
+
+/** A trusted witness key: signed-note vkey text (`name+keyid+base64(0x06 || key)`) or parsed. */
+export type WitnessKeyInput = string | VerifierKey;
+
+export interface CosignedRoot {
+  service: string;
+  treeSize: bigint;
+  root: Uint8Array;
+  signatures: NoteSignature[];
+}
+
+export interface CosignaturePolicy {
+  trustedServices: readonly string[];
+  witnessKeys: readonly WitnessKeyInput[];
+  quorum: number;
+  now: number;
+  maxAge: number;
+  maxFutureSkew: number;
+  /** Force an Ed25519 implementation (default: WebCrypto when available, else noble). */
+  ed25519?: Ed25519Backend;
+}
+
+export type CosignedRootResult =
+  | { ok: true; note: CosignedRoot; cosigners: { name: string; time: number }[] }
+  | Failure;
+
+const fail = (detail: string, message: string): Failure =>
+  failure(FailureReason.invalidTransparencyProof, detail, message);
+
+const keyCache = new Map<string, VerifierKey>();
+
+/**
+ * Parses signed-note vkey text `<name>+<8 hex key ID>+base64(type || key)` with prefix-tree's
+ * `parseVerifierKey` (which checks the key ID against the key) and requires a 32-byte key: every
+ * WAICT cosigner key is Ed25519. Throws `TypeError` with the reason.
+ */
+export function parseWitnessKey(text: string): VerifierKey {
+  let key: VerifierKey;
+  try {
+    key = parseVerifierKey(text);
+  } catch (e) {
+    throw new TypeError((e as Error).message);
+  }
+  if (key.publicKey.length !== 32) throw new TypeError("key must be base64 of a type byte and 32 bytes");
+  return key;
+}
+
+/** Parses vkey text once (cached); throws `TypeError` for a key that is not a WAICT cosigner key. */
+export function toVerifierKey(k: WitnessKeyInput): VerifierKey {
+  if (typeof k !== "string") return k;
+  let v = keyCache.get(k);
+  if (!v) {
+    try {
+      v = parseWitnessKey(k);
+    } catch (e) {
+      throw new TypeError(`"witnessKeys": cannot parse ${JSON.stringify(k)}: ${(e as Error).message}`);
+    }
+    if (v.type !== WAICT_COSIGNATURE_TYPE)
+      throw new TypeError(`"witnessKeys": ${v.name} is not a WAICT cosigner key (type 0x06)`);
+    if (keyCache.size > 1000) keyCache.clear();
+    keyCache.set(k, v);
+  }
+  return v;
+}
+
+/**
+ * One WAICT cosignature line by `key` on `cp` (waict-apis.md "Upload cosignature"): the payload is
+ * `u64 time || Ed25519 sig` over `waict-cosignature/v1\ntime <time>\n<note text>`. prefix-tree's
+ * `verifyCosignature` does the same check synchronously with noble; this one picks the faster
+ * Ed25519 backend and reuses prefix-tree's message and payload codecs.
+ */
+async function verifyLine(
+  key: VerifierKey,
+  cp: PrefixTreeCheckpoint,
+  sig: NoteSignature,
+  backend: Ed25519Backend | undefined,
+): Promise<TimestampedSignature | undefined> {
+  let ts: TimestampedSignature;
+  try {
+    ts = decodeTimestampedSignature(sig.signature);
+  } catch {
+    return undefined;
+  }
+  const ok = await verifyEd25519(
+    ts.signature,
+    waictCosignatureMessage(cp, ts.timestamp),
+    key.publicKey,
+    backend,
+  );
+  return ok ? ts : undefined;
+}
+
+export async function verifyCosignedRoot(
+  bytes: Uint8Array,
+  p: CosignaturePolicy,
+): Promise<CosignedRootResult> {
+  let parsed: { checkpoint: PrefixTreeCheckpoint; signatures: NoteSignature[] };
+  try {
+    parsed = parseSignedPrefixRoot(bytes);
+  } catch (e) {
+    return fail("bad_signed_root", `signed_prefix_root: ${(e as Error).message}`);
+  }
+  const cp = parsed.checkpoint;
+  if (!p.trustedServices.includes(cp.tdomain))
+    return fail(
+      "untrusted_service",
+      `the tree is signed for service ${JSON.stringify(cp.tdomain)}, which is not trusted`,
+    );
+  const keys = p.witnessKeys.map(toVerifierKey);
+  const now = BigInt(Math.floor(p.now));
+  const counted: { name: string; time: number }[] = [];
+  const seen = new Set<VerifierKey>();
+  let stale = 0;
+  let future = 0;
+  let unknown = 0;
+  const known: [VerifierKey, NoteSignature][] = [];
+  for (const sig of parsed.signatures) {
+    const key = keys.find((k) => k.name === sig.name && k.keyId === sig.keyId);
+    if (key === undefined) unknown++;
+    else known.push([key, sig]);
+  }
+  // All trusted lines are checked (in parallel): a bad one rejects the note whatever the others say.
+  const checked = await Promise.all(known.map(([key, sig]) => verifyLine(key, cp, sig, p.ed25519)));
+  for (let i = 0; i < known.length; i++) {
+    const key = known[i]![0];
+    const ts = checked[i];
+    if (ts === undefined)
+      return fail("bad_cosignature", `the cosignature of trusted witness ${key.name} does not verify`);
+    const t = ts.timestamp;
+    if (t > now + BigInt(p.maxFutureSkew)) {
+      future++;
+      continue;
+    }
+    if (Number.isFinite(p.maxAge) && now - t > BigInt(p.maxAge)) {
+      stale++;
+      continue;
+    }
+    if (seen.has(key)) continue;
+    seen.add(key);
+    counted.push({ name: key.name, time: Number(t) });
+  }
+  if (counted.length < p.quorum) {
+    const why = [
+      stale ? `${stale} stale` : "",
+      future ? `${future} from the future` : "",
+      unknown ? `${unknown} from unknown keys` : "",
+    ].filter(Boolean);
+    const detail =
+      stale && !future
+        ? "stale_cosignatures"
+        : future && !stale
+          ? "future_cosignatures"
+          : "too_few_cosignatures";
+    return fail(
+      detail,
+      `${counted.length} fresh trusted cosignature(s), quorum is ${p.quorum}${why.length ? ` (ignored: ${why.join(", ")})` : ""}`,
+    );
+  }
+  return {
+    ok: true,
+    note: { service: cp.tdomain, treeSize: cp.size, root: cp.root, signatures: parsed.signatures },
+    cosigners: counted,
+  };
+}

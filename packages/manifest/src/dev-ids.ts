@@ -1,0 +1,136 @@
+/**
+ * Sealroom extension: code-signing identities ("dev-ids") with a 24 h cooldown.
+ *
+ * The seed blog (WAICT with WEBCAT) and waict-apis.md "Appendix: Extensions" describe extensions whose
+ * changes only take effect after a public cooldown, proved by an inclusion proof of the change; the
+ * draft leaves the encoding TODO. Sealroom's encoding, a top-level manifest key that other WAICT
+ * clients ignore ("All top-level items not specified above MUST be ignored"):
+ *
+ *     "sealroom_dev_ids": {
+ *       "ids":   ["<identity>", ...],          // sorted, unique, non-empty strings (e.g. an OIDC subject)
+ *       "since": {                              // optional: evidence of when this id set was logged
+ *         "manifest": "<exact manifest line that first carried this id set>",
+ *         "proof":    "<base64 ChainHeadWithProof of that manifest>"
+ *       }
+ *     }
+ *
+ * Policy (`checkDevIds`), for a client that pinned the ids it last accepted for the site:
+ * - no pin yet: accept and pin (trust on first use, like the blog's preload-less mode);
+ * - same ids as the pin: accept;
+ * - different ids: accept only if `since` proves, with a quorum of valid cosignatures from trusted
+ *   witnesses each at least `cooldown` (default 24 h) old, that a manifest with exactly these ids was
+ *   in the site's chain; otherwise reject and keep the pin. Removing the extension while a pin exists
+ *   is a change to the empty set and needs the same evidence (an `ids: []` manifest), so a compromised
+ *   server cannot drop the field to escape the cooldown.
+ * Because the evidence is an ordinary transparency proof, monitors see every change the moment it is
+ * logged, a day before any client honours it.
+ */
+
+import { decodeBase64 } from "./base64.ts";
+import { type Failure, FailureReason, failure } from "./errors.ts";
+import { type Manifest, parseManifest } from "./manifest.ts";
+import { encodeManifestResponse } from "./manifest-response.ts";
+import { type VerifyTransparencyOptions, verifyTransparency } from "./verify-transparency.ts";
+
+export const DEV_IDS_KEY = "sealroom_dev_ids";
+/** The blog's cooldown: 24 hours, in seconds. */
+export const DEV_IDS_COOLDOWN = 24 * 60 * 60;
+
+export interface DevIds {
+  ids: string[];
+  since?: { manifest: string; proof: string };
+}
+
+function bad(detail: string, message: string): Failure {
+  return failure(FailureReason.invalidManifest, detail, message);
+}
+
+/** Reads the extension; `undefined` when absent. Returns a Failure when present but malformed. */
+export function readDevIds(m: Manifest): DevIds | undefined | Failure {
+  if (!Object.hasOwn(m.extensions, DEV_IDS_KEY)) return undefined;
+  const v = m.extensions[DEV_IDS_KEY] as Record<string, unknown> | null;
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    return bad("dev_ids_malformed", `"${DEV_IDS_KEY}" must be an object`);
+  const ids = v.ids;
+  if (!Array.isArray(ids)) return bad("dev_ids_malformed", `"${DEV_IDS_KEY}.ids" must be an array`);
+  for (let i = 0; i < ids.length; i++) {
+    const id: unknown = ids[i];
+    if (typeof id !== "string" || id === "")
+      return bad("dev_ids_malformed", `"${DEV_IDS_KEY}.ids"[${i}] must be a non-empty string`);
+    if (i > 0 && !((ids[i - 1] as string) < id))
+      return bad("dev_ids_malformed", `"${DEV_IDS_KEY}.ids" must be sorted and unique`);
+  }
+  const out: DevIds = { ids: ids as string[] };
+  if (Object.hasOwn(v, "since")) {
+    const s = v.since as Record<string, unknown> | null;
+    if (typeof s !== "object" || s === null || typeof s.manifest !== "string" || typeof s.proof !== "string")
+      return bad("dev_ids_malformed", `"${DEV_IDS_KEY}.since" must hold string "manifest" and "proof"`);
+    out.since = { manifest: s.manifest, proof: s.proof };
+  }
+  return out;
+}
+
+/** Adds or replaces the extension on a manifest (ids are sorted and de-duplicated). */
+export function withDevIds(m: Manifest, ids: string[], since?: DevIds["since"]): Manifest {
+  const sorted = [...new Set(ids)].sort();
+  const value: DevIds = since ? { ids: sorted, since } : { ids: sorted };
+  return { ...m, extensions: { ...m.extensions, [DEV_IDS_KEY]: value } };
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export type DevIdsResult = { ok: true; ids: string[]; changed: boolean; pin: string[] } | Failure;
+
+export interface DevIdsPolicy {
+  /** The ids this client accepted last time for this site, or undefined on first visit. */
+  pinned?: readonly string[];
+  /** Cooldown in seconds (default 24 h). */
+  cooldown?: number;
+  /** How to verify the `since` evidence: trust roots of `verifyTransparency` (maxAge is ignored). */
+  verify: VerifyTransparencyOptions;
+}
+
+/** Applies the cooldown policy to a manifest already verified by `verifyTransparency`. */
+export async function checkDevIds(m: Manifest, policy: DevIdsPolicy): Promise<DevIdsResult> {
+  const read = readDevIds(m);
+  if (read !== undefined && "ok" in read) return read;
+  const ids = read?.ids ?? [];
+  const pinned = policy.pinned;
+  if (pinned === undefined) return { ok: true, ids, changed: false, pin: ids };
+  if (sameIds(ids, pinned)) return { ok: true, ids, changed: false, pin: [...pinned] };
+  if (read === undefined)
+    return bad(
+      "dev_ids_removed",
+      `"${DEV_IDS_KEY}" was removed while ids are pinned; a removal needs a cooled-down "ids": []`,
+    );
+  if (!read.since)
+    return bad("dev_ids_cooldown", "dev ids changed without evidence of when the change was logged");
+  const proof = decodeBase64(read.since.proof);
+  if (proof === undefined) return bad("dev_ids_since_invalid", '"since.proof" is not base64');
+  const cooldown = policy.cooldown ?? DEV_IDS_COOLDOWN;
+  const now = policy.verify.now ?? Math.floor(Date.now() / 1000);
+  let body: Uint8Array;
+  try {
+    body = encodeManifestResponse(read.since.manifest, proof);
+  } catch {
+    return bad("dev_ids_since_invalid", '"since.manifest" must be one line');
+  }
+  // The evidence may be old: that is the point. Freshness is replaced by the cooldown bound below.
+  const r = await verifyTransparency(body, { ...policy.verify, maxAge: Number.POSITIVE_INFINITY });
+  if (!r.ok)
+    return bad("dev_ids_since_invalid", `"since" evidence does not verify: ${r.detail}: ${r.message}`);
+  if (r.status !== "verified")
+    return bad("dev_ids_since_invalid", '"since" evidence is not a logged manifest');
+  const old = readDevIds(parseManifest(read.since.manifest));
+  if (old === undefined || "ok" in old || !sameIds(old.ids, ids))
+    return bad("dev_ids_since_invalid", '"since.manifest" does not carry the same ids');
+  const cooled = r.cosigners.filter((c) => c.time <= now - cooldown).length;
+  if (cooled < policy.verify.quorum || Number(r.head.entry.timeCreated) > now - cooldown)
+    return bad(
+      "dev_ids_cooldown",
+      `dev ids changed less than ${cooldown} s ago (${cooled} of ${policy.verify.quorum} required cosignatures are old enough)`,
+    );
+  return { ok: true, ids, changed: true, pin: ids };
+}

@@ -1,0 +1,80 @@
+/**
+ * Ed25519 signature verification (RFC 8032) for cosignatures, through WebCrypto when the runtime has
+ * it (Node >= 22, Workers, Chrome 137+, Firefox 129+, Safari 17+), else through @sealroom/prefix-tree's
+ * @noble/ed25519 verifier, loaded lazily so it is a separate chunk of the browser bundle.
+ *
+ * Why: a pure-JS verify costs milliseconds, and a client checks `quorum` of them on every page
+ * load; WebCrypto is native. Both paths are strict RFC 8032 verifiers (canonical S, canonical
+ * encodings: OpenSSL/BoringSSL on one side, noble `zip215: false` on the other); the tests
+ * cross-check them on valid and corrupted signatures.
+ */
+
+let webCryptoOk: Promise<boolean> | undefined;
+const keys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+
+/** RFC 8032 §7.1 TEST 1 public key: used once to probe for WebCrypto Ed25519 support. */
+const PROBE_KEY = Uint8Array.from(
+  "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a".match(/../g)!,
+  (h) => Number.parseInt(h, 16),
+);
+
+function subtle(): SubtleCrypto | undefined {
+  return globalThis.crypto?.subtle;
+}
+
+function importKey(publicKey: Uint8Array): Promise<CryptoKey> {
+  let k = keys.get(publicKey);
+  if (!k) {
+    k = subtle()!.importKey("raw", publicKey as Uint8Array<ArrayBuffer>, { name: "Ed25519" }, false, [
+      "verify",
+    ]);
+    keys.set(publicKey, k);
+  }
+  return k;
+}
+
+/** Whether WebCrypto Ed25519 is usable here (probed once). */
+export function hasWebCryptoEd25519(): Promise<boolean> {
+  if (!webCryptoOk) {
+    webCryptoOk = (async () => {
+      if (!subtle()) return false;
+      try {
+        await subtle()!.importKey("raw", PROBE_KEY, { name: "Ed25519" }, false, ["verify"]);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+  }
+  return webCryptoOk;
+}
+
+export type Ed25519Backend = "webcrypto" | "noble";
+
+/**
+ * True iff `signature` is a valid Ed25519 signature of `message` under `publicKey`. Never throws.
+ * `backend` forces one implementation (tests, benches); by default WebCrypto when available.
+ */
+export async function verifyEd25519(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+  backend?: Ed25519Backend,
+): Promise<boolean> {
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  const useWebCrypto = backend === undefined ? await hasWebCryptoEd25519() : backend === "webcrypto";
+  if (useWebCrypto) {
+    try {
+      return await subtle()!.verify(
+        { name: "Ed25519" },
+        await importKey(publicKey),
+        signature as Uint8Array<ArrayBuffer>,
+        message as Uint8Array<ArrayBuffer>,
+      );
+    } catch {
+      return false; // e.g. a public key that is not a valid point encoding
+    }
+  }
+  const { verifyEd25519: noble } = await import("./ed25519-noble.ts");
+  return await noble(signature, message, publicKey);
+}

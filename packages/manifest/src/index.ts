@@ -1,0 +1,91 @@
+/**
+ * @sealroom/manifest: WAICT integrity manifests (waict-integrity v2), the Integrity-Policy-WAICT-v1
+ * header, manifest responses, `ChainHeadWithProof`, the client transparency verifier, the per-fetch
+ * integrity check and the dev-ids extension. Runtime-neutral; `./node` adds `buildManifest(dir)`,
+ * `./browser` is the small verifier entry. Re-exports only.
+ */
+export { decodeBase64, decodeBase64UrlNoPad, encodeBase64, encodeBase64UrlNoPad } from "./base64.ts";
+export {
+  type BuildFile,
+  type BuildManifestOptions,
+  type BuildManifestResult,
+  buildManifestFromFiles,
+  keyForPath,
+} from "./build-manifest.ts";
+export { canonicalKey, PLACEHOLDER_ORIGIN, requestKey } from "./canonical-url.ts";
+export {
+  CHAIN_NODE_BYTES,
+  type ChainHeadWithProof,
+  decodeChainHeadWithProof,
+  encodeChainHeadWithProof,
+  MAX_INC_PROOF,
+  MAX_SIGNED_PREFIX_ROOT,
+} from "./chain-head-with-proof.ts";
+export {
+  ACTIVE_DESTINATIONS,
+  type CheckIntegrityOptions,
+  checkIntegrity,
+  checkWasm,
+  type IntegrityMatch,
+  type IntegrityResult,
+  PASSIVE_DESTINATIONS,
+  splitBytes,
+} from "./check-integrity.ts";
+export type { CosignedRoot, WitnessKeyInput } from "./cosigned-root.ts";
+export {
+  checkDevIds,
+  DEV_IDS_COOLDOWN,
+  DEV_IDS_KEY,
+  type DevIds,
+  type DevIdsPolicy,
+  type DevIdsResult,
+  readDevIds,
+  withDevIds,
+} from "./dev-ids.ts";
+export {
+  type Failure,
+  FailureReason,
+  failure,
+  InvalidManifestError,
+  ManifestError,
+  ProofDecodeError,
+} from "./errors.ts";
+export {
+  buildIntegrityPolicy,
+  type HeaderParseResult,
+  INTEGRITY_POLICY_HEADER,
+  type IntegrityPolicy,
+  MAX_HEADER_LENGTH,
+  parseIntegrityPolicy,
+  WaictMode,
+} from "./header.ts";
+export {
+  isSha256B64u,
+  isTombstoneManifest,
+  MAX_MANIFEST_BYTES,
+  type Manifest,
+  type ParseManifestOptions,
+  parseManifest,
+  serializeManifest,
+} from "./manifest.ts";
+export {
+  decodeManifestResponse,
+  decodeProofLine,
+  encodeManifestResponse,
+  MANIFEST_MEDIA_TYPE,
+  MAX_RESPONSE_BYTES,
+  type ManifestResponse,
+} from "./manifest-response.ts";
+export { resourceHashOf } from "./resource-hash.ts";
+export { sha256B64u } from "./sha256.ts";
+export { addSri, type SriResult, sriFor } from "./sri.ts";
+export {
+  type Cosigner,
+  DEFAULT_MAX_AGE,
+  DEFAULT_MAX_FUTURE_SKEW,
+  type TransparencyOk,
+  type TransparencyResult,
+  type TransparencyStatus,
+  type VerifyTransparencyOptions,
+  verifyTransparency,
+} from "./verify-transparency.ts";

@@ -1,0 +1,137 @@
+/**
+ * The AEADs of RFC 9605 §4.5 on WebCrypto (`globalThis.crypto.subtle`), so the same code runs in
+ * browsers, Workers and Node.
+ *
+ * - AES-GCM (suites 4, 5): WebCrypto AES-GCM with a 128-bit tag.
+ * - AES-CTR + HMAC (suites 1–3, §4.5.1): encrypt-then-MAC. The AES key is the first Nka bytes of the
+ *   SFrame key, the HMAC key the remaining Nh bytes; the CTR initial counter block is `nonce || 0x00000000`
+ *   and the tag is HMAC(auth_key, len(aad) || len(ct) || Nt || nonce || aad || ct) truncated to Nt bytes.
+ *   WebCrypto cannot verify a truncated HMAC, so the tag is recomputed and compared in constant time.
+ *
+ * CryptoKeys are imported once (non-extractable) when the `AeadKey` is built and reused for every frame.
+ */
+import { asBufferSource, bufferSource, constantTimeEqual } from "./bytes.ts";
+import type { CipherSuiteParams } from "./cipher-suite.ts";
+
+export interface AeadKey {
+  readonly params: CipherSuiteParams;
+  /** AEAD.Encrypt: returns ciphertext || tag. */
+  seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array>;
+  /** AEAD.Decrypt: returns the plaintext, or null when authentication fails (never throws for that). */
+  open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array | null>;
+}
+
+function subtle(): SubtleCrypto {
+  const s = globalThis.crypto?.subtle;
+  if (s === undefined) throw new Error("WebCrypto (globalThis.crypto.subtle) is not available");
+  return s;
+}
+
+/** Imports `key` (AEAD.Nk bytes) for the suite's AEAD. */
+export async function importAeadKey(params: CipherSuiteParams, key: Uint8Array): Promise<AeadKey> {
+  if (key.length !== params.Nk) throw new RangeError(`"key" must be ${params.Nk} bytes for ${params.name}`);
+  return params.aead === "AES-GCM" ? importGcm(params, key) : importCtrHmac(params, key);
+}
+
+async function importGcm(params: CipherSuiteParams, key: Uint8Array): Promise<AeadKey> {
+  const s = subtle();
+  const k = await s.importKey("raw", bufferSource(key), "AES-GCM", false, ["encrypt", "decrypt"]);
+  // 128 is WebCrypto's default tag length; leaving it out spares a dictionary member per call.
+  const gcm = (iv: Uint8Array, aad: Uint8Array): AesGcmParams =>
+    params.Nt === 16
+      ? { name: "AES-GCM", iv: asBufferSource(iv), additionalData: asBufferSource(aad) }
+      : {
+          name: "AES-GCM",
+          iv: asBufferSource(iv),
+          additionalData: asBufferSource(aad),
+          tagLength: params.Nt * 8,
+        };
+  return {
+    params,
+    // Plain promise chains rather than async functions: one fewer async frame per media frame.
+    seal(nonce, aad, plaintext) {
+      return s.encrypt(gcm(nonce, aad), k, asBufferSource(plaintext)).then((ct) => new Uint8Array(ct));
+    },
+    open(nonce, aad, ciphertext) {
+      if (ciphertext.length < params.Nt) return Promise.resolve(null);
+      return s.decrypt(gcm(nonce, aad), k, asBufferSource(ciphertext)).then(
+        (pt) => new Uint8Array(pt),
+        // WebCrypto signals a bad tag with an OperationError; RFC 9605 §4.4.4 says discard.
+        () => null,
+      );
+    },
+  };
+}
+
+function u64(view: DataView, at: number, value: number): void {
+  view.setUint32(at, Math.floor(value / 2 ** 32));
+  view.setUint32(at + 4, value >>> 0);
+}
+
+async function importCtrHmac(params: CipherSuiteParams, key: Uint8Array): Promise<AeadKey> {
+  const s = subtle();
+  // §4.5.1 derive_subkeys: enc_key = key[..Nka], auth_key = key[Nka..].
+  const encKey = await s.importKey("raw", bufferSource(key.slice(0, params.Nka)), "AES-CTR", false, [
+    "encrypt",
+    "decrypt",
+  ]);
+  const authKey = await s.importKey(
+    "raw",
+    bufferSource(key.slice(params.Nka)),
+    { name: "HMAC", hash: params.hash },
+    false,
+    ["sign"],
+  );
+  const Nt = params.Nt;
+
+  async function computeTag(nonce: Uint8Array, aad: Uint8Array, ct: Uint8Array): Promise<Uint8Array> {
+    const authData = new Uint8Array(24 + nonce.length + aad.length + ct.length);
+    const view = new DataView(authData.buffer);
+    u64(view, 0, aad.length);
+    u64(view, 8, ct.length);
+    u64(view, 16, Nt);
+    authData.set(nonce, 24);
+    authData.set(aad, 24 + nonce.length);
+    authData.set(ct, 24 + nonce.length + aad.length);
+    const mac = await s.sign("HMAC", authKey, authData);
+    return new Uint8Array(mac, 0, Nt);
+  }
+
+  function counterBlock(nonce: Uint8Array): Uint8Array<ArrayBuffer> {
+    // initial_counter = nonce || 0x00000000; only the low 32 bits count (frames are < 2^36 bytes).
+    const block = new Uint8Array(16);
+    block.set(nonce, 0);
+    return block;
+  }
+
+  return {
+    params,
+    async seal(nonce, aad, plaintext) {
+      const ct = new Uint8Array(
+        await s.encrypt(
+          { name: "AES-CTR", counter: counterBlock(nonce), length: 32 },
+          encKey,
+          bufferSource(plaintext),
+        ),
+      );
+      const tag = await computeTag(nonce, aad, ct);
+      const out = new Uint8Array(ct.length + Nt);
+      out.set(ct, 0);
+      out.set(tag, ct.length);
+      return out;
+    },
+    async open(nonce, aad, ciphertext) {
+      if (ciphertext.length < Nt) return null;
+      const inner = ciphertext.subarray(0, ciphertext.length - Nt);
+      const tag = ciphertext.subarray(ciphertext.length - Nt);
+      const candidate = await computeTag(nonce, aad, inner);
+      if (!constantTimeEqual(tag, candidate)) return null;
+      const pt = await s.decrypt(
+        { name: "AES-CTR", counter: counterBlock(nonce), length: 32 },
+        encKey,
+        bufferSource(inner),
+      );
+      return new Uint8Array(pt);
+    },
+  };
+}

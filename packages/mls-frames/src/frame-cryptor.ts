@@ -1,0 +1,300 @@
+/**
+ * Per-frame media encryption keyed from MLS epochs: RFC 9605 SFrame with the MLS key schedule of §5.2,
+ * codec clear prefixes (clear-prefix.ts), replay windows and an epoch grace period.
+ *
+ * - Sending: the current epoch's base key, KID = (context, own leaf, epoch low bits); one CTR sequence per
+ *   KID starting at 0 (so (KID, CTR) is never reused: a new epoch means a new KID and a new key).
+ * - Receiving: the epoch is found from the KID's low E bits among the epochs held — the current one and,
+ *   for `graceMs` (default 10 s, DESIGN "Epoch switch") after a switch, the previous one. Then the sender
+ *   index must be a member of that epoch other than ourselves (RFC 9605 §4.4.1: a key is for encryption
+ *   or decryption, never both), the CTR must be fresh in the KID's replay window, and the tag must verify.
+ * - Keys: `CryptoKey`s and salt are derived once per KID, on first use, and cached with the epoch; when an
+ *   epoch is dropped its base key is zeroed and its keys are released.
+ * - Never throws from `encryptFrame`/`decryptFrame`: failures come back as `{ ok: false, reason }` and are
+ *   counted in `stats`.
+ */
+
+import { type CipherSuiteParams, cipherSuiteParams, DEFAULT_CIPHER_SUITE } from "./cipher-suite.ts";
+import { type Codec, clearPrefixLength, parseCodec } from "./clear-prefix.ts";
+import { DropReason, emptyStats, type FrameResult, type FrameStats } from "./drop-reasons.ts";
+import type { EpochSecret } from "./epoch-keys.ts";
+import { DecodeError } from "./errors.ts";
+import { readSFrameHeader } from "./header.ts";
+import { DEFAULT_EPOCH_BITS, decodeMlsKid, encodeMlsKid, senderIndexBits } from "./mls-kid.ts";
+import { MAX_WINDOW_CTR, ReplayWindow } from "./replay-window.ts";
+import { createSFrameKey, openSFrame, type SFrameKey, sealSFrame } from "./sframe.ts";
+
+/** Highest CTR a sender uses: the replay window works below 2^53 (see replay-window.ts). */
+const MAX_CTR = BigInt(MAX_WINDOW_CTR);
+
+export interface FrameCryptorOptions {
+  /** SFrame cipher suite (RFC 9605 §4.5); default 4, AES_128_GCM_SHA256_128. */
+  suite?: number;
+  /** E, the epoch bits in the KID (§5.2); default 4. */
+  epochBits?: number;
+  /** How long the previous epoch's receive keys stay usable after a switch; default 10 000 ms. */
+  graceMs?: number;
+  /** Replay window size per KID, in frames; default 256. */
+  replayWindow?: number;
+  /** Highest stream context accepted in a received KID; default 15. Bounds the per-epoch key cache. */
+  maxContext?: number;
+  /** Clock in ms (tests inject one); default `Date.now`. */
+  now?: () => number;
+}
+
+interface SendState {
+  readonly kid: bigint;
+  readonly key: Promise<SFrameKey>;
+  /** The key once derived, so the per-frame path skips an await. */
+  ready: SFrameKey | undefined;
+  ctr: bigint;
+}
+
+interface RecvState {
+  readonly key: Promise<SFrameKey>;
+  ready: SFrameKey | undefined;
+  readonly window: ReplayWindow;
+  readonly senderLeaf: number;
+}
+
+interface EpochState {
+  readonly epoch: bigint;
+  readonly low: number;
+  readonly baseKey: Uint8Array;
+  readonly ownLeaf: number;
+  readonly members: ReadonlySet<number>;
+  readonly indexBits: number;
+  /** ms timestamp after which receive keys are refused; Infinity for the current epoch. */
+  expiresAt: number;
+  readonly send: Map<bigint, SendState>;
+  readonly recv: Map<bigint, RecvState>;
+}
+
+export class FrameCryptor {
+  readonly params: CipherSuiteParams;
+  readonly epochBits: number;
+  readonly graceMs: number;
+  readonly replayWindow: number;
+  readonly maxContext: number;
+  readonly #now: () => number;
+  /** (1 << E) - 1, precomputed: the receive path extracts the epoch bits of every KID. */
+  readonly #epochMask: bigint;
+  /** Held epochs, newest last. */
+  #epochs: EpochState[] = [];
+  #stats: FrameStats = emptyStats();
+  /** parseCodec results per codec string seen (a handful per call), to keep string work off the hot path. */
+  readonly #codecs = new Map<string, Codec | null>();
+
+  constructor(options: FrameCryptorOptions = {}) {
+    this.params = cipherSuiteParams(options.suite ?? DEFAULT_CIPHER_SUITE);
+    this.epochBits = options.epochBits ?? DEFAULT_EPOCH_BITS;
+    if (!Number.isInteger(this.epochBits) || this.epochBits < 1 || this.epochBits > 16) {
+      throw new RangeError(`"epochBits" must be 1..16`);
+    }
+    this.#epochMask = (1n << BigInt(this.epochBits)) - 1n;
+    this.graceMs = options.graceMs ?? 10_000;
+    this.replayWindow = options.replayWindow ?? 256;
+    this.maxContext = options.maxContext ?? 15;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The current (sending) epoch, if any. */
+  get epoch(): bigint | undefined {
+    return this.#epochs.at(-1)?.epoch;
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): FrameStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Installs a new epoch: sending switches to it at once; the previous epoch keeps decrypting for
+   * `graceMs`. Epochs must increase. An older epoch with the same low E bits is removed first (RFC 9605
+   * §5.2: receivers MUST remove it). Throws RangeError/TypeError on bad input (this is control plane).
+   */
+  setEpoch(secret: EpochSecret): void {
+    if (typeof secret.epoch !== "bigint" || secret.epoch < 0n)
+      throw new TypeError(`"epoch" must be a u64 bigint`);
+    if (!(secret.baseKey instanceof Uint8Array) || secret.baseKey.length !== this.params.Nk) {
+      throw new RangeError(`"baseKey" must be ${this.params.Nk} bytes`);
+    }
+    if (!secret.leaves.includes(secret.ownLeaf)) throw new RangeError(`"ownLeaf" must be one of "leaves"`);
+    const current = this.#epochs.at(-1);
+    if (current !== undefined && secret.epoch <= current.epoch) {
+      throw new RangeError(`epoch ${secret.epoch} is not newer than the current epoch ${current.epoch}`);
+    }
+    const now = this.#now();
+    const low = Number(secret.epoch & this.#epochMask);
+    if (current !== undefined) current.expiresAt = now + this.graceMs;
+    const kept: EpochState[] = [];
+    for (const e of this.#epochs) {
+      if (e.low === low || e.expiresAt <= now) this.#forget(e);
+      else kept.push(e);
+    }
+    kept.push({
+      epoch: secret.epoch,
+      low,
+      baseKey: secret.baseKey.slice(),
+      ownLeaf: secret.ownLeaf,
+      members: new Set(secret.leaves),
+      indexBits: senderIndexBits(secret.leaves),
+      expiresAt: Number.POSITIVE_INFINITY,
+      send: new Map(),
+      recv: new Map(),
+    });
+    this.#epochs = kept;
+  }
+
+  /** Drops every epoch and key (e.g. on leaving the call). */
+  clear(): void {
+    for (const e of this.#epochs) this.#forget(e);
+    this.#epochs = [];
+  }
+
+  #forget(e: EpochState): void {
+    e.baseKey.fill(0);
+    e.send.clear();
+    e.recv.clear();
+  }
+
+  #codec(name: Codec | string): Codec | null {
+    let c = this.#codecs.get(name);
+    if (c === undefined) {
+      try {
+        c = parseCodec(name);
+      } catch {
+        c = null;
+      }
+      if (this.#codecs.size < 64) this.#codecs.set(name, c);
+    }
+    return c;
+  }
+
+  #drop(reason: DropReason): FrameResult {
+    this.#stats[reason]++;
+    return { ok: false, reason };
+  }
+
+  /** The KID this cryptor uses for stream `context` in the current epoch. */
+  sendKid(context = 0n): bigint | undefined {
+    const e = this.#epochs.at(-1);
+    return e === undefined
+      ? undefined
+      : encodeMlsKid(context, e.ownLeaf, e.epoch, e.indexBits, this.epochBits);
+  }
+
+  /**
+   * Encrypts one encoded frame: `clear prefix || SFrame header || ciphertext || tag`. `codec` is a
+   * `Codec`, a codec name or a MIME type; `context` identifies the outbound stream (0 = audio, 1 = video…).
+   * An empty frame is returned untouched.
+   */
+  async encryptFrame(frame: Uint8Array, codec: Codec | string, context = 0n): Promise<FrameResult> {
+    try {
+      if (frame.length === 0) {
+        this.#stats.passedEmpty++;
+        return { ok: true, data: frame };
+      }
+      const c = this.#codec(codec);
+      if (c === null) return this.#drop(DropReason.unsupportedCodec);
+      const e = this.#epochs.at(-1);
+      if (e === undefined) return this.#drop(DropReason.noSendKey);
+      const prefixLen = clearPrefixLength(c, frame);
+      if (frame.length < prefixLen) return this.#drop(DropReason.malformedFrame);
+      let s = e.send.get(context);
+      if (s === undefined) {
+        const kid = encodeMlsKid(context, e.ownLeaf, e.epoch, e.indexBits, this.epochBits);
+        s = { kid, key: createSFrameKey(this.params.id, kid, e.baseKey), ready: undefined, ctr: 0n };
+        e.send.set(context, s);
+      }
+      if (s.ctr > MAX_CTR) return this.#drop(DropReason.ctrOutOfRange);
+      const ctr = s.ctr++;
+      const prefix = frame.subarray(0, prefixLen);
+      if (s.ready === undefined) s.ready = await s.key;
+      const data = await sealSFrame(s.ready, ctr, prefix, frame.subarray(prefixLen), prefix);
+      this.#stats.encrypted++;
+      return { ok: true, data, kid: s.kid, senderLeaf: e.ownLeaf };
+    } catch {
+      return this.#drop(DropReason.internal);
+    }
+  }
+
+  /** Decrypts one frame produced by `encryptFrame` of another member; never throws. */
+  async decryptFrame(frame: Uint8Array, codec: Codec | string): Promise<FrameResult> {
+    try {
+      if (frame.length === 0) {
+        this.#stats.passedEmpty++;
+        return { ok: true, data: frame };
+      }
+      const c = this.#codec(codec);
+      if (c === null) return this.#drop(DropReason.unsupportedCodec);
+      const prefixLen = clearPrefixLength(c, frame);
+      if (frame.length < prefixLen + 1 + this.params.Nt) return this.#drop(DropReason.truncated);
+      let kid: bigint;
+      let ctr: bigint;
+      let hLen: number;
+      try {
+        ({ kid, ctr, length: hLen } = readSFrameHeader(frame, prefixLen));
+      } catch (err) {
+        if (err instanceof DecodeError) return this.#drop(DropReason.badHeader);
+        throw err;
+      }
+      const bodyAt = prefixLen + hLen;
+      if (frame.length - bodyAt < this.params.Nt) return this.#drop(DropReason.truncated);
+
+      const low = Number(kid & this.#epochMask);
+      let e: EpochState | undefined;
+      for (const x of this.#epochs) if (x.low === low) e = x;
+      if (e === undefined) return this.#drop(DropReason.unknownEpoch);
+      if (e.expiresAt <= this.#now()) {
+        this.#epochs = this.#epochs.filter((x) => x !== e);
+        this.#forget(e);
+        return this.#drop(DropReason.expiredEpoch);
+      }
+      let r = e.recv.get(kid);
+      if (r === undefined) {
+        const parts = decodeMlsKid(kid, e.indexBits, this.epochBits);
+        if (parts.senderIndex === e.ownLeaf || !e.members.has(parts.senderIndex)) {
+          return this.#drop(DropReason.unknownSender);
+        }
+        if (parts.context > BigInt(this.maxContext)) return this.#drop(DropReason.badContext);
+        r = {
+          key: createSFrameKey(this.params.id, kid, e.baseKey),
+          ready: undefined,
+          window: new ReplayWindow(this.replayWindow),
+          senderLeaf: parts.senderIndex,
+        };
+        e.recv.set(kid, r);
+      }
+      const fresh = r.window.check(ctr);
+      if (fresh === "replay") return this.#drop(DropReason.replay);
+      if (fresh === "too-old") return this.#drop(DropReason.tooOld);
+      if (fresh === "out-of-range") return this.#drop(DropReason.ctrOutOfRange);
+      const prefix = frame.subarray(0, prefixLen);
+      if (r.ready === undefined) r.ready = await r.key;
+      const pt = await openSFrame(
+        r.ready,
+        ctr,
+        frame.subarray(prefixLen, bodyAt),
+        prefix,
+        frame.subarray(bodyAt),
+      );
+      if (pt === null) return this.#drop(DropReason.authFailed);
+      // Re-check after the await: a concurrent call may have accepted the same CTR, or moved the window
+      // past it, meanwhile.
+      const still = r.window.check(ctr);
+      if (still !== "fresh") return this.#drop(still === "replay" ? DropReason.replay : DropReason.tooOld);
+      r.window.accept(ctr);
+      let data = pt;
+      if (prefixLen > 0) {
+        data = new Uint8Array(prefixLen + pt.length);
+        data.set(prefix, 0);
+        data.set(pt, prefixLen);
+      }
+      this.#stats.decrypted++;
+      return { ok: true, data, kid, senderLeaf: r.senderLeaf };
+    } catch {
+      return this.#drop(DropReason.internal);
+    }
+  }
+}

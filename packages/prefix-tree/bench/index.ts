@@ -1,0 +1,321 @@
+/**
+ * Benchmarks of @sealroom/prefix-tree (issue 3 "Benchmarks"): updates/s, bulk build, bytes per
+ * leaf, pages written per update, proof sizes and times, compact batch proofs. Every rate is
+ * printed beside its anchor measured in the same run: the one-shot SHA-256 rate of the very hash
+ * function the tree uses (node:crypto here; @noble/hashes shown too).
+ *
+ *   node bench/index.ts                          full: 1M and 16M leaves (~6 min, ~8 GB RAM)
+ *   SEALROOM_BENCH_QUICK=1 node bench/index.ts   smoke run (< 60 s)
+ *   SEALROOM_BENCH_LEAVES=1000000,4000000 node bench/index.ts
+ */
+import { hash as nodeHash } from "node:crypto";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
+import {
+  applyBatch,
+  MemoryPageStore,
+  PrefixTree,
+  proveBatch,
+  type Sha256,
+  type TreeEvent,
+  verifyBatch,
+  verifyInclusion,
+} from "../src/index.ts";
+
+const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
+
+/**
+ * Milliseconds of CPU time of this (main) thread. The bench machine is shared, so wall-clock rates
+ * swing with other processes' load; main-thread CPU time does not (GC helper threads excluded).
+ * Set SEALROOM_BENCH_WALL=1 to time by wall clock instead.
+ */
+const WALL = process.env.SEALROOM_BENCH_WALL === "1";
+function now(): number {
+  if (WALL) return performance.now();
+  const u = process.threadCpuUsage();
+  return (u.user + u.system) / 1000;
+}
+const wallStart = performance.now();
+const SIZES = (process.env.SEALROOM_BENCH_LEAVES ?? (QUICK ? "16384,65536" : "1000000,16000000"))
+  .split(",")
+  .map((s) => Number.parseInt(s, 10))
+  .filter((n) => n > 0);
+
+let hashCount = 0;
+const platform: Sha256 = (d) => nodeHash("sha256", d, "buffer") as unknown as Uint8Array;
+const counted: Sha256 = (d) => {
+  hashCount++;
+  return platform(d);
+};
+
+const rows: [string, string, string, string][] = [];
+function row(metric: string, value: string, anchor = "", goal = ""): void {
+  rows.push([metric, value, anchor, goal]);
+  console.log(`  ${metric.padEnd(44)} ${value.padStart(14)}   ${anchor.padEnd(34)} ${goal}`);
+}
+const fmt = (x: number, d = 0) =>
+  x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+
+function rand(n: number, seed: number): Uint8Array {
+  let x = seed | 1;
+  const out = new Uint8Array(n);
+  const w = new Uint32Array(out.buffer, 0, n >>> 2);
+  for (let i = 0; i < w.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    w[i] = x >>> 0;
+  }
+  return out;
+}
+
+function shaRate(h: Sha256, ms = QUICK ? 300 : 1500): number {
+  const b = new Uint8Array(65);
+  let n = 0;
+  const t0 = now();
+  let t = t0;
+  while (t - t0 < ms) {
+    for (let i = 0; i < 1000; i++) {
+      b[0] = i;
+      h(b);
+    }
+    n += 1000;
+    t = now();
+  }
+  return (n / (t - t0)) * 1000;
+}
+
+console.log(
+  `@sealroom/prefix-tree bench (${QUICK ? "quick" : "full"}; leaves ${SIZES.join(", ")}; node ${process.version})`,
+);
+console.log(`  ${"metric".padEnd(44)} ${"value".padStart(14)}   ${"anchor (same run)".padEnd(34)} goal`);
+const shaPlatform = shaRate(platform);
+const shaNoble = shaRate((d) => nobleSha256(d));
+row("SHA-256 one-shot, 65 B, node:crypto", `${fmt(shaPlatform)}/s`, "hash used by the tree below");
+row("SHA-256 one-shot, 65 B, @noble/hashes", `${fmt(shaNoble)}/s`, "default hash (portable)");
+
+const proofFit: { n: number; bytes: number }[] = [];
+
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+function heapBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** Random updates: 90% existing keys (a site appending), 10% new keys (enrolments). */
+function updateSet(
+  keys: Uint8Array,
+  N: number,
+  total: number,
+  seed: number,
+): { k: Uint8Array; v: Uint8Array } {
+  const v = rand(total * 32, seed);
+  const k = new Uint8Array(total * 32);
+  const dv = new DataView(v.buffer);
+  for (let i = 0; i < total; i++) {
+    if (i % 10 === 9) k.set(rand(32, seed + i), i * 32);
+    else {
+      const j = dv.getUint32(i * 32) % N;
+      k.set(keys.subarray(j * 32, j * 32 + 32), i * 32);
+    }
+  }
+  return { k, v };
+}
+
+function runUpdates(
+  tree: PrefixTree,
+  keys: Uint8Array,
+  N: number,
+  B: number,
+  label: string,
+  goal: string,
+): number {
+  const total = QUICK ? Math.min(4 * B, 20000) : B >= 10000 ? 200_000 : 50_000;
+  const { k, v } = updateSet(keys, N, total, 0x5555 + B + (label === "" ? 0 : 1));
+  const before = tree.stats().pagesWritten;
+  const sha = shaRate(platform, 300); // anchor re-measured right before: the machine is shared
+  hashCount = 0;
+  const t0 = now();
+  for (let i = 0; i < total; i += B)
+    tree.setMany(k.subarray(i * 32, (i + B) * 32), v.subarray(i * 32, (i + B) * 32));
+  const dt = (now() - t0) / 1000;
+  row(
+    `updates${label}, batch ${fmt(B)}`,
+    `${fmt(total / dt)}/s`,
+    `${fmt(hashCount / total, 1)} hash/upd = ${fmt((100 * hashCount) / dt / sha)}% of ${fmt(sha / 1000)}k SHA/s`,
+    goal,
+  );
+  if (label === "") {
+    const pages = (tree.stats().pagesWritten - before) / total;
+    row(`pages written per update, batch ${fmt(B)}`, fmt(pages, 2), "", B === 1000 ? "<= 2" : "");
+  }
+  return total;
+}
+
+for (const N of SIZES) {
+  console.log(`\n-- ${fmt(N)} leaves --`);
+  const keys = rand(N * 32, 0x1234 + N);
+  const values = rand(N * 32, 0x9876 + N);
+  await settle();
+  const mem0 = heapBytes();
+  let sha = shaRate(platform, 300);
+  hashCount = 0;
+  let t0 = now();
+  let tree: PrefixTree | undefined = PrefixTree.bulkBuild(keys, values, { hash: counted });
+  let dt = (now() - t0) / 1000;
+  row(
+    "bulk build (in memory)",
+    `${fmt(N / dt)} leaves/s`,
+    `${fmt(hashCount / N, 1)} hash/leaf = ${fmt((100 * hashCount) / dt / sha)}% of ${fmt(sha / 1000)}k SHA/s`,
+    ">= 300k leaves/s",
+  );
+  await settle();
+  const st = tree.stats();
+  row(
+    "bytes per leaf (measured heap + buffers)",
+    fmt((heapBytes() - mem0) / N, 1),
+    `arrays+objects est. ${fmt(st.bytes / N, 1)}, ${fmt(st.pages)} pages`,
+    "<= 150 B",
+  );
+  const big = N >= 16e6;
+  for (const B of [1000, 10000])
+    runUpdates(tree, keys, N, B, "", big && B === 10000 ? ">= 60k/s, >= 50% of SHA" : "");
+
+  // Proofs: sizes, prove and verify times.
+  const S = QUICK ? 2000 : 20000;
+  const probe: Uint8Array[] = [];
+  for (let i = 0; i < S; i++) {
+    const j = ((i * 2654435761) >>> 0) % N;
+    probe.push(keys.slice(j * 32, j * 32 + 32));
+  }
+  const vals = probe.map((k) => (tree as PrefixTree).get(k) as Uint8Array);
+  t0 = now();
+  const proofs = probe.map((k) => (tree as PrefixTree).proveInclusion(k) as Uint8Array);
+  const proveUs = ((now() - t0) * 1000) / S;
+  const avg = proofs.reduce((a, p) => a + p.length, 0) / S;
+  proofFit.push({ n: N, bytes: avg });
+  const root = tree.root();
+  t0 = now();
+  let ok = 0;
+  for (let i = 0; i < S; i++)
+    if (
+      verifyInclusion(root, probe[i] as Uint8Array, vals[i] as Uint8Array, proofs[i] as Uint8Array, platform)
+    )
+      ok++;
+  const verifyUs = ((now() - t0) * 1000) / S;
+  if (ok !== S) throw new Error("a proof failed to verify");
+  const segs = (avg - 41) / 33;
+  row("inclusion proof size (avg)", `${fmt(avg, 1)} B`, `${fmt(segs, 1)} segments`);
+  row("prove", `${fmt(proveUs, 2)} µs`, "", "<= 20 µs");
+  row(
+    "verify (node:crypto)",
+    `${fmt(verifyUs, 2)} µs`,
+    `${fmt(((segs + 1) / shaPlatform) * 1e6, 2)} µs of pure SHA`,
+    "<= 35 µs",
+  );
+  const nob: Sha256 = (d) => nobleSha256(d);
+  const SN = Math.min(S, 2000);
+  t0 = now();
+  for (let i = 0; i < SN; i++)
+    verifyInclusion(root, probe[i] as Uint8Array, vals[i] as Uint8Array, proofs[i] as Uint8Array, nob);
+  row(
+    "verify (@noble/hashes)",
+    `${fmt(((now() - t0) * 1000) / SN, 2)} µs`,
+    `${fmt(((segs + 1) / shaNoble) * 1e6, 2)} µs of pure SHA`,
+  );
+
+  // Compact batch proofs: enrol B domains, then a batch appending to half and enrolling B/2 more.
+  for (const B of QUICK ? [500, 2000] : [1000, 10000]) {
+    const dom = (i: number) => `b${B}-site${i}.example`;
+    const enrol: TreeEvent[] = [];
+    for (let i = 0; i < B; i++)
+      enrol.push({
+        domain: dom(i),
+        assetHosts: ["https://cdn.example"],
+        newResourceHash: rand(32, i + 1),
+        timestamp: 1000n,
+      });
+    applyBatch(tree, { events: enrol });
+    const events: TreeEvent[] = [];
+    for (let i = 0; i < B; i++) {
+      const fresh = i % 2 === 1;
+      events.push({
+        domain: fresh ? dom(B + i) : dom(i),
+        assetHosts: fresh ? ["https://cdn.example"] : null,
+        newResourceHash: rand(32, i + 7),
+        timestamp: 2000n,
+      });
+    }
+    const batch = { events };
+    const oldRoot = tree.root();
+    sha = shaRate(platform, 300);
+    t0 = now();
+    const proof = proveBatch(tree, batch);
+    const proveMs = now() - t0;
+    t0 = now();
+    const newRoot = verifyBatch(oldRoot, proof, batch, platform);
+    const vdt = (now() - t0) / 1000;
+    const applied = applyBatch(tree, batch);
+    if (!newRoot || Buffer.compare(newRoot, applied) !== 0)
+      throw new Error("compact proof disagrees with applyBatch");
+    row(
+      `compact batch proof, batch ${fmt(B)}`,
+      `${fmt(proof.length / B, 1)} B/update`,
+      `${fmt(proof.length / 1024, 0)} KiB, prove ${fmt(proveMs, 0)} ms`,
+    );
+    row(
+      `compact verify, batch ${fmt(B)}`,
+      `${fmt(B / vdt)} updates/s`,
+      `anchor ${fmt(sha / 1000)}k SHA/s`,
+      ">= 10k/s",
+    );
+  }
+  tree = undefined;
+  await settle();
+
+  // The same with every changed page encoded and handed to a MemoryPageStore.
+  const store = new MemoryPageStore();
+  hashCount = 0;
+  t0 = now();
+  tree = PrefixTree.bulkBuild(keys, values, { hash: counted, store });
+  dt = (now() - t0) / 1000;
+  row(
+    "bulk build + page encoding",
+    `${fmt(N / dt)} leaves/s`,
+    `${fmt(store.pagesWritten)} pages, ${fmt(store.bytesWritten / N, 1)} B/leaf stored`,
+  );
+  const w0 = store.bytesWritten;
+  const p0 = store.pagesWritten;
+  let total = 0;
+  for (const B of [1000, 10000]) total += runUpdates(tree, keys, N, B, " + page store", "");
+  row(
+    "page bytes encoded per update",
+    fmt((store.bytesWritten - w0) / total, 0),
+    `${fmt((store.bytesWritten - w0) / (store.pagesWritten - p0) / 1024, 1)} KiB/page avg`,
+  );
+  tree = undefined;
+  await settle();
+}
+
+if (proofFit.length >= 2) {
+  // proof bytes = a + b * log2(N), fitted through the two largest sizes.
+  const [p, q] = proofFit.slice(-2) as [{ n: number; bytes: number }, { n: number; bytes: number }];
+  const b = (q.bytes - p.bytes) / (Math.log2(q.n) - Math.log2(p.n));
+  const a = q.bytes - b * Math.log2(q.n);
+  console.log("");
+  row(
+    "inclusion proof fitted at 100M leaves",
+    `${fmt(a + b * Math.log2(1e8), 0)} B`,
+    `${fmt(a, 1)} + ${fmt(b, 1)}*log2(N)`,
+    "<= 1 KB",
+  );
+}
+console.log(`\n(total wall time ${fmt((performance.now() - wallStart) / 1000, 1)} s)`);

@@ -1,0 +1,68 @@
+/**
+ * The package's error hierarchy. Decoders throw `DecodeError` (with a `code` and the byte `offset`
+ * where parsing stopped); `keyForDomain` throws `DomainError`; `applyBatch` throws `BatchError`
+ * (with the index of the offending event). Every other misuse is a `TypeError`/`RangeError` naming
+ * the argument. `verify*` functions never throw on bad proofs: they return false/null.
+ */
+
+/** Machine-readable failure codes, shared by all errors of this package. */
+export const PrefixTreeErrorCode = {
+  Truncated: "truncated",
+  Trailing: "trailing",
+  Oversized: "oversized",
+  NonCanonical: "non-canonical",
+  BadMagic: "bad-magic",
+  BadVersion: "bad-version",
+  BadTag: "bad-tag",
+  Malformed: "malformed",
+  CountMismatch: "count-mismatch",
+  BadDomain: "bad-domain",
+  UnknownDomain: "unknown-domain",
+  TimeBackwards: "time-backwards",
+  DuplicateKey: "duplicate-key",
+  PageMissing: "page-missing",
+} as const;
+export type PrefixTreeErrorCode = (typeof PrefixTreeErrorCode)[keyof typeof PrefixTreeErrorCode];
+
+export class PrefixTreeError extends Error {
+  readonly code: PrefixTreeErrorCode;
+  constructor(code: PrefixTreeErrorCode, message: string) {
+    super(message);
+    this.name = "PrefixTreeError";
+    this.code = code;
+  }
+}
+
+/** Malformed bytes: truncated, trailing, oversized, non-canonical or structurally invalid. */
+export class DecodeError extends PrefixTreeError {
+  readonly offset: number;
+  constructor(code: PrefixTreeErrorCode, offset: number, message: string) {
+    super(code, `${message} (at byte ${offset})`);
+    this.name = "DecodeError";
+    this.offset = offset;
+  }
+}
+
+/** A domain that is not a lowercase-normalisable ASCII A-label name. */
+export class DomainError extends PrefixTreeError {
+  readonly domain: string;
+  constructor(domain: string, message: string) {
+    super(
+      PrefixTreeErrorCode.BadDomain,
+      `invalid domain ${JSON.stringify(domain.slice(0, 300))}: ${message}`,
+    );
+    this.name = "DomainError";
+    this.domain = domain;
+  }
+}
+
+/** A tree event batch that cannot be replayed; the tree is left unchanged. */
+export class BatchError extends PrefixTreeError {
+  /** Index of the offending event in the batch, or -1 for the batch as a whole. */
+  readonly eventIndex: number;
+  constructor(code: PrefixTreeErrorCode, eventIndex: number, message: string) {
+    super(code, eventIndex >= 0 ? `event ${eventIndex}: ${message}` : message);
+    this.name = "BatchError";
+    this.eventIndex = eventIndex;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * @sealroom/prefix-tree: the WAICT Merkle-Patricia prefix tree (waict-transparency-spec
+ * merkle-patricia-tree.md, waict-apis.md, waict-proofs.md, PR #31), its pages, proofs, tree
+ * event batches and Sealroom's compact batch proofs. Re-exports only.
+ */
+// biome-ignore-all assist/source/organizeImports: the cosignature re-exports stay last, as a block
+
+export { applyBatch } from "./apply-batch.ts";
+export {
+  BATCH_PROOF_MAGIC,
+  BATCH_PROOF_VERSION,
+  BatchProofTag,
+  proveBatch,
+  verifyBatch,
+} from "./batch-proof.ts";
+export { computeRoot } from "./compute-root.ts";
+export {
+  DOMAIN_MAX_LENGTH,
+  isNormalizedDomain,
+  KEY_TAG,
+  keyForDomain,
+  keyForNormalizedDomain,
+  normalizeDomain,
+  treeValueForHead,
+} from "./domain-key.ts";
+export { BatchError, DecodeError, DomainError, PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
+export { defaultSha256, emptyRoot, type Sha256 } from "./hash.ts";
+export { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
+export { decodePage, PAGE_VERSION } from "./page.ts";
+export { MemoryPageStore, type PageStore, type PageWrite } from "./page-store.ts";
+export { type Leaves32, PrefixTree, type PrefixTreeOptions, type TreeStats } from "./prefix-tree.ts";
+export { PROOF_MAGIC, ProofVersion, verifyInclusion, verifyNonInclusion } from "./proof.ts";
+export { type ReplayResult, replayBatch } from "./replay.ts";
+export {
+  BATCH_MAX_BYTES,
+  BATCH_MAX_EVENTS,
+  decodeTreeEvent,
+  decodeTreeEventBatch,
+  encodeTreeEvent,
+  encodeTreeEventBatch,
+  NewAssetHostsTag,
+  type TreeEvent,
+  type TreeEventBatch,
+} from "./tree-event.ts";
+
+// Witness cosignatures and C2SP signed notes (src/cosignature.ts, src/signed-note.ts): kept last.
+export * from "./signed-note.ts";
+export * from "./cosignature.ts";

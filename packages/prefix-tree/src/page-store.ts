@@ -1,0 +1,49 @@
+/**
+ * Where a `PrefixTree` keeps its pages (see page.ts and README "Pages"). The draft says nothing
+ * about storage; this interface is shaped for the transparency service, which keeps pages as
+ * Durable Object SQLite rows (`CREATE TABLE pages (id TEXT PRIMARY KEY, bytes BLOB)`), billed per
+ * row written:
+ *
+ * - reads are synchronous and by id, because DO SQLite (`ctx.storage.sql.exec`) is synchronous and
+ *   a tree walk must never await per node;
+ * - every tree update (`setMany`, `applyBatch`, `bulkBuild`) ends with exactly one `putPages` call
+ *   carrying every page it changed, once, so an implementation can write them in one transaction
+ *   (`ctx.storage.transactionSync`). A batch of k random updates writes about k bottom pages plus
+ *   the split pages above them: ~1.3 rows per update at batch 1k (see the bench).
+ *
+ * Page ids are the lowercase hex of the page's key prefix: "" (root), "3f", "3fa0", ...
+ */
+
+export interface PageWrite {
+  readonly id: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface PageStore {
+  /** The stored bytes of page `id`, or undefined if there is none. */
+  getPage(id: string): Uint8Array | undefined;
+  /** Writes all pages of one update, atomically if the backend can. */
+  putPages(writes: readonly PageWrite[]): void;
+}
+
+/** An in-memory `PageStore` that also counts what it is asked to write. */
+export class MemoryPageStore implements PageStore {
+  readonly pages = new Map<string, Uint8Array>();
+  /** Number of `putPages` calls and of page writes so far. */
+  batches = 0;
+  pagesWritten = 0;
+  bytesWritten = 0;
+
+  getPage(id: string): Uint8Array | undefined {
+    return this.pages.get(id);
+  }
+
+  putPages(writes: readonly PageWrite[]): void {
+    this.batches++;
+    for (const w of writes) {
+      this.pages.set(w.id, w.bytes);
+      this.pagesWritten++;
+      this.bytesWritten += w.bytes.length;
+    }
+  }
+}

@@ -1,0 +1,515 @@
+/**
+ * `PrefixTree`: the WAICT Merkle-Patricia tree (merkle-patricia-tree.md) over 32-byte keys and
+ * values, kept in pages (page.ts) behind an optional `PageStore` (page-store.ts).
+ *
+ * Updates come in batches (`setMany`): the batch is partitioned top-down by page and key byte,
+ * each touched leaf is rehashed once, and each touched inner node is rehashed once per batch
+ * (dirty marking, then one walk per touched page), so a batch costs about one hash per leaf plus
+ * one per distinct touched inner node, never a rebuild. `bulkBuild` loads many leaves at once with
+ * one hash per leaf and per inner node. Each update ends with one `putPages` of the pages changed.
+ */
+import type { ChainNode } from "@sealroom/hash-chain";
+import { assertBytes, bitAt, commonPrefixBits, compare32, equal32 } from "./bytes.ts";
+import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
+import { assertSha256, defaultSha256, type Sha256 } from "./hash.ts";
+import { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
+import { decodePage, ItemKind, Page, pageIdFor } from "./page.ts";
+import type { PageStore } from "./page-store.ts";
+import { assembleProof, ProofVersion, proofHeader } from "./proof.ts";
+
+export interface PrefixTreeOptions {
+  /** Synchronous SHA-256 (default @noble/hashes). */
+  hash?: Sha256;
+  /** Persistent pages; without one the tree lives in memory only. */
+  store?: PageStore;
+  /** Chain heads, needed by `applyBatch` (default: in memory). */
+  heads?: ChainHeadStore;
+  /** A bottom page splits above this many leaves (default 512). */
+  maxLeavesPerPage?: number;
+}
+
+/** Leaves given as 32-byte arrays or as one flat array of n * 32 bytes. */
+export type Leaves32 = Uint8Array | readonly Uint8Array[];
+
+export interface TreeStats {
+  leaves: number;
+  pages: number;
+  /** Bytes held by the loaded pages' arrays. */
+  bytes: number;
+  /** Pages handed to the store (or that would have been, without one) since creation. */
+  pagesWritten: number;
+  updates: number;
+}
+
+const DEFAULT_MAX_LEAVES = 512;
+
+// Bucket counts of the split page being processed, one array per stratum: processSplit recurses
+// into child pages (stratum + 1) before it is done with its own counts.
+const countsByStratum: Int32Array[] = [];
+function countsFor(s: number): Int32Array {
+  let c = countsByStratum[s];
+  if (!c) {
+    c = new Int32Array(257);
+    countsByStratum[s] = c;
+  }
+  return c;
+}
+
+// Scratch for descents (a path has at most 256 nodes per page).
+const path = new Int32Array(260);
+const pathLen = new Int32Array(1);
+
+function flatten(v: Leaves32, name: string): Uint8Array {
+  if (v instanceof Uint8Array) {
+    if (v.length % 32 !== 0) throw new RangeError(`"${name}" must be a multiple of 32 bytes`);
+    return v;
+  }
+  if (!Array.isArray(v)) throw new TypeError(`"${name}" must be a Uint8Array or an array of them`);
+  const out = new Uint8Array(v.length * 32);
+  v.forEach((x, i) => {
+    assertBytes(x, `${name}[${i}]`, 32);
+    out.set(x, i * 32);
+  });
+  return out;
+}
+
+export class PrefixTree {
+  readonly hash: Sha256;
+  readonly heads: ChainHeadStore;
+  private readonly store: PageStore | undefined;
+  private readonly maxLeaves: number;
+  /** @internal The root page (read by batch-proof.ts). */
+  rootPage: Page;
+  private dirtyPages: Page[] = [];
+  private pagesWritten = 0;
+  private updates = 0;
+
+  constructor(options: PrefixTreeOptions = {}) {
+    this.hash = options.hash ?? defaultSha256;
+    assertSha256(this.hash);
+    this.store = options.store;
+    this.heads = options.heads ?? new MemoryChainHeadStore();
+    const t = options.maxLeavesPerPage ?? DEFAULT_MAX_LEAVES;
+    if (!Number.isInteger(t) || t < 2 || t > 1 << 20)
+      throw new RangeError('"maxLeavesPerPage" must be an integer in [2, 2^20]');
+    this.maxLeaves = t;
+    const bytes = this.store?.getPage("");
+    this.rootPage = bytes ? decodePage("", bytes) : new Page("", 0);
+  }
+
+  /** Builds a tree from many leaves at once (unsorted; keys must be distinct). */
+  static bulkBuild(keys: Leaves32, values: Leaves32, options: PrefixTreeOptions = {}): PrefixTree {
+    const k = flatten(keys, "keys");
+    const v = flatten(values, "values");
+    if (k.length !== v.length) throw new RangeError('"keys" and "values" must have the same length');
+    const tree = new PrefixTree(options);
+    if (tree.rootPage.itemCount !== 0)
+      throw new PrefixTreeError(PrefixTreeErrorCode.Malformed, "bulkBuild needs an empty store");
+    const n = k.length / 32;
+    const { keys: sk, values: sv } = sortLeaves(k, v, n);
+    for (let i = 0; i + 1 < n; i++) {
+      if (equal32(sk, i * 32, sk, (i + 1) * 32))
+        throw new PrefixTreeError(PrefixTreeErrorCode.DuplicateKey, "duplicate key in bulkBuild");
+    }
+    const hashes = new Uint8Array(n * 32);
+    const buf = new Uint8Array(64);
+    for (let i = 0; i < n; i++) {
+      buf.set(sk.subarray(i * 32, i * 32 + 32), 0);
+      buf.set(sv.subarray(i * 32, i * 32 + 32), 32);
+      hashes.set(tree.hash(buf), i * 32);
+    }
+    tree.fillPage(tree.rootPage, sk, sv, hashes, 0, n);
+    tree.updates += n;
+    tree.flush();
+    return tree;
+  }
+
+  /** The root hash: H("") for the empty tree. */
+  root(): Uint8Array {
+    return this.rootPage.rootHash() ?? this.hash(new Uint8Array(0));
+  }
+
+  /** The value stored under `key`, or undefined. */
+  get(key: Uint8Array): Uint8Array | undefined {
+    assertBytes(key, "key", 32);
+    let page = this.rootPage;
+    for (;;) {
+      const j = page.descend(key, 0, path, pathLen);
+      if (j < 0) return undefined;
+      const o = j * 32;
+      if (page.kinds[j] === ItemKind.Child) {
+        if (page.keys[o + page.stratum] !== key[page.stratum]) return undefined;
+        page = this.child(page, j);
+        continue;
+      }
+      return equal32(page.keys, o, key, 0) ? page.values.slice(o, o + 32) : undefined;
+    }
+  }
+
+  /** Sets one leaf (a batch of one). */
+  set(key: Uint8Array, value: Uint8Array): void {
+    assertBytes(key, "key", 32);
+    assertBytes(value, "value", 32);
+    this.setMany(key, value);
+  }
+
+  /**
+   * Sets many leaves in one batch (a later duplicate key wins), rehashing each touched node once,
+   * then writes the changed pages with one `putPages`.
+   */
+  setMany(keys: Leaves32, values: Leaves32): void {
+    const k = flatten(keys, "keys");
+    const v = flatten(values, "values");
+    if (k.length !== v.length) throw new RangeError('"keys" and "values" must have the same length');
+    const n = k.length / 32;
+    if (n === 0) return;
+    const idx = new Int32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    this.batch = { keys: k, values: v, idx, tmp: new Int32Array(n) };
+    try {
+      this.processPage(this.rootPage, 0, n);
+    } finally {
+      this.batch = undefined;
+    }
+    this.updates += n;
+    this.flush();
+  }
+
+  /** PR #31 / merkle-patricia-tree.md inclusion proof for `key`, or undefined if absent. */
+  proveInclusion(key: Uint8Array): Uint8Array | undefined {
+    assertBytes(key, "key", 32);
+    const bits: number[] = [];
+    const sibs: Uint8Array[] = [];
+    const leaf = this.walk(key, bits, sibs, true);
+    if (leaf === undefined || !equal32(leaf.page.keys, leaf.j * 32, key, 0)) return undefined;
+    const o = leaf.j * 32;
+    return assembleProof(
+      proofHeader(ProofVersion.Inclusion, leaf.page.values.subarray(o, o + 32)),
+      bits,
+      sibs,
+    );
+  }
+
+  /** Experimental non-inclusion proof (see proof.ts), or undefined if `key` is present. */
+  proveNonInclusion(key: Uint8Array): Uint8Array | undefined {
+    assertBytes(key, "key", 32);
+    const bits: number[] = [];
+    const sibs: Uint8Array[] = [];
+    const leaf = this.walk(key, bits, sibs, false);
+    if (leaf === undefined) return proofHeader(ProofVersion.NonInclusion);
+    const o = leaf.j * 32;
+    if (equal32(leaf.page.keys, o, key, 0)) return undefined;
+    const head = proofHeader(
+      ProofVersion.NonInclusion,
+      leaf.page.keys.subarray(o, o + 32),
+      leaf.page.values.subarray(o, o + 32),
+    );
+    return assembleProof(head, bits, sibs);
+  }
+
+  /** The chain head stored for `key`, if any (see head-store.ts). */
+  getHead(key: Uint8Array): ChainNode | undefined {
+    return this.heads.getHead(key);
+  }
+
+  /** Counts over the loaded pages (walks them: not for hot paths). */
+  stats(): TreeStats {
+    let leaves = 0;
+    let pages = 0;
+    let bytes = 0;
+    const visit = (p: Page) => {
+      pages++;
+      bytes += p.byteSize();
+      for (let j = 0; j < p.itemCount; j++) {
+        if (p.kinds[j] === ItemKind.Leaf) leaves++;
+        else {
+          const c = p.children[j];
+          if (c) visit(c);
+        }
+      }
+    };
+    visit(this.rootPage);
+    return { leaves, pages, bytes, pagesWritten: this.pagesWritten, updates: this.updates };
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  private batch: { keys: Uint8Array; values: Uint8Array; idx: Int32Array; tmp: Int32Array } | undefined;
+
+  /**
+   * Descends by the bits of `key` across pages, collecting (bit, sibling hash) pairs top-down.
+   * With `stayInBucket`, stops (undefined) when `key`'s bucket holds another child page.
+   */
+  walk(
+    key: Uint8Array,
+    bits: number[],
+    sibs: Uint8Array[],
+    stayInBucket: boolean,
+  ): { page: Page; j: number } | undefined {
+    let page = this.rootPage;
+    for (;;) {
+      const j = page.descend(key, 0, path, pathLen);
+      if (j < 0) return undefined;
+      for (let i = 0; i < (pathLen[0] as number); i++) {
+        const n = path[i] as number;
+        const b = page.nodeBit[n] as number;
+        bits.push(b);
+        sibs.push(
+          page.hashRef(bitAt(key, 0, b) === 0 ? (page.right[n] as number) : (page.left[n] as number)),
+        );
+      }
+      if (page.kinds[j] === ItemKind.Child) {
+        if (stayInBucket && page.keys[j * 32 + page.stratum] !== key[page.stratum]) return undefined;
+        page = this.child(page, j);
+        continue;
+      }
+      return { page, j };
+    }
+  }
+
+  /** Child page of item `j` of split page `page`, loaded from the store when needed. */
+  child(page: Page, j: number): Page {
+    const c = page.children[j];
+    if (c) return c;
+    const id = pageIdFor(page.keys, j * 32, page.stratum + 1);
+    const bytes = this.store?.getPage(id);
+    if (!bytes)
+      throw new PrefixTreeError(PrefixTreeErrorCode.PageMissing, `page ${id} is missing from the store`);
+    const loaded = decodePage(id, bytes);
+    const h = loaded.rootHash();
+    // A stale or foreign page would silently change the root: its hash must match the parent's.
+    if (!h || !equal32(h, 0, page.itemHash, j * 32)) {
+      throw new PrefixTreeError(PrefixTreeErrorCode.Malformed, `page ${id} does not match its parent's hash`);
+    }
+    page.children[j] = loaded;
+    return loaded;
+  }
+
+  private markDirty(p: Page): void {
+    if (!p.dirty) {
+      p.dirty = true;
+      this.dirtyPages.push(p);
+    }
+  }
+
+  /** Hands the pages changed by this update to the store, in one `putPages`. */
+  private flush(): void {
+    const pages = this.dirtyPages;
+    this.dirtyPages = [];
+    this.pagesWritten += pages.length;
+    if (this.store) this.store.putPages(pages.map((p) => ({ id: p.id, bytes: p.encode() })));
+    for (const p of pages) p.dirty = false;
+  }
+
+  private processPage(page: Page, a: number, b: number): void {
+    if (page.split) this.processSplit(page, a, b);
+    else this.processBottom(page, a, b);
+    this.markDirty(page);
+  }
+
+  private processBottom(page: Page, a: number, b: number): void {
+    const { keys, values, idx } = this.batch as NonNullable<PrefixTree["batch"]>;
+    const hash = this.hash;
+    for (let i = a; i < b; i++) {
+      const ko = (idx[i] as number) * 32;
+      const j = page.descend(keys, ko, path, pathLen);
+      const d = j < 0 ? -1 : commonPrefixBits(page.keys, j * 32, keys, ko);
+      if (d === 256) {
+        page.setLeafValue(j, values, ko, hash);
+        page.markPath(path, pathLen[0] as number);
+      } else {
+        const nj = page.addItem(ItemKind.Leaf, keys, ko, 32);
+        page.setLeafValue(nj, values, ko, hash);
+        page.link(nj, j, d, path, pathLen[0] as number);
+      }
+    }
+    if (page.itemCount > this.maxLeaves) this.burst(page);
+    else page.rehash(hash);
+  }
+
+  private processSplit(page: Page, a: number, b: number): void {
+    const batch = this.batch as NonNullable<PrefixTree["batch"]>;
+    const { keys, values, idx, tmp } = batch;
+    const s = page.stratum;
+    // Stable counting sort of idx[a..b) by key byte s: runs are the buckets of this page.
+    const counts = countsFor(s);
+    counts.fill(0);
+    for (let i = a; i < b; i++) {
+      const c = (keys[(idx[i] as number) * 32 + s] as number) + 1;
+      counts[c] = (counts[c] as number) + 1;
+    }
+    for (let i = 0; i < 256; i++) counts[i + 1] = (counts[i + 1] as number) + (counts[i] as number);
+    for (let i = a; i < b; i++) {
+      const x = idx[i] as number;
+      const c = keys[x * 32 + s] as number;
+      tmp[a + (counts[c] as number)] = x;
+      counts[c] = (counts[c] as number) + 1;
+    }
+    idx.set(tmp.subarray(a, b), a);
+    const hash = this.hash;
+    let r = a;
+    while (r < b) {
+      const first = (idx[r] as number) * 32;
+      const byte = keys[first + s] as number;
+      let e = r + 1;
+      let same = true;
+      while (e < b && keys[(idx[e] as number) * 32 + s] === byte) {
+        if (same && !equal32(keys, (idx[e] as number) * 32, keys, first)) same = false;
+        e++;
+      }
+      const lastKo = (idx[e - 1] as number) * 32;
+      const j = page.descend(keys, first, path, pathLen);
+      const found = j >= 0 && page.keys[j * 32 + s] === byte;
+      if (found && page.kinds[j] === ItemKind.Child) {
+        const c = this.child(page, j);
+        this.processPage(c, r, e);
+        this.refreshChild(page, j, c, keys, first);
+      } else if (found && same && equal32(page.keys, j * 32, keys, first)) {
+        page.setLeafValue(j, values, lastKo, hash);
+        page.markPath(path, pathLen[0] as number);
+      } else if (found) {
+        // A second key arrives in a bucket holding one inline leaf: the bucket becomes a page.
+        const c = new Page(pageIdFor(keys, first, s + 1), s + 1, 4);
+        const cj = c.addItem(ItemKind.Leaf, page.keys, j * 32, 32);
+        c.values.set(page.values.subarray(j * 32, j * 32 + 32), cj * 32);
+        c.itemHash.set(page.itemHash.subarray(j * 32, j * 32 + 32), cj * 32);
+        c.root = ~cj;
+        this.processPage(c, r, e);
+        page.kinds[j] = ItemKind.Child;
+        page.keys.fill(0, j * 32 + s + 1, j * 32 + 32);
+        page.values.fill(0, j * 32, j * 32 + 32);
+        page.children[j] = c;
+        this.refreshChild(page, j, c, keys, first);
+      } else if (same) {
+        const nj = page.addItem(ItemKind.Leaf, keys, first, 32);
+        page.setLeafValue(nj, values, lastKo, hash);
+        page.link(
+          nj,
+          j,
+          j < 0 ? -1 : commonPrefixBits(page.keys, j * 32, page.keys, nj * 32),
+          path,
+          pathLen[0] as number,
+        );
+      } else {
+        const c = new Page(pageIdFor(keys, first, s + 1), s + 1, e - r);
+        this.processPage(c, r, e);
+        const nj = page.addItem(ItemKind.Child, keys, first, s + 1);
+        page.children[nj] = c;
+        page.itemHash.set(c.rootHash() as Uint8Array, nj * 32);
+        const j2 = page.descend(keys, first, path, pathLen);
+        page.link(
+          nj,
+          j2,
+          j2 < 0 ? -1 : commonPrefixBits(page.keys, j2 * 32, page.keys, nj * 32),
+          path,
+          pathLen[0] as number,
+        );
+      }
+      r = e;
+    }
+    page.rehash(hash);
+  }
+
+  /** After a child page changed: copy its root hash into the parent's item and mark the path. */
+  private refreshChild(page: Page, j: number, c: Page, keys: Uint8Array, ko: number): void {
+    c.copyHash(c.root, page.itemHash, j * 32);
+    page.descend(keys, ko, path, pathLen);
+    page.markPath(path, pathLen[0] as number);
+  }
+
+  /** Splits an over-full bottom page in place (its leaves, in key order, are rebuilt). */
+  private burst(page: Page): void {
+    const order: number[] = [];
+    page.inOrder(page.root, order);
+    const m = order.length;
+    const k = new Uint8Array(m * 32);
+    const v = new Uint8Array(m * 32);
+    const h = new Uint8Array(m * 32);
+    for (let i = 0; i < m; i++) {
+      const o = (order[i] as number) * 32;
+      k.set(page.keys.subarray(o, o + 32), i * 32);
+      v.set(page.values.subarray(o, o + 32), i * 32);
+      h.set(page.itemHash.subarray(o, o + 32), i * 32);
+    }
+    this.fillPage(page, k, v, h, 0, m);
+  }
+
+  /**
+   * (Re)fills `page` with sorted leaves [lo, hi) of k/v/h (h = leaf hashes): a bottom page if
+   * they fit, else a split page with one item per bucket and child pages built recursively.
+   */
+  private fillPage(page: Page, k: Uint8Array, v: Uint8Array, h: Uint8Array, lo: number, hi: number): void {
+    const s = page.stratum;
+    if (hi - lo <= this.maxLeaves) {
+      page.reset(hi - lo);
+      page.split = false;
+      page.kinds.fill(ItemKind.Leaf);
+      page.keys.set(k.subarray(lo * 32, hi * 32));
+      page.values.set(v.subarray(lo * 32, hi * 32));
+      page.itemHash.set(h.subarray(lo * 32, hi * 32));
+      page.itemCount = hi - lo;
+    } else {
+      let buckets = 0;
+      for (let i = lo; i < hi; i++) if (i === lo || k[i * 32 + s] !== k[(i - 1) * 32 + s]) buckets++;
+      page.reset(buckets);
+      page.split = true;
+      let r = lo;
+      while (r < hi) {
+        const byte = k[r * 32 + s];
+        let e = r + 1;
+        while (e < hi && k[e * 32 + s] === byte) e++;
+        if (e - r === 1) {
+          const j = page.addItem(ItemKind.Leaf, k, r * 32, 32);
+          page.values.set(v.subarray(r * 32, r * 32 + 32), j * 32);
+          page.itemHash.set(h.subarray(r * 32, r * 32 + 32), j * 32);
+        } else {
+          const c = new Page(pageIdFor(k, r * 32, s + 1), s + 1, 1);
+          this.fillPage(c, k, v, h, r, e);
+          const j = page.addItem(ItemKind.Child, k, r * 32, s + 1);
+          page.children[j] = c;
+          page.itemHash.set(c.rootHash() as Uint8Array, j * 32);
+        }
+        r = e;
+      }
+    }
+    page.buildFromSorted(this.hash);
+    this.markDirty(page);
+  }
+}
+
+/** Sorts n leaves by key: a counting sort on the first two bytes, then comparisons per bucket. */
+export function sortLeaves(
+  keys: Uint8Array,
+  values: Uint8Array,
+  n: number,
+): { keys: Uint8Array; values: Uint8Array } {
+  const bucketOf = (i: number) => ((keys[i * 32] as number) << 8) | (keys[i * 32 + 1] as number);
+  const start = new Uint32Array(65537);
+  for (let i = 0; i < n; i++) {
+    const b = bucketOf(i) + 1;
+    start[b] = (start[b] as number) + 1;
+  }
+  for (let i = 0; i < 65536; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+  const perm = new Uint32Array(n);
+  const pos = start.slice();
+  for (let i = 0; i < n; i++) {
+    const b = bucketOf(i);
+    const p = pos[b] as number;
+    perm[p] = i;
+    pos[b] = p + 1;
+  }
+  const cmp = (x: number, y: number) => compare32(keys, x * 32, keys, y * 32);
+  for (let b = 0; b < 65536; b++) {
+    const s = start[b] as number;
+    const e = start[b + 1] as number;
+    if (e - s > 1) perm.subarray(s, e).sort(cmp);
+  }
+  const sk = new Uint8Array(n * 32);
+  const sv = new Uint8Array(n * 32);
+  for (let i = 0; i < n; i++) {
+    const x = (perm[i] as number) * 32;
+    sk.set(keys.subarray(x, x + 32), i * 32);
+    sv.set(values.subarray(x, x + 32), i * 32);
+  }
+  return { keys: sk, values: sv };
+}
