@@ -19,7 +19,7 @@
  */
 import { bitAt, commonPrefixBits } from "./bytes.ts";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
-import type { Sha256 } from "./hash.ts";
+import type { Sha256Into } from "./hash.ts";
 
 export const NO_REF = 0x7fffffff;
 export const ItemKind = { Leaf: 0, Child: 1 } as const;
@@ -184,13 +184,19 @@ export class Page {
     return n;
   }
 
-  /** Sets a leaf item's value and its hash H(key || value). */
-  setLeafValue(j: number, value: Uint8Array, voff: number, hash: Sha256): void {
+  /** Sets a leaf item's value and its hash H(key || value), written in place. */
+  setLeafValue(j: number, value: Uint8Array, voff: number, hash: Sha256Into): void {
     const o = j * 32;
-    this.values.set(value.subarray(voff, voff + 32), o);
-    leafBuf.set(this.keys.subarray(o, o + 32), 0);
-    leafBuf.set(this.values.subarray(o, o + 32), 32);
-    this.itemHash.set(hash(leafBuf), o);
+    const keys = this.keys;
+    const values = this.values;
+    // Plain loops: no subarray views per leaf.
+    for (let i = 0; i < 32; i++) {
+      const x = value[voff + i] as number;
+      values[o + i] = x;
+      leafBuf[i] = keys[o + i] as number;
+      leafBuf[32 + i] = x;
+    }
+    hash(leafBuf, 0, 64, this.itemHash, o);
   }
 
   /** Copies the hash of `ref` into `out[off..off+32]` (a plain loop: no subarray per call). */
@@ -266,12 +272,12 @@ export class Page {
   }
 
   /** Recomputes the hashes of dirty inner nodes (children before parents). */
-  rehash(hash: Sha256): number {
+  rehash(hash: Sha256Into): number {
     if (this.root < 0 || this.root === NO_REF) return 0;
     return this.rehashNode(this.root, hash);
   }
 
-  private rehashNode(n: number, hash: Sha256): number {
+  private rehashNode(n: number, hash: Sha256Into): number {
     if (this.nodeDirty[n] === 0) return 0;
     this.nodeDirty[n] = 0;
     const l = this.left[n] as number;
@@ -282,7 +288,7 @@ export class Page {
     this.copyHash(l, innerBuf, 0);
     this.copyHash(r, innerBuf, 32);
     innerBuf[64] = this.nodeBit[n] as number;
-    this.nodeHash.set(hash(innerBuf), n * 32);
+    hash(innerBuf, 0, 65, this.nodeHash, n * 32);
     return count;
   }
 
@@ -291,7 +297,7 @@ export class Page {
    * (Russ Cox's stack construction, merkle-patricia-tree.md "Memory-Efficient Root Computation"):
    * one hash per inner node.
    */
-  buildFromSorted(hash: Sha256): void {
+  buildFromSorted(hash: Sha256Into): void {
     const m = this.itemCount;
     this.nodeCount = 0;
     if (m === 0) {
@@ -324,11 +330,11 @@ export class Page {
     this.root = left;
   }
 
-  private hashNode(n: number, hash: Sha256): void {
+  private hashNode(n: number, hash: Sha256Into): void {
     this.copyHash(this.left[n] as number, innerBuf, 0);
     this.copyHash(this.right[n] as number, innerBuf, 32);
     innerBuf[64] = this.nodeBit[n] as number;
-    this.nodeHash.set(hash(innerBuf), n * 32);
+    hash(innerBuf, 0, 65, this.nodeHash, n * 32);
     this.nodeDirty[n] = 0;
   }
 

@@ -11,14 +11,17 @@
 import type { ChainNode } from "@sealroom/hash-chain";
 import { assertBytes, bitAt, commonPrefixBits, compare32, equal32 } from "./bytes.ts";
 import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
-import { assertSha256, defaultSha256, type Sha256 } from "./hash.ts";
+import { assertSha256, defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 import { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
 import { decodePage, ItemKind, Page, pageIdFor } from "./page.ts";
 import type { PageStore } from "./page-store.ts";
 import { assembleProof, ProofVersion, proofHeader } from "./proof.ts";
 
 export interface PrefixTreeOptions {
-  /** Synchronous SHA-256 (default @noble/hashes). */
+  /**
+   * Synchronous SHA-256 (default @noble/hashes). A function carrying an allocation-free `.into`
+   * form (e.g. `fastSha256`) is hashed through it on every hot path.
+   */
   hash?: Sha256;
   /** Persistent pages; without one the tree lives in memory only. */
   store?: PageStore;
@@ -58,6 +61,11 @@ function countsFor(s: number): Int32Array {
 // Scratch for descents (a path has at most 256 nodes per page).
 const path = new Int32Array(260);
 const pathLen = new Int32Array(1);
+// Scratch for proofs: the (bit, sibling hash) pairs of a walk, top-down (at most 256 across pages,
+// since bits strictly increase along a path).
+const walkBits = new Uint8Array(257);
+const walkSibs = new Uint8Array(257 * 32);
+const walkLen = new Int32Array(1);
 
 function flatten(v: Leaves32, name: string): Uint8Array {
   if (v instanceof Uint8Array) {
@@ -75,6 +83,8 @@ function flatten(v: Leaves32, name: string): Uint8Array {
 
 export class PrefixTree {
   readonly hash: Sha256;
+  /** @internal The allocation-free form of `hash` (its `.into`, or an adapter). */
+  readonly hashInto: Sha256Into;
   readonly heads: ChainHeadStore;
   private readonly store: PageStore | undefined;
   private readonly maxLeaves: number;
@@ -87,6 +97,7 @@ export class PrefixTree {
   constructor(options: PrefixTreeOptions = {}) {
     this.hash = options.hash ?? defaultSha256;
     assertSha256(this.hash);
+    this.hashInto = intoOf(this.hash);
     this.store = options.store;
     this.heads = options.heads ?? new MemoryChainHeadStore();
     const t = options.maxLeavesPerPage ?? DEFAULT_MAX_LEAVES;
@@ -113,10 +124,14 @@ export class PrefixTree {
     }
     const hashes = new Uint8Array(n * 32);
     const buf = new Uint8Array(64);
+    const hashInto = tree.hashInto;
     for (let i = 0; i < n; i++) {
-      buf.set(sk.subarray(i * 32, i * 32 + 32), 0);
-      buf.set(sv.subarray(i * 32, i * 32 + 32), 32);
-      hashes.set(tree.hash(buf), i * 32);
+      const o = i * 32;
+      for (let b = 0; b < 32; b++) {
+        buf[b] = sk[o + b] as number;
+        buf[32 + b] = sv[o + b] as number;
+      }
+      hashInto(buf, 0, 64, hashes, o);
     }
     tree.fillPage(tree.rootPage, sk, sv, hashes, 0, n);
     tree.updates += n;
@@ -178,24 +193,21 @@ export class PrefixTree {
   /** PR #31 / merkle-patricia-tree.md inclusion proof for `key`, or undefined if absent. */
   proveInclusion(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, "key", 32);
-    const bits: number[] = [];
-    const sibs: Uint8Array[] = [];
-    const leaf = this.walk(key, bits, sibs, true);
+    const leaf = this.walk(key, true);
     if (leaf === undefined || !equal32(leaf.page.keys, leaf.j * 32, key, 0)) return undefined;
     const o = leaf.j * 32;
     return assembleProof(
       proofHeader(ProofVersion.Inclusion, leaf.page.values.subarray(o, o + 32)),
-      bits,
-      sibs,
+      walkBits,
+      walkSibs,
+      walkLen[0] as number,
     );
   }
 
   /** Experimental non-inclusion proof (see proof.ts), or undefined if `key` is present. */
   proveNonInclusion(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, "key", 32);
-    const bits: number[] = [];
-    const sibs: Uint8Array[] = [];
-    const leaf = this.walk(key, bits, sibs, false);
+    const leaf = this.walk(key, false);
     if (leaf === undefined) return proofHeader(ProofVersion.NonInclusion);
     const o = leaf.j * 32;
     if (equal32(leaf.page.keys, o, key, 0)) return undefined;
@@ -204,7 +216,7 @@ export class PrefixTree {
       leaf.page.keys.subarray(o, o + 32),
       leaf.page.values.subarray(o, o + 32),
     );
-    return assembleProof(head, bits, sibs);
+    return assembleProof(head, walkBits, walkSibs, walkLen[0] as number);
   }
 
   /** The chain head stored for `key`, if any (see head-store.ts). */
@@ -237,27 +249,28 @@ export class PrefixTree {
   private batch: { keys: Uint8Array; values: Uint8Array; idx: Int32Array; tmp: Int32Array } | undefined;
 
   /**
-   * Descends by the bits of `key` across pages, collecting (bit, sibling hash) pairs top-down.
-   * With `stayInBucket`, stops (undefined) when `key`'s bucket holds another child page.
+   * Descends by the bits of `key` across pages, collecting (bit, sibling hash) pairs top-down into
+   * `walkBits`/`walkSibs` (count in `walkLen[0]`; copied straight from the pages, no per-node
+   * arrays). With `stayInBucket`, stops (undefined) when `key`'s bucket holds another child page.
    */
-  walk(
-    key: Uint8Array,
-    bits: number[],
-    sibs: Uint8Array[],
-    stayInBucket: boolean,
-  ): { page: Page; j: number } | undefined {
+  private walk(key: Uint8Array, stayInBucket: boolean): { page: Page; j: number } | undefined {
     let page = this.rootPage;
+    let k = 0;
+    walkLen[0] = 0;
     for (;;) {
       const j = page.descend(key, 0, path, pathLen);
       if (j < 0) return undefined;
-      for (let i = 0; i < (pathLen[0] as number); i++) {
+      for (let i = 0; i < (pathLen[0] as number); i++, k++) {
         const n = path[i] as number;
         const b = page.nodeBit[n] as number;
-        bits.push(b);
-        sibs.push(
-          page.hashRef(bitAt(key, 0, b) === 0 ? (page.right[n] as number) : (page.left[n] as number)),
+        walkBits[k] = b;
+        page.copyHash(
+          bitAt(key, 0, b) === 0 ? (page.right[n] as number) : (page.left[n] as number),
+          walkSibs,
+          k * 32,
         );
       }
+      walkLen[0] = k;
       if (page.kinds[j] === ItemKind.Child) {
         if (stayInBucket && page.keys[j * 32 + page.stratum] !== key[page.stratum]) return undefined;
         page = this.child(page, j);
@@ -309,7 +322,7 @@ export class PrefixTree {
 
   private processBottom(page: Page, a: number, b: number): void {
     const { keys, values, idx } = this.batch as NonNullable<PrefixTree["batch"]>;
-    const hash = this.hash;
+    const hash = this.hashInto;
     for (let i = a; i < b; i++) {
       const ko = (idx[i] as number) * 32;
       const j = page.descend(keys, ko, path, pathLen);
@@ -346,7 +359,7 @@ export class PrefixTree {
       counts[c] = (counts[c] as number) + 1;
     }
     idx.set(tmp.subarray(a, b), a);
-    const hash = this.hash;
+    const hash = this.hashInto;
     let r = a;
     while (r < b) {
       const first = (idx[r] as number) * 32;
@@ -472,7 +485,7 @@ export class PrefixTree {
         r = e;
       }
     }
-    page.buildFromSorted(this.hash);
+    page.buildFromSorted(this.hashInto);
     this.markDirty(page);
   }
 }

@@ -119,14 +119,18 @@ export function verifyNonInclusion(
   return got !== undefined && got.length === 32 && equal32(got, 0, root, 0);
 }
 
-/** Assembles a proof from top-down (bit, sibling) pairs collected during a descent. */
-export function assembleProof(head: Uint8Array, bits: number[], siblings: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(head.length + bits.length * SEGMENT);
+/**
+ * Assembles a proof from the first `n` top-down (bit, sibling) pairs collected during a descent
+ * (`bits[i]`, `siblings[32i..32i+32)`), emitted leaf upwards.
+ */
+export function assembleProof(head: Uint8Array, bits: Uint8Array, siblings: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(head.length + n * SEGMENT);
   out.set(head, 0);
   let o = head.length;
-  for (let i = bits.length - 1; i >= 0; i--, o += SEGMENT) {
+  for (let i = n - 1; i >= 0; i--, o += SEGMENT) {
     out[o] = bits[i] as number;
-    out.set(siblings[i] as Uint8Array, o + 1);
+    const s = i * 32;
+    for (let b = 0; b < 32; b++) out[o + 1 + b] = siblings[s + b] as number;
   }
   return out;
 }
