@@ -1,12 +1,15 @@
 /**
  * Benchmarks of @sealroom/prefix-tree (issue 3 "Benchmarks"): updates/s, bulk build, bytes per
  * leaf, pages written per update, proof sizes and times, compact batch proofs. Every rate is
- * printed beside its anchor measured in the same run: the one-shot SHA-256 rate of the very hash
- * function the tree uses (node:crypto here; @noble/hashes shown too).
+ * printed beside its anchor measured in the same run: the one-shot SHA-256 rate (65-byte input) of
+ * the very hash function the tree uses. The tree sections run once per hash in
+ * SEALROOM_BENCH_HASHES: `fast` (fastSha256, hashed through its allocation-free `.into`), `node`
+ * (node:crypto `hash()`), `noble` (@noble/hashes, the default).
  *
- *   node bench/index.ts                          full: 1M and 16M leaves (~6 min, ~8 GB RAM)
+ *   node bench/index.ts                          full: 1M and 16M leaves, every hash (~8 GB RAM)
  *   SEALROOM_BENCH_QUICK=1 node bench/index.ts   smoke run (< 60 s)
  *   SEALROOM_BENCH_LEAVES=1000000,4000000 node bench/index.ts
+ *   SEALROOM_BENCH_HASHES=fast,node node bench/index.ts
  */
 import { hash as nodeHash } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
@@ -14,10 +17,12 @@ import { runInNewContext } from "node:vm";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import {
   applyBatch,
+  fastSha256,
   MemoryPageStore,
   PrefixTree,
   proveBatch,
   type Sha256,
+  sha256Into,
   type TreeEvent,
   verifyBatch,
   verifyInclusion,
@@ -44,10 +49,58 @@ const SIZES = (process.env.SEALROOM_BENCH_LEAVES ?? (QUICK ? "16384,65536" : "10
 
 let hashCount = 0;
 const platform: Sha256 = (d) => nodeHash("sha256", d, "buffer") as unknown as Uint8Array;
-const counted: Sha256 = (d) => {
-  hashCount++;
-  return platform(d);
+const noble: Sha256 = (d) => nobleSha256(d);
+
+interface BenchHash {
+  name: string;
+  /** The function handed to the tree and the verifiers. */
+  fn: Sha256;
+  /** The same, counting hashes (bulk build and updates). */
+  counted: Sha256;
+  /** One-shot call used for the anchor: the form the tree's hot paths call. */
+  oneShot: (b: Uint8Array, out: Uint8Array) => void;
+}
+const HASHES: Record<string, BenchHash> = {
+  fast: {
+    name: "fastSha256 (.into)",
+    fn: fastSha256,
+    counted: Object.assign((d: Uint8Array) => fastSha256(d), {
+      into: (d: Uint8Array, o: number, l: number, out: Uint8Array, oo: number) => {
+        hashCount++;
+        sha256Into(d, o, l, out, oo);
+      },
+    }),
+    oneShot: (b, out) => sha256Into(b, 0, b.length, out, 0),
+  },
+  node: {
+    name: "node:crypto",
+    fn: platform,
+    counted: (d) => {
+      hashCount++;
+      return platform(d);
+    },
+    oneShot: (b) => {
+      platform(b);
+    },
+  },
+  noble: {
+    name: "@noble/hashes",
+    fn: noble,
+    counted: (d) => {
+      hashCount++;
+      return nobleSha256(d);
+    },
+    oneShot: (b) => {
+      nobleSha256(b);
+    },
+  },
 };
+const HASH_NAMES = (process.env.SEALROOM_BENCH_HASHES ?? "fast,node,noble")
+  .split(",")
+  .map((s) => s.trim())
+  .filter((s) => s !== "");
+for (const h of HASH_NAMES) if (!HASHES[h]) throw new Error(`unknown hash ${h} (fast, node, noble)`);
+const benchHashes = HASH_NAMES.map((h) => HASHES[h] as BenchHash);
 
 const rows: [string, string, string, string][] = [];
 function row(metric: string, value: string, anchor = "", goal = ""): void {
@@ -70,15 +123,17 @@ function rand(n: number, seed: number): Uint8Array {
   return out;
 }
 
-function shaRate(h: Sha256, ms = QUICK ? 300 : 1500): number {
+const anchorOut = new Uint8Array(32);
+function shaRate(h: BenchHash, ms = QUICK ? 300 : 1500): number {
   const b = new Uint8Array(65);
+  const one = h.oneShot;
   let n = 0;
   const t0 = now();
   let t = t0;
   while (t - t0 < ms) {
     for (let i = 0; i < 1000; i++) {
       b[0] = i;
-      h(b);
+      one(b, anchorOut);
     }
     n += 1000;
     t = now();
@@ -90,10 +145,12 @@ console.log(
   `@sealroom/prefix-tree bench (${QUICK ? "quick" : "full"}; leaves ${SIZES.join(", ")}; node ${process.version})`,
 );
 console.log(`  ${"metric".padEnd(44)} ${"value".padStart(14)}   ${"anchor (same run)".padEnd(34)} goal`);
-const shaPlatform = shaRate(platform);
-const shaNoble = shaRate((d) => nobleSha256(d));
-row("SHA-256 one-shot, 65 B, node:crypto", `${fmt(shaPlatform)}/s`, "hash used by the tree below");
-row("SHA-256 one-shot, 65 B, @noble/hashes", `${fmt(shaNoble)}/s`, "default hash (portable)");
+const shaOneShot = new Map<BenchHash, number>();
+for (const h of Object.values(HASHES)) {
+  const r = shaRate(h);
+  shaOneShot.set(h, r);
+  row(`SHA-256 one-shot, 65 B, ${h.name}`, `${fmt(r)}/s`, h === HASHES.noble ? "default hash" : "");
+}
 
 const proofFit: { n: number; bytes: number }[] = [];
 
@@ -132,6 +189,7 @@ function updateSet(
 
 function runUpdates(
   tree: PrefixTree,
+  h: BenchHash,
   keys: Uint8Array,
   N: number,
   B: number,
@@ -141,7 +199,7 @@ function runUpdates(
   const total = QUICK ? Math.min(4 * B, 20000) : B >= 10000 ? 200_000 : 50_000;
   const { k, v } = updateSet(keys, N, total, 0x5555 + B + (label === "" ? 0 : 1));
   const before = tree.stats().pagesWritten;
-  const sha = shaRate(platform, 300); // anchor re-measured right before: the machine is shared
+  const sha = shaRate(h, 300); // anchor re-measured right before: the machine is shared
   hashCount = 0;
   const t0 = now();
   for (let i = 0; i < total; i += B)
@@ -161,148 +219,140 @@ function runUpdates(
 }
 
 for (const N of SIZES) {
-  console.log(`\n-- ${fmt(N)} leaves --`);
   const keys = rand(N * 32, 0x1234 + N);
   const values = rand(N * 32, 0x9876 + N);
-  await settle();
-  const mem0 = heapBytes();
-  let sha = shaRate(platform, 300);
-  hashCount = 0;
-  let t0 = now();
-  let tree: PrefixTree | undefined = PrefixTree.bulkBuild(keys, values, { hash: counted });
-  let dt = (now() - t0) / 1000;
-  row(
-    "bulk build (in memory)",
-    `${fmt(N / dt)} leaves/s`,
-    `${fmt(hashCount / N, 1)} hash/leaf = ${fmt((100 * hashCount) / dt / sha)}% of ${fmt(sha / 1000)}k SHA/s`,
-    ">= 300k leaves/s",
-  );
-  await settle();
-  const st = tree.stats();
-  row(
-    "bytes per leaf (measured heap + buffers)",
-    fmt((heapBytes() - mem0) / N, 1),
-    `arrays+objects est. ${fmt(st.bytes / N, 1)}, ${fmt(st.pages)} pages`,
-    "<= 150 B",
-  );
   const big = N >= 16e6;
-  for (const B of [1000, 10000])
-    runUpdates(tree, keys, N, B, "", big && B === 10000 ? ">= 60k/s, >= 50% of SHA" : "");
-
-  // Proofs: sizes, prove and verify times.
-  const S = QUICK ? 2000 : 20000;
-  const probe: Uint8Array[] = [];
-  for (let i = 0; i < S; i++) {
-    const j = ((i * 2654435761) >>> 0) % N;
-    probe.push(keys.slice(j * 32, j * 32 + 32));
-  }
-  const vals = probe.map((k) => (tree as PrefixTree).get(k) as Uint8Array);
-  t0 = now();
-  const proofs = probe.map((k) => (tree as PrefixTree).proveInclusion(k) as Uint8Array);
-  const proveUs = ((now() - t0) * 1000) / S;
-  const avg = proofs.reduce((a, p) => a + p.length, 0) / S;
-  proofFit.push({ n: N, bytes: avg });
-  const root = tree.root();
-  t0 = now();
-  let ok = 0;
-  for (let i = 0; i < S; i++)
-    if (
-      verifyInclusion(root, probe[i] as Uint8Array, vals[i] as Uint8Array, proofs[i] as Uint8Array, platform)
-    )
-      ok++;
-  const verifyUs = ((now() - t0) * 1000) / S;
-  if (ok !== S) throw new Error("a proof failed to verify");
-  const segs = (avg - 41) / 33;
-  row("inclusion proof size (avg)", `${fmt(avg, 1)} B`, `${fmt(segs, 1)} segments`);
-  row("prove", `${fmt(proveUs, 2)} µs`, "", "<= 20 µs");
-  row(
-    "verify (node:crypto)",
-    `${fmt(verifyUs, 2)} µs`,
-    `${fmt(((segs + 1) / shaPlatform) * 1e6, 2)} µs of pure SHA`,
-    "<= 35 µs",
-  );
-  const nob: Sha256 = (d) => nobleSha256(d);
-  const SN = Math.min(S, 2000);
-  t0 = now();
-  for (let i = 0; i < SN; i++)
-    verifyInclusion(root, probe[i] as Uint8Array, vals[i] as Uint8Array, proofs[i] as Uint8Array, nob);
-  row(
-    "verify (@noble/hashes)",
-    `${fmt(((now() - t0) * 1000) / SN, 2)} µs`,
-    `${fmt(((segs + 1) / shaNoble) * 1e6, 2)} µs of pure SHA`,
-  );
-
-  // Compact batch proofs: enrol B domains, then a batch appending to half and enrolling B/2 more.
-  for (const B of QUICK ? [500, 2000] : [1000, 10000]) {
-    const dom = (i: number) => `b${B}-site${i}.example`;
-    const enrol: TreeEvent[] = [];
-    for (let i = 0; i < B; i++)
-      enrol.push({
-        domain: dom(i),
-        assetHosts: ["https://cdn.example"],
-        newResourceHash: rand(32, i + 1),
-        timestamp: 1000n,
-      });
-    applyBatch(tree, { events: enrol });
-    const events: TreeEvent[] = [];
-    for (let i = 0; i < B; i++) {
-      const fresh = i % 2 === 1;
-      events.push({
-        domain: fresh ? dom(B + i) : dom(i),
-        assetHosts: fresh ? ["https://cdn.example"] : null,
-        newResourceHash: rand(32, i + 7),
-        timestamp: 2000n,
-      });
+  for (const [hi, h] of benchHashes.entries()) {
+    console.log(`\n-- ${fmt(N)} leaves, tree hash ${h.name} --`);
+    await settle();
+    const mem0 = heapBytes();
+    let sha = shaRate(h, 300);
+    hashCount = 0;
+    let t0 = now();
+    let tree: PrefixTree | undefined = PrefixTree.bulkBuild(keys, values, { hash: h.counted });
+    let dt = (now() - t0) / 1000;
+    row(
+      "bulk build (in memory)",
+      `${fmt(N / dt)} leaves/s`,
+      `${fmt(hashCount / N, 1)} hash/leaf = ${fmt((100 * hashCount) / dt / sha)}% of ${fmt(sha / 1000)}k SHA/s`,
+      ">= 300k leaves/s",
+    );
+    // Bytes per leaf, proof sizes and page-store figures do not depend on the hash: once per size.
+    const first = hi === 0;
+    if (first) {
+      await settle();
+      const st = tree.stats();
+      row(
+        "bytes per leaf (measured heap + buffers)",
+        fmt((heapBytes() - mem0) / N, 1),
+        `arrays+objects est. ${fmt(st.bytes / N, 1)}, ${fmt(st.pages)} pages`,
+        "<= 150 B",
+      );
     }
-    const batch = { events };
-    const oldRoot = tree.root();
-    sha = shaRate(platform, 300);
-    t0 = now();
-    const proof = proveBatch(tree, batch);
-    const proveMs = now() - t0;
-    t0 = now();
-    const newRoot = verifyBatch(oldRoot, proof, batch, platform);
-    const vdt = (now() - t0) / 1000;
-    const applied = applyBatch(tree, batch);
-    if (!newRoot || Buffer.compare(newRoot, applied) !== 0)
-      throw new Error("compact proof disagrees with applyBatch");
-    row(
-      `compact batch proof, batch ${fmt(B)}`,
-      `${fmt(proof.length / B, 1)} B/update`,
-      `${fmt(proof.length / 1024, 0)} KiB, prove ${fmt(proveMs, 0)} ms`,
-    );
-    row(
-      `compact verify, batch ${fmt(B)}`,
-      `${fmt(B / vdt)} updates/s`,
-      `anchor ${fmt(sha / 1000)}k SHA/s`,
-      ">= 10k/s",
-    );
-  }
-  tree = undefined;
-  await settle();
+    for (const B of [1000, 10000])
+      runUpdates(tree, h, keys, N, B, "", big && B === 10000 ? ">= 60k/s, >= 50% of SHA" : "");
 
-  // The same with every changed page encoded and handed to a MemoryPageStore.
-  const store = new MemoryPageStore();
-  hashCount = 0;
-  t0 = now();
-  tree = PrefixTree.bulkBuild(keys, values, { hash: counted, store });
-  dt = (now() - t0) / 1000;
-  row(
-    "bulk build + page encoding",
-    `${fmt(N / dt)} leaves/s`,
-    `${fmt(store.pagesWritten)} pages, ${fmt(store.bytesWritten / N, 1)} B/leaf stored`,
-  );
-  const w0 = store.bytesWritten;
-  const p0 = store.pagesWritten;
-  let total = 0;
-  for (const B of [1000, 10000]) total += runUpdates(tree, keys, N, B, " + page store", "");
-  row(
-    "page bytes encoded per update",
-    fmt((store.bytesWritten - w0) / total, 0),
-    `${fmt((store.bytesWritten - w0) / (store.pagesWritten - p0) / 1024, 1)} KiB/page avg`,
-  );
-  tree = undefined;
-  await settle();
+    // Proofs: sizes, prove and verify times (verify with this hash).
+    const S = QUICK ? 2000 : 20000;
+    const probe: Uint8Array[] = [];
+    for (let i = 0; i < S; i++) {
+      const j = ((i * 2654435761) >>> 0) % N;
+      probe.push(keys.slice(j * 32, j * 32 + 32));
+    }
+    const vals = probe.map((k) => (tree as PrefixTree).get(k) as Uint8Array);
+    t0 = now();
+    const proofs = probe.map((k) => (tree as PrefixTree).proveInclusion(k) as Uint8Array);
+    const proveUs = ((now() - t0) * 1000) / S;
+    const avg = proofs.reduce((a, p) => a + p.length, 0) / S;
+    if (first) proofFit.push({ n: N, bytes: avg });
+    const root = tree.root();
+    const segs = (avg - 41) / 33;
+    if (first) row("inclusion proof size (avg)", `${fmt(avg, 1)} B`, `${fmt(segs, 1)} segments`);
+    row("prove", `${fmt(proveUs, 2)} µs`, "", "<= 20 µs");
+    sha = shaRate(h, 300);
+    t0 = now();
+    let ok = 0;
+    for (let i = 0; i < S; i++)
+      if (verifyInclusion(root, probe[i] as Uint8Array, vals[i] as Uint8Array, proofs[i] as Uint8Array, h.fn))
+        ok++;
+    const verifyUs = ((now() - t0) * 1000) / S;
+    if (ok !== S) throw new Error("a proof failed to verify");
+    row("verify", `${fmt(verifyUs, 2)} µs`, `${fmt(((segs + 1) / sha) * 1e6, 2)} µs of pure SHA`, "<= 35 µs");
+
+    // Compact batch proofs: enrol B domains, then a batch appending to half and enrolling B/2 more.
+    for (const B of QUICK ? [500, 2000] : [1000, 10000]) {
+      const dom = (i: number) => `b${B}-site${i}.example`;
+      const enrol: TreeEvent[] = [];
+      for (let i = 0; i < B; i++)
+        enrol.push({
+          domain: dom(i),
+          assetHosts: ["https://cdn.example"],
+          newResourceHash: rand(32, i + 1),
+          timestamp: 1000n,
+        });
+      applyBatch(tree, { events: enrol });
+      const events: TreeEvent[] = [];
+      for (let i = 0; i < B; i++) {
+        const fresh = i % 2 === 1;
+        events.push({
+          domain: fresh ? dom(B + i) : dom(i),
+          assetHosts: fresh ? ["https://cdn.example"] : null,
+          newResourceHash: rand(32, i + 7),
+          timestamp: 2000n,
+        });
+      }
+      const batch = { events };
+      const oldRoot = tree.root();
+      sha = shaRate(h, 300);
+      t0 = now();
+      const proof = proveBatch(tree, batch);
+      const proveMs = now() - t0;
+      t0 = now();
+      const newRoot = verifyBatch(oldRoot, proof, batch, h.fn);
+      const vdt = (now() - t0) / 1000;
+      const applied = applyBatch(tree, batch);
+      if (!newRoot || Buffer.compare(newRoot, applied) !== 0)
+        throw new Error("compact proof disagrees with applyBatch");
+      if (first)
+        row(
+          `compact batch proof, batch ${fmt(B)}`,
+          `${fmt(proof.length / B, 1)} B/update`,
+          `${fmt(proof.length / 1024, 0)} KiB, prove ${fmt(proveMs, 0)} ms`,
+        );
+      row(
+        `compact verify, batch ${fmt(B)}`,
+        `${fmt(B / vdt)} updates/s`,
+        `anchor ${fmt(sha / 1000)}k SHA/s`,
+        ">= 10k/s",
+      );
+    }
+    tree = undefined;
+    await settle();
+    if (!first) continue;
+
+    // The same with every changed page encoded and handed to a MemoryPageStore (first hash only).
+    const store = new MemoryPageStore();
+    hashCount = 0;
+    t0 = now();
+    tree = PrefixTree.bulkBuild(keys, values, { hash: h.counted, store });
+    dt = (now() - t0) / 1000;
+    row(
+      "bulk build + page encoding",
+      `${fmt(N / dt)} leaves/s`,
+      `${fmt(store.pagesWritten)} pages, ${fmt(store.bytesWritten / N, 1)} B/leaf stored`,
+    );
+    const w0 = store.bytesWritten;
+    const p0 = store.pagesWritten;
+    let total = 0;
+    for (const B of [1000, 10000]) total += runUpdates(tree, h, keys, N, B, " + page store", "");
+    row(
+      "page bytes encoded per update",
+      fmt((store.bytesWritten - w0) / total, 0),
+      `${fmt((store.bytesWritten - w0) / (store.pagesWritten - p0) / 1024, 1)} KiB/page avg`,
+    );
+    tree = undefined;
+    await settle();
+  }
 }
 
 if (proofFit.length >= 2) {

@@ -26,7 +26,7 @@ import type { ChainNode } from "@sealroom/hash-chain";
 import { decodeChainNode, encodeChainNode, HashChainError, nextChainHash } from "@sealroom/hash-chain";
 import { assertBytes, bitAt, commonPrefixBits, equal32, toHex } from "./bytes.ts";
 import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
-import { defaultSha256, type Sha256 } from "./hash.ts";
+import { defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 import { ItemKind, NO_REF, type Page } from "./page.ts";
 import type { PrefixTree } from "./prefix-tree.ts";
 import { replayBatch } from "./replay.ts";
@@ -206,22 +206,38 @@ function parse(p: Uint8Array, hash: Sha256): PNode | undefined {
   return root;
 }
 
-const innerBuf = new Uint8Array(65);
-const leafBuf = new Uint8Array(64);
-
-function hashOf(n: PNode, hash: Sha256): Uint8Array {
-  if (n.tag === BatchProofTag.Pruned) return n.hash as Uint8Array;
-  if (n.tag === BatchProofTag.Inner) {
-    const l = hashOf(n.l as PNode, hash);
-    const r = hashOf(n.r as PNode, hash);
-    innerBuf.set(l, 0);
-    innerBuf.set(r, 32);
-    innerBuf[64] = n.bit;
-    return hash(innerBuf);
+/**
+ * One hash-input buffer per depth of the partial tree (`left || right || bit`, or `key || value`
+ * in the first 64 bytes): a node's children hash straight into their parent's buffer, so
+ * recomputing a root allocates nothing per node. Depth <= 257 (bits strictly increase downwards).
+ */
+const levelBufs: Uint8Array[] = [];
+function levelBuf(depth: number): Uint8Array {
+  let b = levelBufs[depth];
+  if (!b) {
+    b = new Uint8Array(65);
+    levelBufs[depth] = b;
   }
-  leafBuf.set(n.key as Uint8Array, 0);
-  leafBuf.set(n.value as Uint8Array, 32);
-  return hash(leafBuf);
+  return b;
+}
+
+/** Writes the hash of the subtree `n` (at `depth`) to `out[off..off+32)`. */
+function hashOf(n: PNode, hash: Sha256Into, out: Uint8Array, off: number, depth: number): void {
+  if (n.tag === BatchProofTag.Pruned) {
+    out.set(n.hash as Uint8Array, off);
+    return;
+  }
+  const buf = levelBuf(depth);
+  if (n.tag === BatchProofTag.Inner) {
+    hashOf(n.l as PNode, hash, buf, 0, depth + 1);
+    hashOf(n.r as PNode, hash, buf, 32, depth + 1);
+    buf[64] = n.bit;
+    hash(buf, 0, 65, out, off);
+    return;
+  }
+  buf.set(n.key as Uint8Array, 0);
+  buf.set(n.value as Uint8Array, 32);
+  hash(buf, 0, 64, out, off);
 }
 
 /** Descends by `key`'s bits to a leaf; throws `Malformed` on entering a pruned subtree. */
@@ -292,7 +308,10 @@ function evaluate(
   if (proof[8] !== BATCH_PROOF_VERSION) return null;
   try {
     let root = parse(proof, hash);
-    const old = root ? hashOf(root, hash) : hash(new Uint8Array(0));
+    const into = intoOf(hash);
+    const old = new Uint8Array(32);
+    if (root) hashOf(root, into, old, 0, 0);
+    else into(old, 0, 0, old, 0); // H("")
     if (!equal32(old, 0, oldRoot, 0)) return null;
     // Old heads: each touched key must reach its own 0x04 leaf (present) or another leaf (absent).
     const digests = new Map<ChainNode, Uint8Array>();
@@ -325,7 +344,8 @@ function evaluate(
         n.value = value;
       } else root = insert(root, key, value);
     });
-    const newRoot = hashOf(root as PNode, hash);
+    const newRoot = new Uint8Array(32);
+    hashOf(root as PNode, into, newRoot, 0, 0);
     return newRoot;
   } catch (e) {
     if (e instanceof Malformed || e instanceof PrefixTreeError) return null;

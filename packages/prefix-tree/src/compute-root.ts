@@ -1,18 +1,13 @@
 /**
  * The MPT root of a set of leaves computed from scratch, independently of `PrefixTree`'s pages:
  * sort, then Russ Cox's stack algorithm (merkle-patricia-tree.md "Memory-Efficient Root
- * Computation"), with objects and no shared code with page.ts so the tests cross-check two
- * implementations. O(n log n); for audits and tests, not the hot path.
+ * Computation"), sharing no code with page.ts so that the tests cross-check two implementations.
+ * The stack is flat (key references, bit counts and a column of 32-byte hashes), so nodes are
+ * hashed in place with no allocation per node. O(n log n); for audits and tests.
  */
 import { assertBytes, commonPrefixBits, compare32 } from "./bytes.ts";
 import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
-import { defaultSha256, type Sha256 } from "./hash.ts";
-
-interface StackNode {
-  key: Uint8Array;
-  bits: number;
-  hash: Uint8Array;
-}
+import { defaultSha256, intoOf, type Sha256 } from "./hash.ts";
 
 /** MPT(S) for leaves given as [key, value] pairs (keys distinct). */
 export function computeRoot(
@@ -25,35 +20,66 @@ export function computeRoot(
     return [k, v] as const;
   });
   sorted.sort((a, b) => compare32(a[0], 0, b[0], 0));
-  if (sorted.length === 0) return hash(new Uint8Array(0));
-  const overlap = (x: StackNode, y: StackNode) =>
-    Math.min(commonPrefixBits(x.key, 0, y.key, 0), x.bits, y.bits);
-  const merge = (x: StackNode, y: StackNode): StackNode => {
-    const b = overlap(x, y);
-    const buf = new Uint8Array(65);
-    buf.set(x.hash, 0);
-    buf.set(y.hash, 32);
+  const into = intoOf(hash);
+  const root = new Uint8Array(32);
+  if (sorted.length === 0) {
+    into(root, 0, 0, root, 0);
+    return root;
+  }
+  // Stack entry i: the leftmost key of the subtree, its prefix length in bits (256 for a leaf),
+  // and its hash at stHash[32i..32i+32).
+  let cap = 64;
+  const stKey: Uint8Array[] = [];
+  let stBits = new Int32Array(cap);
+  let stHash = new Uint8Array(cap * 32);
+  const buf = new Uint8Array(65);
+  let sp = 0;
+  const overlap = (i: number, j: number): number =>
+    Math.min(
+      commonPrefixBits(stKey[i] as Uint8Array, 0, stKey[j] as Uint8Array, 0),
+      stBits[i] as number,
+      stBits[j] as number,
+    );
+  // Replaces entries i and i+1 by their parent, H(left || right || bitpos), in slot i.
+  const merge = (i: number): void => {
+    const b = overlap(i, i + 1);
+    for (let x = 0; x < 64; x++) buf[x] = stHash[i * 32 + x] as number;
     buf[64] = b;
-    return { key: x.key, bits: b, hash: hash(buf) };
+    into(buf, 0, 65, stHash, i * 32);
+    stBits[i] = b;
   };
-  let s: StackNode[] = [];
   for (const [k, v] of sorted) {
-    const buf = new Uint8Array(64);
-    buf.set(k, 0);
-    buf.set(v, 32);
-    if (s.length > 0 && commonPrefixBits((s[s.length - 1] as StackNode).key, 0, k, 0) === 256) {
+    if (sp > 0 && commonPrefixBits(stKey[sp - 1] as Uint8Array, 0, k, 0) === 256) {
       throw new PrefixTreeError(PrefixTreeErrorCode.DuplicateKey, "duplicate key");
     }
-    s.push({ key: k, bits: 256, hash: hash(buf) });
-    while (s.length >= 3) {
-      const [a, b, c] = s.slice(-3) as [StackNode, StackNode, StackNode];
-      if (!(overlap(a, b) > overlap(b, c))) break;
-      s = [...s.slice(0, -3), merge(a, b), c];
+    if (sp === cap) {
+      cap *= 2;
+      const bits = new Int32Array(cap);
+      bits.set(stBits);
+      const hashes = new Uint8Array(cap * 32);
+      hashes.set(stHash);
+      stBits = bits;
+      stHash = hashes;
+    }
+    buf.set(k, 0);
+    buf.set(v, 32);
+    into(buf, 0, 64, stHash, sp * 32);
+    stKey[sp] = k;
+    stBits[sp] = 256;
+    sp++;
+    while (sp >= 3 && overlap(sp - 3, sp - 2) > overlap(sp - 2, sp - 1)) {
+      merge(sp - 3);
+      // The top entry moves down into the freed slot.
+      stKey[sp - 2] = stKey[sp - 1] as Uint8Array;
+      stBits[sp - 2] = stBits[sp - 1] as number;
+      stHash.copyWithin((sp - 2) * 32, (sp - 1) * 32, sp * 32);
+      sp--;
     }
   }
-  while (s.length >= 2) {
-    const [a, b] = s.slice(-2) as [StackNode, StackNode];
-    s = [...s.slice(0, -2), merge(a, b)];
+  while (sp >= 2) {
+    merge(sp - 2);
+    sp--;
   }
-  return (s[0] as StackNode).hash;
+  root.set(stHash.subarray(0, 32));
+  return root;
 }

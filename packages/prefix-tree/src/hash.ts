@@ -57,7 +57,10 @@ const adapters = new WeakMap<Sha256, Sha256Into>();
  */
 export function intoOf(hash: Sha256): Sha256Into {
   const own = hash.into;
-  if (typeof own === "function") return own;
+  if (typeof own === "function") {
+    assertSha256(hash); // once per function (cached): an injected `.into` must be SHA-256 too
+    return own;
+  }
   let a = adapters.get(hash);
   if (!a) {
     a = (data, offset, length, out, outOffset) => {
@@ -95,7 +98,8 @@ export function assertSha256(hash: Sha256): void {
     const src = Uint8Array.of(0, 0x61, 0x62, 0x63, 0);
     const out = new Uint8Array(34);
     into(src, 1, 3, out, 1);
-    if (!isAbcDigest(out, 1) || out[0] !== 0 || out[33] !== 0) throw new TypeError('"hash.into" is not SHA-256');
+    if (!isAbcDigest(out, 1) || out[0] !== 0 || out[33] !== 0)
+      throw new TypeError('"hash.into" is not SHA-256');
     into(src, 0, 0, out, 2);
     if (!isEmptyDigest(out, 2)) throw new TypeError('"hash.into" is not SHA-256');
   }

@@ -24,13 +24,14 @@ export {
   treeValueForHead,
 } from "./domain-key.ts";
 export { BatchError, DecodeError, DomainError, PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
-export { defaultSha256, emptyRoot, type Sha256 } from "./hash.ts";
+export { defaultSha256, emptyRoot, type Sha256, type Sha256Into } from "./hash.ts";
 export { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
 export { decodePage, PAGE_VERSION } from "./page.ts";
 export { MemoryPageStore, type PageStore, type PageWrite } from "./page-store.ts";
 export { type Leaves32, PrefixTree, type PrefixTreeOptions, type TreeStats } from "./prefix-tree.ts";
 export { PROOF_MAGIC, ProofVersion, verifyInclusion, verifyNonInclusion } from "./proof.ts";
 export { type ReplayResult, replayBatch } from "./replay.ts";
+export { fastSha256, sha256Into } from "./sha256-into.ts";
 export {
   BATCH_MAX_BYTES,
   BATCH_MAX_EVENTS,

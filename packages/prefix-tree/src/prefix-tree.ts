@@ -490,39 +490,67 @@ export class PrefixTree {
   }
 }
 
-/** Sorts n leaves by key: a counting sort on the first two bytes, then comparisons per bucket. */
+/**
+ * Sorts n leaves by key: a counting sort on the first 16..24 key bits (about one bucket per leaf,
+ * so most buckets hold 0-2 keys), then an insertion sort per bucket, or the comparison sort for a
+ * large bucket (keys clustered under one prefix).
+ */
 export function sortLeaves(
   keys: Uint8Array,
   values: Uint8Array,
   n: number,
 ): { keys: Uint8Array; values: Uint8Array } {
-  const bucketOf = (i: number) => ((keys[i * 32] as number) << 8) | (keys[i * 32 + 1] as number);
-  const start = new Uint32Array(65537);
-  for (let i = 0; i < n; i++) {
-    const b = bucketOf(i) + 1;
-    start[b] = (start[b] as number) + 1;
-  }
-  for (let i = 0; i < 65536; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
-  const perm = new Uint32Array(n);
-  const pos = start.slice();
+  const bits = Math.min(24, Math.max(16, Math.ceil(Math.log2(Math.max(n, 2)))));
+  const shift = 24 - bits;
+  const nb = 1 << bits;
+  const bucketOf = (i: number) =>
+    (((keys[i * 32] as number) << 16) |
+      ((keys[i * 32 + 1] as number) << 8) |
+      (keys[i * 32 + 2] as number)) >>>
+    shift;
+  // end[b] = one past the last slot of bucket b; filled backwards (stable), it ends as the start.
+  const end = new Uint32Array(nb + 1);
   for (let i = 0; i < n; i++) {
     const b = bucketOf(i);
-    const p = pos[b] as number;
+    end[b] = (end[b] as number) + 1;
+  }
+  for (let b = 1; b < nb; b++) end[b] = (end[b] as number) + (end[b - 1] as number);
+  end[nb] = n;
+  const perm = new Uint32Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    const b = bucketOf(i);
+    const p = (end[b] as number) - 1;
+    end[b] = p;
     perm[p] = i;
-    pos[b] = p + 1;
   }
   const cmp = (x: number, y: number) => compare32(keys, x * 32, keys, y * 32);
-  for (let b = 0; b < 65536; b++) {
-    const s = start[b] as number;
-    const e = start[b + 1] as number;
-    if (e - s > 1) perm.subarray(s, e).sort(cmp);
+  for (let b = 0; b < nb; b++) {
+    const s = end[b] as number;
+    const e = end[b + 1] as number;
+    if (e - s < 2) continue;
+    if (e - s > 16) {
+      perm.subarray(s, e).sort(cmp);
+      continue;
+    }
+    for (let i = s + 1; i < e; i++) {
+      const x = perm[i] as number;
+      let j = i - 1;
+      while (j >= s && compare32(keys, (perm[j] as number) * 32, keys, x * 32) > 0) {
+        perm[j + 1] = perm[j] as number;
+        j--;
+      }
+      perm[j + 1] = x;
+    }
   }
   const sk = new Uint8Array(n * 32);
   const sv = new Uint8Array(n * 32);
   for (let i = 0; i < n; i++) {
     const x = (perm[i] as number) * 32;
-    sk.set(keys.subarray(x, x + 32), i * 32);
-    sv.set(values.subarray(x, x + 32), i * 32);
+    const o = i * 32;
+    for (let t = 0; t < 32; t++) {
+      sk[o + t] = keys[x + t] as number;
+      sv[o + t] = values[x + t] as number;
+    }
   }
   return { keys: sk, values: sv };
 }

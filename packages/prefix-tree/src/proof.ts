@@ -18,7 +18,7 @@
  * so `key` (which differs at bit d) is under none of them.
  */
 import { assertBytes, bitAt, commonPrefixBits, equal32 } from "./bytes.ts";
-import { defaultSha256, type Sha256 } from "./hash.ts";
+import { defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 
 /** "mptproof" */
 export const PROOF_MAGIC: Uint8Array = Uint8Array.of(0x6d, 0x70, 0x74, 0x70, 0x72, 0x6f, 0x6f, 0x66);
@@ -26,8 +26,10 @@ export const ProofVersion = { NonInclusion: 0x00, Inclusion: 0x01 } as const;
 export type ProofVersion = (typeof ProofVersion)[keyof typeof ProofVersion];
 
 const SEGMENT = 33;
+// Reused hash input (`left || right || bitpos`, or `key || value` in its first 64 bytes) and the
+// running node hash: verification allocates nothing per node.
 const innerBuf = new Uint8Array(65);
-const leafBuf = new Uint8Array(64);
+const cur = new Uint8Array(32);
 
 function hasMagic(proof: Uint8Array, version: number): boolean {
   if (proof.length < 9) return false;
@@ -36,43 +38,49 @@ function hasMagic(proof: Uint8Array, version: number): boolean {
 }
 
 /**
- * Folds the segments `proof[off..]` upwards from the leaf of key `key` whose hash is `node` (PR #31
- * `VerifyInclusion'`). Returns the computed root, or undefined when the segments are malformed (a
- * partial segment, r not strictly decreasing) or a segment has r = `avoidBit`.
+ * Hashes the leaf `key || value` (read from `key[ko..ko+32)` and `value[vo..vo+32)`) into `cur`,
+ * then folds the segments `proof[off..]` upwards (PR #31 `VerifyInclusion'`). Returns true iff
+ * they are well formed (whole segments, r strictly decreasing, no r = `avoidBit`) and the result
+ * equals `root`.
  */
-function fold(
-  node: Uint8Array,
+function foldToRoot(
+  root: Uint8Array,
   key: Uint8Array,
+  ko: number,
+  value: Uint8Array,
+  vo: number,
   proof: Uint8Array,
   off: number,
-  hash: Sha256,
+  hash: Sha256Into,
   avoidBit: number,
-): Uint8Array | undefined {
+): boolean {
   const rest = proof.length - off;
-  if (rest % SEGMENT !== 0) return undefined;
-  let cur = node;
+  if (rest % SEGMENT !== 0) return false;
+  // Check the segments' bits before hashing anything: a malformed proof costs no hashes.
   let last = 256;
   for (let o = off; o < proof.length; o += SEGMENT) {
     const r = proof[o] as number;
-    if (r >= last || r === avoidBit) return undefined;
+    if (r >= last || r === avoidBit) return false;
     last = r;
-    if (bitAt(key, 0, r) === 0) {
-      innerBuf.set(cur, 0);
-      innerBuf.set(proof.subarray(o + 1, o + SEGMENT), 32);
-    } else {
-      innerBuf.set(proof.subarray(o + 1, o + SEGMENT), 0);
-      innerBuf.set(cur, 32);
+  }
+  for (let i = 0; i < 32; i++) {
+    innerBuf[i] = key[ko + i] as number;
+    innerBuf[32 + i] = value[vo + i] as number;
+  }
+  hash(innerBuf, 0, 64, cur, 0);
+  for (let o = off; o < proof.length; o += SEGMENT) {
+    const r = proof[o] as number;
+    // cur on the side that key's bit r says, the sibling on the other.
+    const co = bitAt(key, ko, r) === 0 ? 0 : 32;
+    const so = 32 - co;
+    for (let i = 0; i < 32; i++) {
+      innerBuf[co + i] = cur[i] as number;
+      innerBuf[so + i] = proof[o + 1 + i] as number;
     }
     innerBuf[64] = r;
-    cur = hash(innerBuf);
+    hash(innerBuf, 0, 65, cur, 0);
   }
-  return cur;
-}
-
-function leafHash(key: Uint8Array, value: Uint8Array, hash: Sha256): Uint8Array {
-  leafBuf.set(key, 0);
-  leafBuf.set(value, 32);
-  return hash(leafBuf);
+  return equal32(cur, 0, root, 0);
 }
 
 function checkArgs(root: Uint8Array, key: Uint8Array, proof: Uint8Array): void {
@@ -93,8 +101,7 @@ export function verifyInclusion(
   assertBytes(value, "value", 32);
   if (proof.length < 41 || !hasMagic(proof, ProofVersion.Inclusion)) return false;
   if (!equal32(proof, 9, value, 0)) return false;
-  const got = fold(leafHash(key, value, hash), key, proof, 41, hash, -1);
-  return got !== undefined && got.length === 32 && equal32(got, 0, root, 0);
+  return foldToRoot(root, key, 0, value, 0, proof, 41, intoOf(hash), -1);
 }
 
 /** Experimental: true iff `proof` shows that `key` is not in the tree with root `root`. */
@@ -107,23 +114,26 @@ export function verifyNonInclusion(
   checkArgs(root, key, proof);
   if (!hasMagic(proof, ProofVersion.NonInclusion)) return false;
   if (proof.length === 9) {
-    const empty = hash(new Uint8Array(0));
-    return equal32(empty, 0, root, 0);
+    intoOf(hash)(proof, 0, 0, cur, 0);
+    return equal32(cur, 0, root, 0);
   }
   if (proof.length < 73) return false;
-  const altKey = proof.subarray(9, 41);
-  const altValue = proof.subarray(41, 73);
-  const d = commonPrefixBits(key, 0, altKey, 0);
+  // altKey = proof[9..41), altValue = proof[41..73)
+  const d = commonPrefixBits(key, 0, proof, 9);
   if (d === 256) return false;
-  const got = fold(leafHash(altKey, altValue, hash), altKey, proof, 73, hash, d);
-  return got !== undefined && got.length === 32 && equal32(got, 0, root, 0);
+  return foldToRoot(root, proof, 9, proof, 41, proof, 73, intoOf(hash), d);
 }
 
 /**
  * Assembles a proof from the first `n` top-down (bit, sibling) pairs collected during a descent
  * (`bits[i]`, `siblings[32i..32i+32)`), emitted leaf upwards.
  */
-export function assembleProof(head: Uint8Array, bits: Uint8Array, siblings: Uint8Array, n: number): Uint8Array {
+export function assembleProof(
+  head: Uint8Array,
+  bits: Uint8Array,
+  siblings: Uint8Array,
+  n: number,
+): Uint8Array {
   const out = new Uint8Array(head.length + n * SEGMENT);
   out.set(head, 0);
   let o = head.length;

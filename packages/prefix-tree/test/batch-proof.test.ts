@@ -5,6 +5,7 @@ import {
   BatchError,
   emptyRoot,
   encodeTreeEventBatch,
+  fastSha256,
   PrefixTree,
   proveBatch,
   type TreeEvent,
@@ -66,6 +67,7 @@ describe("compact batch proofs", () => {
           const newRoot = applyBatch(t, batch);
           expect(verifyBatch(oldRoot, proof, batch)).toEqual(newRoot);
           expect(verifyBatch(oldRoot, proof, encodeTreeEventBatch(batch), nodeSha256)).toEqual(newRoot);
+          expect(verifyBatch(oldRoot, proof, batch, fastSha256)).toEqual(newRoot);
         },
       ),
 
@@ -77,7 +79,26 @@ describe("compact batch proofs", () => {
     const t = new PrefixTree();
     const batch = { events: [ev("a.com", 1n, ["h"])] };
     const proof = proveBatch(t, batch);
+    expect(verifyBatch(emptyRoot(), proof, batch, fastSha256)).toEqual(
+      verifyBatch(emptyRoot(), proof, batch),
+    );
     expect(verifyBatch(emptyRoot(), proof, batch)).toEqual(applyBatch(t, batch));
+  });
+
+  it("a tree hashing with fastSha256 proves and applies batches exactly like the default", () => {
+    const a = seeded(25, 3);
+    const b = new PrefixTree({ maxLeavesPerPage: 3, hash: fastSha256 });
+    applyBatch(b, {
+      events: Array.from({ length: 25 }, (_, i) => ev(`site${i}.example`, 10n, ["https://h"], i % 7)),
+    });
+    expect(b.root()).toEqual(a.root());
+    const batch = { events: [ev("site3.example", 30n, null, 9), ev("new.example", 31n, ["h"])] };
+    const oldRoot = b.root();
+    const proof = proveBatch(b, batch);
+    expect(proof).toEqual(proveBatch(a, batch));
+    const newRoot = applyBatch(b, batch);
+    expect(newRoot).toEqual(applyBatch(a, batch));
+    expect(verifyBatch(oldRoot, proof, batch, fastSha256)).toEqual(newRoot);
   });
 
   it("any single bit flip in the proof fails", () => {
@@ -96,6 +117,7 @@ describe("compact batch proofs", () => {
       const p = proof.slice();
       p[i >> 3] = (p[i >> 3] as number) ^ (1 << (i & 7));
       expect(verifyBatch(oldRoot, p, batch)).toBeNull();
+      expect(verifyBatch(oldRoot, p, batch, fastSha256)).toBeNull();
     }
     // Truncated, extended, other old root.
     expect(verifyBatch(oldRoot, proof.subarray(0, proof.length - 1), batch)).toBeNull();

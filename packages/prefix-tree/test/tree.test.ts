@@ -4,7 +4,9 @@ import {
   computeRoot,
   DecodeError,
   decodePage,
+  defaultSha256,
   emptyRoot,
+  fastSha256,
   MemoryPageStore,
   PrefixTree,
   PrefixTreeError,
@@ -42,8 +44,10 @@ describe("PrefixTree", () => {
           maxLength: 8,
         }),
         fc.constantFrom(2, 3, 5, 512),
-        (batches, maxLeavesPerPage) => {
-          const t = new PrefixTree({ maxLeavesPerPage });
+        fc.constantFrom(defaultSha256, fastSha256, nodeSha256),
+        (batches, maxLeavesPerPage, hash) => {
+          // computeRoot below uses the default (@noble/hashes): three hashes cross-checked.
+          const t = new PrefixTree({ maxLeavesPerPage, hash });
           const all: Op[] = [];
           for (const b of batches) {
             t.setMany(
@@ -66,8 +70,9 @@ describe("PrefixTree", () => {
         fc.array(fc.tuple(arbKey, arbValue), { minLength: 1, maxLength: 20 }),
         arbKey,
         fc.constantFrom(2, 4, 512),
-        (ops, probe, maxLeavesPerPage) => {
-          const t = new PrefixTree({ maxLeavesPerPage });
+        fc.constantFrom(defaultSha256, fastSha256),
+        (ops, probe, maxLeavesPerPage, hash) => {
+          const t = new PrefixTree({ maxLeavesPerPage, hash });
           for (const [k, v] of ops) t.set(k, v);
           const m = model(ops);
           const root = t.root();
@@ -77,6 +82,8 @@ describe("PrefixTree", () => {
             const p = t.proveInclusion(k) as Uint8Array;
             expect(verifyInclusion(root, k, v, p)).toBe(true);
             expect(verifyInclusion(root, k, v, p, nodeSha256)).toBe(true);
+            expect(verifyInclusion(root, k, v, p, fastSha256)).toBe(true);
+            expect(verifyInclusion(badRoot, k, v, p, fastSha256)).toBe(false);
             const v2 = v.slice();
             v2[0] = (v2[0] as number) ^ 0x80;
             expect(verifyInclusion(root, k, v2, p)).toBe(false);
@@ -89,6 +96,8 @@ describe("PrefixTree", () => {
             expect(t.proveInclusion(probe)).toBeUndefined();
             const np = t.proveNonInclusion(probe) as Uint8Array;
             expect(verifyNonInclusion(root, probe, np)).toBe(true);
+            expect(verifyNonInclusion(root, probe, np, fastSha256)).toBe(true);
+            expect(verifyNonInclusion(badRoot, probe, np, fastSha256)).toBe(false);
             expect(verifyNonInclusion(badRoot, probe, np)).toBe(false);
             // The proof must not work for a present key.
             for (const [k] of m.values()) expect(verifyNonInclusion(root, k, np)).toBe(false);
@@ -102,6 +111,7 @@ describe("PrefixTree", () => {
             fake.set(k, 9);
             fake.set(inc.subarray(9), 41);
             expect(verifyNonInclusion(root, k, fake)).toBe(false);
+            expect(verifyNonInclusion(root, k, fake, fastSha256)).toBe(false);
           }
         },
       ),
@@ -121,10 +131,40 @@ describe("PrefixTree", () => {
       );
       for (const maxLeavesPerPage of [2, 16, 512]) {
         expect(PrefixTree.bulkBuild(keys, values, { maxLeavesPerPage }).root()).toEqual(want);
+        expect(PrefixTree.bulkBuild(keys, values, { maxLeavesPerPage, hash: fastSha256 }).root()).toEqual(
+          want,
+        );
         const t = new PrefixTree({ maxLeavesPerPage });
         t.setMany(keys, values);
         expect(t.root()).toEqual(want);
       }
+    }
+  });
+
+  it("bulk build sorts clustered keys (large and small buckets of the counting sort)", () => {
+    // At this size buckets are the first 16 key bits: 3,000 keys in 3 buckets (comparison sort)
+    // and 500 in buckets of 4 (insertion sort), the rest of each key random.
+    const n = 3500;
+    const keys = randomBytes(n * 32, 77);
+    for (let i = 0; i < 3000; i++) {
+      keys[i * 32] = i % 3;
+      keys[i * 32 + 1] = 0x80;
+      keys[i * 32 + 2] = (i >> 5) & 0x0f;
+    }
+    for (let i = 3000; i < n; i++) {
+      keys[i * 32] = 0xf0;
+      keys[i * 32 + 1] = (i >> 2) & 0xff;
+    }
+    const values = randomBytes(n * 32, 78);
+    const pairs = Array.from(
+      { length: n },
+      (_, i) => [keys.slice(i * 32, i * 32 + 32), values.slice(i * 32, i * 32 + 32)] as const,
+    );
+    const want = computeRoot(pairs);
+    for (const maxLeavesPerPage of [4, 512]) {
+      const t = PrefixTree.bulkBuild(keys, values, { maxLeavesPerPage, hash: fastSha256 });
+      expect(t.root()).toEqual(want);
+      for (const [k, v] of pairs) expect(t.get(k)).toEqual(v);
     }
   });
 
@@ -286,6 +326,9 @@ describe("proof verifiers on hostile input", () => {
           // Every mutation of a valid proof must fail; random bytes must just not throw.
           const inc = verifyInclusion(root, k0, k0, p);
           const non = verifyNonInclusion(root, absent, p);
+          // The allocation-free path must decide exactly the same.
+          expect(verifyInclusion(root, k0, k0, p, fastSha256)).toBe(inc);
+          expect(verifyNonInclusion(root, absent, p, fastSha256)).toBe(non);
           expect(typeof inc).toBe("boolean");
           expect(typeof non).toBe("boolean");
           if (p.length === good.length && hex(p) !== hex(good)) expect(inc).toBe(false);

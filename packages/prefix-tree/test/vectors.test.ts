@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { computeRoot, PrefixTree, verifyInclusion } from "../src/index.ts";
+import { computeRoot, fastSha256, PrefixTree, type Sha256, verifyInclusion } from "../src/index.ts";
+import { nodeSha256 } from "./helpers.ts";
 
 const dir = new URL("../vectors/waict-mpt/", import.meta.url);
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, "base64"));
@@ -30,8 +31,8 @@ const neg = lines("mpt_invalid_inclusion_kats.jsonl") as {
   proof: string;
 }[];
 
-function build(leaves: Leaf[], maxLeavesPerPage?: number): PrefixTree {
-  const t = new PrefixTree(maxLeavesPerPage ? { maxLeavesPerPage } : {});
+function build(leaves: Leaf[], maxLeavesPerPage?: number, hash?: Sha256): PrefixTree {
+  const t = new PrefixTree({ ...(maxLeavesPerPage ? { maxLeavesPerPage } : {}), ...(hash ? { hash } : {}) });
   for (const l of leaves) t.set(b64(l.key), b64(l.value));
   return t;
 }
@@ -45,6 +46,8 @@ describe("WAICT MPT vectors", () => {
       const want = b64(v.root);
       expect(build(v.leaves).root()).toEqual(want);
       expect(build(v.leaves, 2).root()).toEqual(want);
+      expect(build(v.leaves, 2, fastSha256).root()).toEqual(want);
+      expect(build(v.leaves, undefined, fastSha256).root()).toEqual(want);
       const keys = v.leaves.map((l) => b64(l.key));
       const values = v.leaves.map((l) => b64(l.value));
       expect(PrefixTree.bulkBuild(keys, values).root()).toEqual(want);
@@ -52,22 +55,39 @@ describe("WAICT MPT vectors", () => {
       const t = new PrefixTree({ maxLeavesPerPage: 3 });
       t.setMany(keys, values);
       expect(t.root()).toEqual(want);
-      expect(computeRoot(v.leaves.map((l) => [b64(l.key), b64(l.value)] as const))).toEqual(want);
+      const pairs = v.leaves.map((l) => [b64(l.key), b64(l.value)] as const);
+      expect(computeRoot(pairs)).toEqual(want);
+      // The allocation-free hash (fastSha256.into) and a plain function (adapter) give the same.
+      expect(computeRoot(pairs, fastSha256)).toEqual(want);
+      expect(computeRoot(pairs, nodeSha256)).toEqual(want);
+      expect(PrefixTree.bulkBuild(keys, values, { hash: fastSha256, maxLeavesPerPage: 2 }).root()).toEqual(
+        want,
+      );
+      const f = new PrefixTree({ hash: fastSha256, maxLeavesPerPage: 3 });
+      f.setMany(keys, values);
+      expect(f.root()).toEqual(want);
     });
   });
   describe.each(incl)("inclusion $label", (v) => {
     it("produces the exact proof and verifies it", () => {
       const leaf = v.leaves[v.target_index] as Leaf;
-      for (const t of [build(v.leaves), build(v.leaves, 2)]) {
+      for (const t of [
+        build(v.leaves),
+        build(v.leaves, 2),
+        build(v.leaves, 2, fastSha256),
+        build(v.leaves, 5, nodeSha256),
+      ]) {
         expect(t.root()).toEqual(b64(v.root));
         expect(t.proveInclusion(b64(leaf.key))).toEqual(b64(v.proof));
       }
-      expect(verifyInclusion(b64(v.root), b64(leaf.key), b64(leaf.value), b64(v.proof))).toBe(true);
+      for (const h of [undefined, fastSha256, nodeSha256])
+        expect(verifyInclusion(b64(v.root), b64(leaf.key), b64(leaf.value), b64(v.proof), h)).toBe(true);
     });
   });
   describe.each(neg)("negative $label", (v) => {
     it("does not verify", () => {
-      expect(verifyInclusion(b64(v.root), b64(v.key), b64(v.value), b64(v.proof))).toBe(false);
+      for (const h of [undefined, fastSha256, nodeSha256])
+        expect(verifyInclusion(b64(v.root), b64(v.key), b64(v.value), b64(v.proof), h)).toBe(false);
     });
   });
 });
