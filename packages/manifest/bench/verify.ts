@@ -7,6 +7,7 @@
 import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from "node:crypto";
 import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
+import { nodeEd25519 } from "../src/ed25519-node.ts";
 import { resourceHashOf } from "../src/resource-hash.ts";
 import { verifyTransparency } from "../src/verify-transparency.ts";
 import { makeWorld, optionsFor, randomTree } from "../test/helpers/world.ts";
@@ -54,6 +55,9 @@ export async function measureVerify(
   const timings = [
     await time(`verifyTransparency (${leaves} leaves, 3 cosignatures, quorum 3)`, ops, () =>
       verifyTransparency(w.response, opts),
+    ),
+    await time(`verifyTransparency, Ed25519 via ./node's nodeEd25519 (${leaves} leaves, quorum 3)`, ops, () =>
+      verifyTransparency(w.response, { ...opts, ed25519: nodeEd25519 }),
     ),
     await time("anchor: 1 Ed25519 verify, WebCrypto", ops * 2, () =>
       crypto.subtle.verify("Ed25519", wkey, sig, msg),

@@ -49,7 +49,18 @@ export function hasWebCryptoEd25519(): Promise<boolean> {
   return webCryptoOk;
 }
 
-export type Ed25519Backend = "webcrypto" | "noble";
+/**
+ * A custom verifier: true iff `signature` is a valid RFC 8032 Ed25519 signature of `message` under
+ * `publicKey`; it must not throw. `nodeEd25519` from "@sealroom/manifest/node" is one (node:crypto,
+ * synchronous, no WebCrypto job dispatch).
+ */
+export type Ed25519Verifier = (
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+) => boolean | Promise<boolean>;
+
+export type Ed25519Backend = "webcrypto" | "noble" | Ed25519Verifier;
 
 /**
  * True iff `signature` is a valid Ed25519 signature of `message` under `publicKey`. Never throws.
@@ -62,6 +73,13 @@ export async function verifyEd25519(
   backend?: Ed25519Backend,
 ): Promise<boolean> {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
+  if (typeof backend === "function") {
+    try {
+      return (await backend(signature, message, publicKey)) === true;
+    } catch {
+      return false;
+    }
+  }
   const useWebCrypto = backend === undefined ? await hasWebCryptoEd25519() : backend === "webcrypto";
   if (useWebCrypto) {
     try {
