@@ -13,7 +13,7 @@ find packages apps tooling -maxdepth 3 -type d -name .reports -prune -exec rm -r
 rm -rf .turbo/runs
 
 status=0
-biome check tooling/scripts biome.json turbo.json package.json || status=1
+pnpm lint || status=1   # biome over the whole tree (root files included)
 turbo run build typecheck lint test --continue --summarize --output-logs=new-only "$@" || status=1
 summary_file="$(ls -t .turbo/runs/*.json 2>/dev/null | head -1)"
 node tooling/scripts/summarize.mjs "$SEALROOM_ROOT" "$summary_file" || status=1
