@@ -11,65 +11,34 @@
  *         Entry entries<0..2^32-1>;           // positions m .. n-1, 80 bytes each
  *     } ChainConsistencyProof;
  */
-import {
-  assertBytes,
-  assertU64,
-  bytesEqual,
-  readU32,
-  readU64,
-  U64_MAX,
-  writeU32,
-  writeU64,
-} from "./bytes.ts";
+import { assertBytes, assertU64, bytesEqual, readU64, writeU64 } from "./bytes.ts";
 import { assertCheckpoint, type ChainCheckpoint, lastTimeMatches, replayEntries } from "./checkpoint.ts";
-import { assertEntry, ENTRY_SIZE, type Entry, readEntry, writeEntry } from "./entry.ts";
+import type { Entry } from "./entry.ts";
+import { entryVectorSize, readEntryVector, writeEntryVector } from "./entry-vector.ts";
 import { DecodeError, HashChainErrorCode } from "./errors.ts";
 import { type Sha256, sha256 } from "./hash.ts";
-import { MAX_PROOF_ENTRIES } from "./inclusion-proof.ts";
 
 export interface ChainConsistencyProof {
   oldSize: bigint;
   entries: Entry[];
 }
 
-const HEADER = 8 + 4;
+const HEADER = 8;
 
 export function encodeChainConsistencyProof(p: ChainConsistencyProof): Uint8Array {
   assertU64(p.oldSize, "proof.oldSize");
-  if (!Array.isArray(p.entries)) throw new TypeError('"proof.entries" must be an array');
-  if (p.entries.length > MAX_PROOF_ENTRIES) throw new RangeError('"proof.entries" is too long');
-  const out = new Uint8Array(HEADER + p.entries.length * ENTRY_SIZE);
+  const out = new Uint8Array(HEADER + entryVectorSize(p.entries, "proof.entries"));
   writeU64(out, 0, p.oldSize);
-  writeU32(out, 8, p.entries.length * ENTRY_SIZE);
-  let o = HEADER;
-  for (const e of p.entries) {
-    assertEntry(e, "proof.entries[]");
-    writeEntry(out, o, e);
-    o += ENTRY_SIZE;
-  }
+  writeEntryVector(out, HEADER, p.entries, "proof.entries");
   return out;
 }
 
 export function decodeChainConsistencyProof(b: Uint8Array): ChainConsistencyProof {
   assertBytes(b, "bytes");
-  if (b.length < HEADER)
+  if (b.length < HEADER + 4)
     throw new DecodeError(HashChainErrorCode.Truncated, b.length, "ChainConsistencyProof header");
   const oldSize = readU64(b, 0);
-  const len = readU32(b, 8);
-  if (len % ENTRY_SIZE !== 0) {
-    throw new DecodeError(HashChainErrorCode.InvalidValue, 8, "entries length not a multiple of 80");
-  }
-  if (HEADER + len > b.length) throw new DecodeError(HashChainErrorCode.Truncated, b.length, "entries");
-  if (HEADER + len < b.length) {
-    throw new DecodeError(HashChainErrorCode.Trailing, HEADER + len, "bytes after ChainConsistencyProof");
-  }
-  const count = len / ENTRY_SIZE;
-  if (BigInt(count) > U64_MAX - oldSize) {
-    throw new DecodeError(HashChainErrorCode.Oversized, 0, "old_size + entries exceeds u64");
-  }
-  const entries: Entry[] = new Array(count);
-  for (let i = 0; i < count; i++) entries[i] = readEntry(b, HEADER + i * ENTRY_SIZE);
-  return { oldSize, entries };
+  return { oldSize, entries: readEntryVector(b, HEADER, oldSize, "entries") };
 }
 
 /**

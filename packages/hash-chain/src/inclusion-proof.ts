@@ -15,18 +15,10 @@
  * The proven entry itself is not in the proof: the verifier brings it (it holds the manifest,
  * hence the resource hash, and the entry it wants to check).
  */
-import {
-  assertBytes,
-  assertU64,
-  bytesEqual,
-  readU32,
-  readU64,
-  U64_MAX,
-  writeU32,
-  writeU64,
-} from "./bytes.ts";
+import { assertBytes, assertU64, bytesEqual, readU64, writeU64 } from "./bytes.ts";
 import { assertCheckpoint, type ChainCheckpoint, lastTimeMatches, replayEntries } from "./checkpoint.ts";
-import { assertEntry, ENTRY_SIZE, type Entry, readEntry, writeEntry } from "./entry.ts";
+import { assertEntry, type Entry } from "./entry.ts";
+import { entryVectorSize, readEntryVector, writeEntryVector } from "./entry-vector.ts";
 import { DecodeError, HashChainErrorCode } from "./errors.ts";
 import { HASH_SIZE, type Sha256, sha256 } from "./hash.ts";
 
@@ -36,52 +28,24 @@ export interface ChainInclusionProof {
   entriesAfter: Entry[];
 }
 
-const HEADER = 8 + HASH_SIZE + 4;
-/** Largest `entries_after` vector a u32 length prefix can carry, in entries. */
-export const MAX_PROOF_ENTRIES = Math.floor(0xffffffff / ENTRY_SIZE);
+const HEADER = 8 + HASH_SIZE;
 
 export function encodeChainInclusionProof(p: ChainInclusionProof): Uint8Array {
   assertU64(p.index, "proof.index");
   assertBytes(p.chainHashBefore, "proof.chainHashBefore", HASH_SIZE);
-  if (!Array.isArray(p.entriesAfter)) throw new TypeError('"proof.entriesAfter" must be an array');
-  if (p.entriesAfter.length > MAX_PROOF_ENTRIES) throw new RangeError('"proof.entriesAfter" is too long');
-  const out = new Uint8Array(HEADER + p.entriesAfter.length * ENTRY_SIZE);
+  const out = new Uint8Array(HEADER + entryVectorSize(p.entriesAfter, "proof.entriesAfter"));
   writeU64(out, 0, p.index);
   out.set(p.chainHashBefore, 8);
-  writeU32(out, 8 + HASH_SIZE, p.entriesAfter.length * ENTRY_SIZE);
-  let o = HEADER;
-  for (const e of p.entriesAfter) {
-    assertEntry(e, "proof.entriesAfter[]");
-    writeEntry(out, o, e);
-    o += ENTRY_SIZE;
-  }
+  writeEntryVector(out, HEADER, p.entriesAfter, "proof.entriesAfter");
   return out;
 }
 
 export function decodeChainInclusionProof(b: Uint8Array): ChainInclusionProof {
   assertBytes(b, "bytes");
-  if (b.length < HEADER)
+  if (b.length < HEADER + 4)
     throw new DecodeError(HashChainErrorCode.Truncated, b.length, "ChainInclusionProof header");
   const index = readU64(b, 0);
-  const len = readU32(b, 8 + HASH_SIZE);
-  if (len % ENTRY_SIZE !== 0) {
-    throw new DecodeError(
-      HashChainErrorCode.InvalidValue,
-      8 + HASH_SIZE,
-      "entries_after length not a multiple of 80",
-    );
-  }
-  // Cap before touching the body: the declared length must match what is actually there.
-  if (HEADER + len > b.length) throw new DecodeError(HashChainErrorCode.Truncated, b.length, "entries_after");
-  if (HEADER + len < b.length) {
-    throw new DecodeError(HashChainErrorCode.Trailing, HEADER + len, "bytes after ChainInclusionProof");
-  }
-  const count = len / ENTRY_SIZE;
-  if (BigInt(count) > U64_MAX - index) {
-    throw new DecodeError(HashChainErrorCode.Oversized, 0, "index + entries_after exceeds u64 positions");
-  }
-  const entriesAfter: Entry[] = new Array(count);
-  for (let i = 0; i < count; i++) entriesAfter[i] = readEntry(b, HEADER + i * ENTRY_SIZE);
+  const entriesAfter = readEntryVector(b, HEADER, index, "entries_after");
   return { index, chainHashBefore: b.slice(8, 8 + HASH_SIZE), entriesAfter };
 }
 
