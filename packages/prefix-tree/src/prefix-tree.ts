@@ -13,8 +13,17 @@ import { assertBytes, bitAt, commonPrefixBits, compare32, equal32 } from "./byte
 import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
 import { assertSha256, defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 import { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
-import { decodePage, ItemKind, Page, pageIdFor } from "./page.ts";
-import type { PageStore } from "./page-store.ts";
+import {
+  assemblePage,
+  decodePageRow,
+  ItemKind,
+  Page,
+  type PageRow,
+  pageIdFor,
+  ROW_BITS,
+  rowId,
+} from "./page.ts";
+import type { PageStore, PageWrite } from "./page-store.ts";
 import { assembleProof, ProofVersion, proofHeader } from "./proof.ts";
 
 export interface PrefixTreeOptions {
@@ -39,8 +48,10 @@ export interface TreeStats {
   pages: number;
   /** Bytes held by the loaded pages' arrays. */
   bytes: number;
-  /** Pages handed to the store (or that would have been, without one) since creation. */
+  /** Pages changed by updates since creation (each written as one or more rows). */
   pagesWritten: number;
+  /** Rows handed to the store (or that would have been, without one) since creation. */
+  rowsWritten: number;
   updates: number;
 }
 
@@ -92,6 +103,7 @@ export class PrefixTree {
   rootPage: Page;
   private dirtyPages: Page[] = [];
   private pagesWritten = 0;
+  private rowsWritten = 0;
   private updates = 0;
 
   constructor(options: PrefixTreeOptions = {}) {
@@ -104,8 +116,7 @@ export class PrefixTree {
     if (!Number.isInteger(t) || t < 2 || t > 1 << 20)
       throw new RangeError('"maxLeavesPerPage" must be an integer in [2, 2^20]');
     this.maxLeaves = t;
-    const bytes = this.store?.getPage("");
-    this.rootPage = bytes ? decodePage("", bytes) : new Page("", 0);
+    this.rootPage = this.loadPage("") ?? new Page("", 0);
   }
 
   /** Builds a tree from many leaves at once (unsorted; keys must be distinct). */
@@ -241,7 +252,14 @@ export class PrefixTree {
       }
     };
     visit(this.rootPage);
-    return { leaves, pages, bytes, pagesWritten: this.pagesWritten, updates: this.updates };
+    return {
+      leaves,
+      pages,
+      bytes,
+      pagesWritten: this.pagesWritten,
+      rowsWritten: this.rowsWritten,
+      updates: this.updates,
+    };
   }
 
   // --- internals -------------------------------------------------------------------------------
@@ -285,10 +303,9 @@ export class PrefixTree {
     const c = page.children[j];
     if (c) return c;
     const id = pageIdFor(page.keys, j * 32, page.stratum + 1);
-    const bytes = this.store?.getPage(id);
-    if (!bytes)
+    const loaded = this.loadPage(id);
+    if (!loaded)
       throw new PrefixTreeError(PrefixTreeErrorCode.PageMissing, `page ${id} is missing from the store`);
-    const loaded = decodePage(id, bytes);
     const h = loaded.rootHash();
     // A stale or foreign page would silently change the root: its hash must match the parent's.
     if (!h || !equal32(h, 0, page.itemHash, j * 32)) {
@@ -298,6 +315,19 @@ export class PrefixTree {
     return loaded;
   }
 
+  /** Reads and assembles the rows of page `id` (undefined when it has none, or no store). */
+  private loadPage(id: string): Page | undefined {
+    const store = this.store;
+    if (!store) return undefined;
+    const rows: PageRow[] = [];
+    for (let r = 0; r < 1 << ROW_BITS; r++) {
+      const rid = rowId(id, r);
+      const bytes = store.getPage(rid);
+      if (bytes) rows.push(decodePageRow(rid, bytes));
+    }
+    return assemblePage(id, rows, this.hashInto);
+  }
+
   private markDirty(p: Page): void {
     if (!p.dirty) {
       p.dirty = true;
@@ -305,13 +335,25 @@ export class PrefixTree {
     }
   }
 
-  /** Hands the pages changed by this update to the store, in one `putPages`. */
+  /** Hands the rows changed by this update to the store, in one `putPages`. */
   private flush(): void {
     const pages = this.dirtyPages;
     this.dirtyPages = [];
     this.pagesWritten += pages.length;
-    if (this.store) this.store.putPages(pages.map((p) => ({ id: p.id, bytes: p.encode() })));
-    for (const p of pages) p.dirty = false;
+    const writes: PageWrite[] = [];
+    for (const p of pages) {
+      let m = p.dirtyRows;
+      this.rowsWritten += popcount16(m);
+      if (this.store) {
+        for (let r = 0; m !== 0; r++, m >>>= 1)
+          if (m & 1) writes.push({ id: rowId(p.id, r), bytes: p.encodeRow(r) });
+      }
+    }
+    if (this.store) this.store.putPages(writes);
+    for (const p of pages) {
+      p.dirty = false;
+      p.dirtyRows = 0;
+    }
   }
 
   private processPage(page: Page, a: number, b: number): void {
@@ -426,6 +468,7 @@ export class PrefixTree {
   /** After a child page changed: copy its root hash into the parent's item and mark the path. */
   private refreshChild(page: Page, j: number, c: Page, keys: Uint8Array, ko: number): void {
     c.copyHash(c.root, page.itemHash, j * 32);
+    page.markRow(j);
     page.descend(keys, ko, path, pathLen);
     page.markPath(path, pathLen[0] as number);
   }
@@ -461,6 +504,7 @@ export class PrefixTree {
       page.values.set(v.subarray(lo * 32, hi * 32));
       page.itemHash.set(h.subarray(lo * 32, hi * 32));
       page.itemCount = hi - lo;
+      page.markAllRows();
     } else {
       let buckets = 0;
       for (let i = lo; i < hi; i++) if (i === lo || k[i * 32 + s] !== k[(i - 1) * 32 + s]) buckets++;
@@ -488,6 +532,12 @@ export class PrefixTree {
     page.buildFromSorted(this.hashInto);
     this.markDirty(page);
   }
+}
+
+function popcount16(m: number): number {
+  let c = 0;
+  for (; m !== 0; m &= m - 1) c++;
+  return c;
 }
 
 /**
