@@ -31,6 +31,8 @@ import {
 import { mptSha256Into } from "../src/mpt-hash.ts";
 
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
+/** Page cache budget (MB) of the bounded-memory rows (SEALROOM_BENCH_CACHE_MB, default 100). */
+const CACHE_MB = Number(process.env.SEALROOM_BENCH_CACHE_MB ?? (QUICK ? "2" : "100"));
 
 /**
  * Milliseconds of CPU time of this (main) thread. The bench machine is shared, so wall-clock rates
@@ -164,6 +166,7 @@ if (HASH_NAMES.includes("fast")) {
 }
 
 const proofFit: { n: number; bytes: number }[] = [];
+let bytesPerLeaf = 0;
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -253,9 +256,10 @@ for (const N of SIZES) {
     if (first) {
       await settle();
       const st = tree.stats();
+      bytesPerLeaf = (heapBytes() - mem0) / N;
       row(
         "bytes per leaf (measured heap + buffers)",
-        fmt((heapBytes() - mem0) / N, 1),
+        fmt(bytesPerLeaf, 1),
         `arrays+objects est. ${fmt(st.bytes / N, 1)}, ${fmt(st.pages)} pages`,
         "<= 150 B",
       );
@@ -369,6 +373,30 @@ for (const N of SIZES) {
         "<= 8 KB",
       );
     }
+    tree = undefined;
+    await settle();
+
+    // The same store reopened with a bounded page cache: pages load on demand, LRU eviction.
+    const mem1 = heapBytes();
+    const budget = CACHE_MB * 1e6;
+    tree = new PrefixTree({ hash: h.counted, store, cacheBytes: budget });
+    for (const B of [1000, 10000]) {
+      const s0 = tree.stats();
+      const total = runUpdates(tree, h, keys, N, B, `, cache ${CACHE_MB} MB`, "");
+      const s1 = tree.stats();
+      row(
+        `page loads per update, batch ${fmt(B)}`,
+        fmt((s1.pageLoads - s0.pageLoads) / total, 2),
+        `${fmt(s1.pages)} pages in cache, ${fmt(s1.bytes / 1e6, 1)} MB`,
+        `cache <= ${CACHE_MB} MB`,
+      );
+    }
+    await settle();
+    row(
+      `memory of the tree, cache ${CACHE_MB} MB`,
+      `${fmt((heapBytes() - mem1) / 1e6, 1)} MB`,
+      `heap+buffers growth; unbounded ${fmt((N * bytesPerLeaf) / 1e6, 0)} MB`,
+    );
     tree = undefined;
     await settle();
   }

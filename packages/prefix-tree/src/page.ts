@@ -80,6 +80,13 @@ export class Page {
   dirty = false;
   /** Rows (bit r = row r) changed since the page was last written. */
   dirtyRows = 0;
+  /** Page cache (prefix-tree.ts): the parent split page and this page's item index in it. */
+  parent: Page | undefined = undefined;
+  slot = -1;
+  /** Page cache: neighbours in the least-recently-used list, and the bytes counted for this page. */
+  newer: Page | undefined = undefined;
+  older: Page | undefined = undefined;
+  cachedBytes = 0;
 
   constructor(id: string, stratum: number, capacity = 4) {
     this.id = id;

@@ -38,16 +38,28 @@ export interface PrefixTreeOptions {
   heads?: ChainHeadStore;
   /** A bottom page splits above this many leaves (default 512). */
   maxLeavesPerPage?: number;
+  /**
+   * Byte budget of the page cache (needs `store`; default: unbounded). Pages load on demand; after
+   * each update or read, the least recently used pages are evicted (with their loaded children)
+   * until the loaded pages' bytes (`Page.byteSize`, about their arrays plus object overheads) fit.
+   * The root page always stays.
+   */
+  cacheBytes?: number;
 }
 
 /** Leaves given as 32-byte arrays or as one flat array of n * 32 bytes. */
 export type Leaves32 = Uint8Array | readonly Uint8Array[];
 
 export interface TreeStats {
+  /** Leaves in the loaded pages (all leaves unless pages were evicted). */
   leaves: number;
+  /** Loaded pages (the page cache). */
   pages: number;
-  /** Bytes held by the loaded pages' arrays. */
+  /** Bytes held by the loaded pages (arrays plus estimated object overheads). */
   bytes: number;
+  /** Pages read from the store, and pages evicted from the cache, since creation. */
+  pageLoads: number;
+  evictions: number;
   /** Pages changed by updates since creation (each written as one or more rows). */
   pagesWritten: number;
   /** Rows handed to the store (or that would have been, without one) since creation. */
@@ -104,6 +116,13 @@ export class PrefixTree {
   private dirtyPages: Page[] = [];
   private pagesWritten = 0;
   private rowsWritten = 0;
+  private readonly cacheBudget: number;
+  /** Most and least recently used cached pages (the root page is not in the list). */
+  private newest: Page | undefined;
+  private oldest: Page | undefined;
+  private cachedBytes = 0;
+  private pageLoads = 0;
+  private evictions = 0;
   private updates = 0;
 
   constructor(options: PrefixTreeOptions = {}) {
@@ -116,7 +135,23 @@ export class PrefixTree {
     if (!Number.isInteger(t) || t < 2 || t > 1 << 20)
       throw new RangeError('"maxLeavesPerPage" must be an integer in [2, 2^20]');
     this.maxLeaves = t;
-    this.rootPage = this.loadPage("") ?? new Page("", 0);
+    const budget = options.cacheBytes;
+    if (budget !== undefined) {
+      if (typeof budget !== "number" || !(budget >= 0))
+        throw new RangeError('"cacheBytes" must be a non-negative number');
+      if (!this.store) throw new TypeError('"cacheBytes" needs a "store" to reload evicted pages from');
+    }
+    this.cacheBudget = budget ?? Number.POSITIVE_INFINITY;
+    this.rootPage = this.openRoot();
+  }
+
+  /** Loads the root page (or an empty one) and starts an empty cache around it. */
+  private openRoot(): Page {
+    this.newest = this.oldest = undefined;
+    const root = this.loadPage("") ?? new Page("", 0);
+    root.cachedBytes = root.byteSize();
+    this.cachedBytes = root.cachedBytes;
+    return root;
   }
 
   /** Builds a tree from many leaves at once (unsorted; keys must be distinct). */
@@ -147,6 +182,7 @@ export class PrefixTree {
     tree.fillPage(tree.rootPage, sk, sv, hashes, 0, n);
     tree.updates += n;
     tree.flush();
+    tree.trim();
     return tree;
   }
 
@@ -168,7 +204,9 @@ export class PrefixTree {
         page = this.child(page, j);
         continue;
       }
-      return equal32(page.keys, o, key, 0) ? page.values.slice(o, o + 32) : undefined;
+      const v = equal32(page.keys, o, key, 0) ? page.values.slice(o, o + 32) : undefined;
+      this.trim();
+      return v;
     }
   }
 
@@ -194,40 +232,71 @@ export class PrefixTree {
     this.batch = { keys: k, values: v, idx, tmp: new Int32Array(n) };
     try {
       this.processPage(this.rootPage, 0, n);
+      this.flush();
+    } catch (e) {
+      this.rollback();
+      throw e;
     } finally {
       this.batch = undefined;
     }
     this.updates += n;
-    this.flush();
+    this.trim();
+  }
+
+  /**
+   * After a failed update (the store's `putPages` threw, or a page could not be loaded): the
+   * store still holds the state before the update (`putPages` is all-or-nothing), so every
+   * loaded page is dropped and the root page reloaded; the rest loads again on demand. A tree
+   * without a store cannot fail this way (nothing it does throws mid-update), so it is left as is.
+   */
+  private rollback(): void {
+    for (const p of this.dirtyPages) {
+      p.dirty = false;
+      p.dirtyRows = 0;
+    }
+    this.dirtyPages = [];
+    if (!this.store) return;
+    this.rootPage = this.openRoot();
   }
 
   /** PR #31 / merkle-patricia-tree.md inclusion proof for `key`, or undefined if absent. */
   proveInclusion(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, "key", 32);
     const leaf = this.walk(key, true);
-    if (leaf === undefined || !equal32(leaf.page.keys, leaf.j * 32, key, 0)) return undefined;
+    if (leaf === undefined || !equal32(leaf.page.keys, leaf.j * 32, key, 0)) {
+      this.trim();
+      return undefined;
+    }
     const o = leaf.j * 32;
-    return assembleProof(
+    const proof = assembleProof(
       proofHeader(ProofVersion.Inclusion, leaf.page.values.subarray(o, o + 32)),
       walkBits,
       walkSibs,
       walkLen[0] as number,
     );
+    this.trim();
+    return proof;
   }
 
   /** Experimental non-inclusion proof (see proof.ts), or undefined if `key` is present. */
   proveNonInclusion(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, "key", 32);
     const leaf = this.walk(key, false);
-    if (leaf === undefined) return proofHeader(ProofVersion.NonInclusion);
-    const o = leaf.j * 32;
-    if (equal32(leaf.page.keys, o, key, 0)) return undefined;
-    const head = proofHeader(
-      ProofVersion.NonInclusion,
-      leaf.page.keys.subarray(o, o + 32),
-      leaf.page.values.subarray(o, o + 32),
-    );
-    return assembleProof(head, walkBits, walkSibs, walkLen[0] as number);
+    let proof: Uint8Array | undefined;
+    if (leaf === undefined) proof = proofHeader(ProofVersion.NonInclusion);
+    else {
+      const o = leaf.j * 32;
+      if (!equal32(leaf.page.keys, o, key, 0)) {
+        const head = proofHeader(
+          ProofVersion.NonInclusion,
+          leaf.page.keys.subarray(o, o + 32),
+          leaf.page.values.subarray(o, o + 32),
+        );
+        proof = assembleProof(head, walkBits, walkSibs, walkLen[0] as number);
+      }
+    }
+    this.trim();
+    return proof;
   }
 
   /** The chain head stored for `key`, if any (see head-store.ts). */
@@ -256,6 +325,8 @@ export class PrefixTree {
       leaves,
       pages,
       bytes,
+      pageLoads: this.pageLoads,
+      evictions: this.evictions,
       pagesWritten: this.pagesWritten,
       rowsWritten: this.rowsWritten,
       updates: this.updates,
@@ -301,7 +372,10 @@ export class PrefixTree {
   /** Child page of item `j` of split page `page`, loaded from the store when needed. */
   child(page: Page, j: number): Page {
     const c = page.children[j];
-    if (c) return c;
+    if (c) {
+      if (c !== this.newest) this.touch(c);
+      return c;
+    }
     const id = pageIdFor(page.keys, j * 32, page.stratum + 1);
     const loaded = this.loadPage(id);
     if (!loaded)
@@ -312,7 +386,60 @@ export class PrefixTree {
       throw new PrefixTreeError(PrefixTreeErrorCode.Malformed, `page ${id} does not match its parent's hash`);
     }
     page.children[j] = loaded;
+    this.pageLoads++;
+    this.track(loaded, page, j);
     return loaded;
+  }
+
+  // --- page cache: a least-recently-used list over the loaded pages below the root ------------
+
+  /** Starts caching `p`, the child at item `slot` of `parent`, as the most recently used page. */
+  private track(p: Page, parent: Page, slot: number): void {
+    p.parent = parent;
+    p.slot = slot;
+    p.cachedBytes = p.byteSize();
+    this.cachedBytes += p.cachedBytes;
+    p.older = this.newest;
+    p.newer = undefined;
+    if (this.newest) this.newest.newer = p;
+    this.newest = p;
+    if (!this.oldest) this.oldest = p;
+  }
+
+  private unlink(p: Page): void {
+    if (p.newer) p.newer.older = p.older;
+    else this.newest = p.older;
+    if (p.older) p.older.newer = p.newer;
+    else this.oldest = p.newer;
+    p.newer = p.older = undefined;
+  }
+
+  private touch(p: Page): void {
+    this.unlink(p);
+    p.older = this.newest;
+    if (this.newest) this.newest.newer = p;
+    this.newest = p;
+    if (!this.oldest) this.oldest = p;
+  }
+
+  /** Evicts least recently used pages until the cache fits its budget (never mid-update). */
+  private trim(): void {
+    while (this.cachedBytes > this.cacheBudget && this.oldest) {
+      const p = this.oldest;
+      (p.parent as Page).children[p.slot] = undefined;
+      this.drop(p);
+    }
+  }
+
+  /** Forgets `p` and its loaded descendants (their rows are in the store). */
+  private drop(p: Page): void {
+    if (p.split) {
+      for (const c of p.children) if (c) this.drop(c);
+    }
+    this.unlink(p);
+    this.cachedBytes -= p.cachedBytes;
+    p.parent = undefined;
+    this.evictions++;
   }
 
   /** Reads and assembles the rows of page `id` (undefined when it has none, or no store). */
@@ -353,6 +480,9 @@ export class PrefixTree {
     for (const p of pages) {
       p.dirty = false;
       p.dirtyRows = 0;
+      const b = p.byteSize();
+      this.cachedBytes += b - p.cachedBytes;
+      p.cachedBytes = b;
     }
   }
 
@@ -434,6 +564,7 @@ export class PrefixTree {
         page.keys.fill(0, j * 32 + s + 1, j * 32 + 32);
         page.values.fill(0, j * 32, j * 32 + 32);
         page.children[j] = c;
+        this.track(c, page, j);
         this.refreshChild(page, j, c, keys, first);
       } else if (same) {
         const nj = page.addItem(ItemKind.Leaf, keys, first, 32);
@@ -450,6 +581,7 @@ export class PrefixTree {
         this.processPage(c, r, e);
         const nj = page.addItem(ItemKind.Child, keys, first, s + 1);
         page.children[nj] = c;
+        this.track(c, page, nj);
         page.itemHash.set(c.rootHash() as Uint8Array, nj * 32);
         const j2 = page.descend(keys, first, path, pathLen);
         page.link(
@@ -524,6 +656,7 @@ export class PrefixTree {
           this.fillPage(c, k, v, h, r, e);
           const j = page.addItem(ItemKind.Child, k, r * 32, s + 1);
           page.children[j] = c;
+          this.track(c, page, j);
           page.itemHash.set(c.rootHash() as Uint8Array, j * 32);
         }
         r = e;

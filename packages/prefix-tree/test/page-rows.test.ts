@@ -99,3 +99,98 @@ describe("page rows", () => {
     expect(() => new PrefixTree({ store, maxLeavesPerPage: 8 })).toThrow();
   });
 });
+
+/** A MemoryPageStore whose `putPages` throws (writing nothing) while `failing` is set. */
+class FlakyStore extends MemoryPageStore {
+  failing = false;
+  override putPages(writes: Parameters<MemoryPageStore["putPages"]>[0]): void {
+    if (this.failing) throw new Error("disk full");
+    super.putPages(writes);
+  }
+}
+
+describe("page cache and failed writes", () => {
+  it("a failed putPages leaves the tree exactly as before, and later updates continue", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            ops: fc.array(fc.tuple(fc.oneof(arbKey, arbRandomKey), arbValue), {
+              minLength: 1,
+              maxLength: 25,
+            }),
+            fail: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        fc.integer({ min: 2, max: 6 }),
+        fc.constantFrom(undefined, 0, 4096),
+        (steps, maxLeavesPerPage, cacheBytes) => {
+          const store = new FlakyStore();
+          const t = new PrefixTree({ store, maxLeavesPerPage, cacheBytes });
+          const reference = new PrefixTree({ maxLeavesPerPage });
+          const seen: Uint8Array[] = [];
+          for (const { ops, fail } of steps) {
+            const before = t.root();
+            store.failing = fail;
+            const apply = () =>
+              t.setMany(
+                ops.map((o) => o[0]),
+                ops.map((o) => o[1]),
+              );
+            if (fail) {
+              expect(apply).toThrow("disk full");
+              expect(t.root()).toEqual(before);
+            } else {
+              apply();
+              reference.setMany(
+                ops.map((o) => o[0]),
+                ops.map((o) => o[1]),
+              );
+            }
+            for (const o of ops) seen.push(o[0]);
+            expect(t.root()).toEqual(reference.root());
+            for (const k of seen) {
+              expect(t.get(k)).toEqual(reference.get(k));
+              expect(t.proveInclusion(k)).toEqual(reference.proveInclusion(k));
+            }
+          }
+          store.failing = false;
+          expect(new PrefixTree({ store, maxLeavesPerPage }).root()).toEqual(reference.root());
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it("with a byte budget pages load on demand and are evicted; results equal an unbounded tree", () => {
+    const n = 30_000;
+    const keys = randomBytes(n * 32, 77);
+    const store = new MemoryPageStore();
+    const budget = 200_000;
+    const t = PrefixTree.bulkBuild(keys, keys, { store, cacheBytes: budget, maxLeavesPerPage: 32 });
+    const full = PrefixTree.bulkBuild(keys, keys, { maxLeavesPerPage: 32 });
+    const s0 = t.stats();
+    expect(s0.bytes).toBeLessThanOrEqual(budget);
+    expect(s0.evictions).toBeGreaterThan(0);
+    expect(full.stats().bytes).toBeGreaterThan(10 * budget);
+    for (let round = 0; round < 5; round++) {
+      const k = randomBytes(500 * 32, 100 + round);
+      for (let i = 0; i < 500; i += 5)
+        k.set(keys.subarray(((i * 59) % n) * 32, ((i * 59) % n) * 32 + 32), i * 32);
+      const v = randomBytes(500 * 32, 200 + round);
+      t.setMany(k, v);
+      full.setMany(k, v);
+      expect(t.root()).toEqual(full.root());
+      expect(t.stats().bytes).toBeLessThanOrEqual(budget);
+    }
+    for (let i = 0; i < n; i += 997) {
+      const k = keys.subarray(i * 32, i * 32 + 32);
+      expect(t.proveInclusion(k)).toEqual(full.proveInclusion(k));
+      expect(t.stats().bytes).toBeLessThanOrEqual(budget);
+    }
+    expect(t.stats().pageLoads).toBeGreaterThan(0);
+    expect(() => new PrefixTree({ cacheBytes: 1 })).toThrow(TypeError);
+    expect(() => new PrefixTree({ store, cacheBytes: -1 })).toThrow(RangeError);
+  });
+});
