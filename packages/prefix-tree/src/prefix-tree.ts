@@ -204,11 +204,11 @@ export class PrefixTree {
     );
   }
 
-  /** Experimental non-inclusion proof (see proof.ts), or undefined if `key` is present. */
+  /** Non-inclusion proof in rsc's framing (see proof.ts), or undefined if `key` is present. */
   proveNonInclusion(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, "key", 32);
     const leaf = this.walk(key, false);
-    if (leaf === undefined) return proofHeader(ProofVersion.NonInclusion);
+    if (leaf === undefined) return proofHeader(ProofVersion.Empty);
     const o = leaf.j * 32;
     if (equal32(leaf.page.keys, o, key, 0)) return undefined;
     const head = proofHeader(
