@@ -75,7 +75,9 @@ const DEFAULT_MAX_SIGNATURES = 100;
 const DEFAULT_MAX_NOTE_BYTES = 1 << 20;
 const EM_DASH_PREFIX = "\u2014 ";
 const utf8 = new TextEncoder();
-const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: the signed text is exactly the bytes received; a leading EF BB BF stays U+FEFF (as in
+// Go's x/mod/sumdb/note, which never strips it), so it is part of what the signature must cover.
+const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 // ---------------------------------------------------------------------------------------------
 // Ed25519 set-up
@@ -264,18 +266,39 @@ function parseKeyParts(text: string, what: string, offset: number): [string, num
 export function parseVerifierKey(vkey: string): VerifierKey {
   if (typeof vkey !== "string") throw new TypeError('"vkey" must be a string');
   const [name, keyId, type, publicKey] = parseKeyParts(vkey, "vkey", 0);
-  checkKeyMaterial(name, keyId, type, publicKey, "vkey");
+  checkKeyMaterial(name, keyId, type, publicKey, "vkey", 0);
   return { name, keyId, type, publicKey };
 }
 
-function checkKeyMaterial(name: string, keyId: number, type: number, key: Uint8Array, what: string): void {
+/** Types whose private key is a 32-byte Ed25519 seed (RFC 8032 §5.1.5). */
+const ED25519_SEED_TYPES: ReadonlySet<number> = new Set([
+  NoteSignatureType.Ed25519,
+  NoteSignatureType.CosignatureV1,
+  NoteSignatureType.MlDsa44Cosignature, // WAICT's Ed25519 cosignature type (see cosignature.ts)
+]);
+
+function checkKeyMaterial(
+  name: string,
+  keyId: number,
+  type: number,
+  key: Uint8Array,
+  what: string,
+  at: number,
+): void {
   if ((type === NoteSignatureType.Ed25519 || type === NoteSignatureType.CosignatureV1) && key.length !== 32) {
     throw new DecodeError(PrefixTreeErrorCode.Malformed, 0, `${what}: Ed25519 key must be 32 bytes`);
   }
-  if (what === "vkey" && HASHED_ID_TYPES.has(type) && noteKeyId(name, type, key) !== keyId) {
+  let publicKey: Uint8Array | undefined;
+  if (what === "vkey") {
+    if (HASHED_ID_TYPES.has(type)) publicKey = key;
+  } else if (ED25519_SEED_TYPES.has(type) && key.length === 32) {
+    // Go's note.NewSigner derives the public key and refuses a key ID that does not match it.
+    publicKey = ed25519().getPublicKey(key);
+  }
+  if (publicKey !== undefined && noteKeyId(name, type, publicKey) !== keyId) {
     throw new DecodeError(
       PrefixTreeErrorCode.Malformed,
-      name.length + 1,
+      at + name.length + 1,
       `${what}: key ID does not match the key`,
     );
   }
@@ -289,6 +312,11 @@ export function formatSignerKey(k: SignerKey): string {
   return `PRIVATE+KEY+${k.name}+${hex8(k.keyId)}+${base64Encode(Uint8Array.of(k.type, ...k.secretKey))}`;
 }
 
+/**
+ * Parses `PRIVATE+KEY+<name>+<hex key ID>+base64(type || secret key)`. For Ed25519-seed types
+ * (0x01, 0x04, and WAICT's 0x06 when 32 bytes) the key ID must match the derived public key, as
+ * Go's `note.NewSigner` requires.
+ */
 export function parseSignerKey(skey: string): SignerKey {
   if (typeof skey !== "string") throw new TypeError('"skey" must be a string');
   const prefix = "PRIVATE+KEY+";
@@ -299,7 +327,7 @@ export function parseSignerKey(skey: string): SignerKey {
     "signer key",
     prefix.length,
   );
-  checkKeyMaterial(name, keyId, type, secretKey, "signer key");
+  checkKeyMaterial(name, keyId, type, secretKey, "signer key", prefix.length);
   return { name, keyId, type, secretKey };
 }
 
