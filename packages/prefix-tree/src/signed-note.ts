@@ -17,6 +17,7 @@
  */
 import * as ed from "@noble/ed25519";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
+import { verifyEd25519With } from "./ed25519.ts";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 
 /** Signature type identifier bytes assigned by C2SP signed-note ("Signature types"). */
@@ -508,16 +509,12 @@ export function signNote(text: string, signers: ReadonlyArray<SignerKey | string
 }
 
 /**
- * Verifies an RFC 8032 Ed25519 signature strictly (`zip215: false`: canonical S and point
- * encodings), so what verifies here also verifies under Go's crypto/ed25519.
+ * True iff `signature` is a valid Ed25519 signature of `message` under `publicKey`, by Sealroom's
+ * one rule (ed25519.ts: cofactorless, canonical S and R, as Go/BoringSSL/OpenSSL, with the
+ * small-order and non-canonical-key refusals of OpenSSL 3.5), computed with @noble/ed25519.
  */
 export function verifyEd25519(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  if (signature.length !== 64 || publicKey.length !== 32) return false;
-  try {
-    return ed25519().verify(signature, message, publicKey, { zip215: false });
-  } catch {
-    return false; // malformed point encodings
-  }
+  return verifyEd25519With({ Point: ed25519().Point, sha512 }, signature, message, publicKey);
 }
 
 /** True iff `sig` is a valid type-0x01 Ed25519 signature over `text` by `key` (name and ID must match). */
