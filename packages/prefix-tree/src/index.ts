@@ -14,6 +14,8 @@ export {
   verifyBatch,
 } from "./batch-proof.ts";
 export { computeRoot } from "./compute-root.ts";
+export { type Ed25519Arithmetic, verifyEd25519With } from "./ed25519.ts";
+export { ed25519Precheck } from "./ed25519-precheck.ts";
 export {
   DOMAIN_MAX_LENGTH,
   isNormalizedDomain,

@@ -278,12 +278,12 @@ export class PrefixTree {
     return proof;
   }
 
-  /** Experimental non-inclusion proof (see proof.ts), or undefined if `key` is present. */
+  /** Non-inclusion proof in rsc's framing (see proof.ts), or undefined if `key` is present. */
   proveNonInclusion(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, "key", 32);
     const leaf = this.walk(key, false);
     let proof: Uint8Array | undefined;
-    if (leaf === undefined) proof = proofHeader(ProofVersion.NonInclusion);
+    if (leaf === undefined) proof = proofHeader(ProofVersion.Empty);
     else {
       const o = leaf.j * 32;
       if (!equal32(leaf.page.keys, o, key, 0)) {

@@ -10,6 +10,7 @@ import {
   MemoryPageStore,
   PrefixTree,
   PrefixTreeError,
+  ProofVersion,
   verifyInclusion,
   verifyNonInclusion,
 } from "../src/index.ts";
@@ -107,7 +108,7 @@ describe("PrefixTree", () => {
             const inc = t.proveInclusion(k) as Uint8Array;
             const fake = new Uint8Array(inc.length + 32);
             fake.set(inc.subarray(0, 9), 0);
-            fake[8] = 0;
+            fake[8] = ProofVersion.NonInclusion;
             fake.set(k, 9);
             fake.set(inc.subarray(9), 41);
             expect(verifyNonInclusion(root, k, fake)).toBe(false);
