@@ -32,9 +32,11 @@ function isErrorMessageLiteral(path) {
     child = parent;
     parent = parent.parentPath;
   }
-  if (parent?.node.type !== "NewExpression") return false;
+  const type = parent?.node.type;
+  if (type !== "NewExpression" && type !== "CallExpression") return false;
   const callee = parent.node.callee;
-  if (callee.type !== "Identifier" || !callee.name.endsWith("Error")) return false;
+  if (callee.type !== "Identifier") return false;
+  if (type === "NewExpression" ? !callee.name.endsWith("Error") : callee.name !== "fail") return false;
   const index = parent.node.arguments.indexOf(child.node);
   if (index < 0) return false;
   const builtin = ["Error", "TypeError", "RangeError", "SyntaxError"].includes(callee.name);

@@ -11,7 +11,9 @@
  *   killed      killed by a failing test or a timeout
  *   survived    survived or not covered by any test, minus the reviewed equivalent ones
  *   equivalent  survivors listed in `packages/<pkg>/mutation/equivalent.json` (with the reason)
- *   message     mutants of error-message text only, ignored by the `message-strings` ignorer
+ *   message     mutants of error-message text only: ignored by the `message-strings` ignorer, or
+ *               listed in equivalent.json with `"kind": "message"` (e.g. a field name that only
+ *               ends up in a message)
  *   score       killed / (killed + survived): the share of non-equivalent mutants killed
  * `--survivors` lists every surviving mutant (file:line mutator `original` -> `replacement`).
  */
@@ -101,7 +103,8 @@ for (const name of names) {
             (e.line === undefined || e.line === m.location.start.line),
         );
         if (eq >= 0) {
-          c.equivalent++;
+          if (equivalents[eq].kind === "message") c.message++;
+          else c.equivalent++;
           used.add(eq);
         } else {
           c.survived++;
