@@ -48,6 +48,7 @@ export {
   failure,
   InvalidManifestError,
   ManifestError,
+  PreloadListDecodeError,
   ProofDecodeError,
 } from "./errors.ts";
 export {
@@ -76,6 +77,22 @@ export {
   MAX_RESPONSE_BYTES,
   type ManifestResponse,
 } from "./manifest-response.ts";
+export {
+  decodePreloadList,
+  encodePreloadList,
+  findPreloadEntry,
+  MAX_PRELOAD_DOMAINS,
+  MAX_PRELOAD_LIST_BYTES,
+  makePreloadList,
+  PRELOAD_LIST_FORMAT,
+  PRELOAD_LIST_HEADER_BYTES,
+  PRELOAD_LIST_MAGIC,
+  type PreloadEntry,
+  type PreloadList,
+  PreloadListKind,
+  preloadChainDomain,
+  preloadListHash,
+} from "./preload-list.ts";
 export { resourceHashOf } from "./resource-hash.ts";
 export { sha256B64u } from "./sha256.ts";
 export { addSri, type SriResult, sriFor } from "./sri.ts";
