@@ -33,6 +33,11 @@ export {
 } from "./check-integrity.ts";
 export type { CosignedRoot, WitnessKeyInput } from "./cosigned-root.ts";
 export {
+  derivePreloadEntries,
+  PRELOAD_COOLDOWN,
+  type PreloadSite,
+} from "./derive-preload-list.ts";
+export {
   checkDevIds,
   DEV_IDS_COOLDOWN,
   DEV_IDS_KEY,
@@ -93,9 +98,21 @@ export {
   preloadChainDomain,
   preloadListHash,
 } from "./preload-list.ts";
+export {
+  decodePreloadListResponse,
+  encodePreloadListResponse,
+  MAX_PRELOAD_LIST_RESPONSE_BYTES,
+  type PreloadListResponse,
+} from "./preload-list-response.ts";
 export { resourceHashOf } from "./resource-hash.ts";
 export { sha256B64u } from "./sha256.ts";
 export { addSri, type SriResult, sriFor } from "./sri.ts";
+export {
+  type PreloadListResult,
+  type VerifiedPreloadList,
+  type VerifyPreloadListOptions,
+  verifyPreloadList,
+} from "./verify-preload-list.ts";
 export {
   type Cosigner,
   DEFAULT_MAX_AGE,

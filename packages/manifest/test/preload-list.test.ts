@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { derivePreloadEntries, PRELOAD_COOLDOWN } from "../src/derive-preload-list.ts";
 import { PreloadListDecodeError } from "../src/errors.ts";
 import {
   decodePreloadList,
@@ -183,5 +184,30 @@ describe("PreloadList codec", () => {
     expect(preloadChainDomain("Transparency.Sealroom.localhost:8788", PreloadListKind.devIds)).toBe(
       "dev-ids.preload.transparency.sealroom.localhost",
     );
+  });
+});
+
+describe("derivePreloadEntries", () => {
+  const entry = (pos: bigint, time: number, tomb = false) => ({
+    positionInChain: pos,
+    timeCreated: BigInt(time),
+    resourceHash: new Uint8Array(32).fill(tomb ? 0 : 1),
+    assetHostsHash: new Uint8Array(32),
+  });
+  it("keeps enrolled sites and tombstones younger than the cooldown, with their chain sizes", () => {
+    const now = 1_780_000_000;
+    const e = derivePreloadEntries(
+      [
+        { domain: "live.example", head: entry(4n, now - 99 * 86400) },
+        { domain: "fresh-tomb.example", head: entry(2n, now - 86400 + 1, true) },
+        { domain: "old-tomb.example", head: entry(7n, now - 86400, true) },
+      ],
+      { now },
+    );
+    expect(e).toEqual([
+      { domain: "live.example", chainSize: 5n },
+      { domain: "fresh-tomb.example", chainSize: 3n },
+    ]);
+    expect(PRELOAD_COOLDOWN).toBe(86400);
   });
 });
