@@ -39,6 +39,7 @@ export {
 } from "./derive-preload-list.ts";
 export {
   checkDevIds,
+  checkDevIdsEvidence,
   DEV_IDS_COOLDOWN,
   DEV_IDS_KEY,
   type DevIds,
@@ -104,6 +105,13 @@ export {
   MAX_PRELOAD_LIST_RESPONSE_BYTES,
   type PreloadListResponse,
 } from "./preload-list-response.ts";
+export {
+  type PreloadPolicy,
+  type PreloadPolicyInput,
+  preloadPolicy,
+  type TransparencyNotEnrolled,
+  UNENROLMENT_COOLDOWN,
+} from "./preload-policy.ts";
 export { resourceHashOf } from "./resource-hash.ts";
 export { sha256B64u } from "./sha256.ts";
 export { addSri, type SriResult, sriFor } from "./sri.ts";
