@@ -92,6 +92,48 @@ export interface DevIdsPolicy {
   verify: VerifyTransparencyOptions;
 }
 
+/**
+ * Checks that `devIds.since` proves its id set cooled down: a logged manifest of the same domain
+ * (verified with `verify`'s trust roots; `maxAge` and any preload policy do not apply to it: it is
+ * old by design) carrying exactly these ids, created at least `cooldown` seconds ago and cosigned
+ * by a quorum of trusted witnesses at least that long ago. Returns why not, or undefined.
+ * Details: `dev_ids_cooldown` (no evidence, or too young), `dev_ids_since_invalid`.
+ */
+export async function checkDevIdsEvidence(
+  devIds: DevIds,
+  verify: VerifyTransparencyOptions,
+  cooldown: number = DEV_IDS_COOLDOWN,
+): Promise<{ detail: string; message: string } | undefined> {
+  const ids = devIds.ids;
+  if (!devIds.since)
+    return { detail: "dev_ids_cooldown", message: "dev ids without evidence of when they were logged" };
+  const invalid = (message: string) => ({ detail: "dev_ids_since_invalid", message });
+  const proof = decodeBase64(devIds.since.proof);
+  if (proof === undefined) return invalid('"since.proof" is not base64');
+  const now = verify.now ?? Math.floor(Date.now() / 1000);
+  let body: Uint8Array;
+  try {
+    body = encodeManifestResponse(devIds.since.manifest, proof);
+  } catch {
+    return invalid('"since.manifest" must be one line');
+  }
+  const { preload: _, ...trust } = verify;
+  // The evidence may be old: that is the point. Freshness is replaced by the cooldown bound below.
+  const r = await verifyTransparency(body, { ...trust, maxAge: Number.POSITIVE_INFINITY });
+  if (!r.ok) return invalid(`"since" evidence does not verify: ${r.detail}: ${r.message}`);
+  if (r.status !== "verified") return invalid('"since" evidence is not a logged manifest');
+  const old = readDevIds(parseManifest(devIds.since.manifest));
+  if (old === undefined || "ok" in old || !sameIds(old.ids, ids))
+    return invalid('"since.manifest" does not carry the same ids');
+  const cooled = r.cosigners.filter((c) => c.time <= now - cooldown).length;
+  if (cooled < verify.quorum || Number(r.head.entry.timeCreated) > now - cooldown)
+    return {
+      detail: "dev_ids_cooldown",
+      message: `dev ids logged less than ${cooldown} s ago (${cooled} of ${verify.quorum} required cosignatures are old enough)`,
+    };
+  return undefined;
+}
+
 /** Applies the cooldown policy to a manifest already verified by `verifyTransparency`. */
 export async function checkDevIds(m: Manifest, policy: DevIdsPolicy): Promise<DevIdsResult> {
   const read = readDevIds(m);
@@ -105,32 +147,8 @@ export async function checkDevIds(m: Manifest, policy: DevIdsPolicy): Promise<De
       "dev_ids_removed",
       `"${DEV_IDS_KEY}" was removed while ids are pinned; a removal needs a cooled-down "ids": []`,
     );
-  if (!read.since)
-    return bad("dev_ids_cooldown", "dev ids changed without evidence of when the change was logged");
-  const proof = decodeBase64(read.since.proof);
-  if (proof === undefined) return bad("dev_ids_since_invalid", '"since.proof" is not base64');
   const cooldown = policy.cooldown ?? DEV_IDS_COOLDOWN;
-  const now = policy.verify.now ?? Math.floor(Date.now() / 1000);
-  let body: Uint8Array;
-  try {
-    body = encodeManifestResponse(read.since.manifest, proof);
-  } catch {
-    return bad("dev_ids_since_invalid", '"since.manifest" must be one line');
-  }
-  // The evidence may be old: that is the point. Freshness is replaced by the cooldown bound below.
-  const r = await verifyTransparency(body, { ...policy.verify, maxAge: Number.POSITIVE_INFINITY });
-  if (!r.ok)
-    return bad("dev_ids_since_invalid", `"since" evidence does not verify: ${r.detail}: ${r.message}`);
-  if (r.status !== "verified")
-    return bad("dev_ids_since_invalid", '"since" evidence is not a logged manifest');
-  const old = readDevIds(parseManifest(read.since.manifest));
-  if (old === undefined || "ok" in old || !sameIds(old.ids, ids))
-    return bad("dev_ids_since_invalid", '"since.manifest" does not carry the same ids');
-  const cooled = r.cosigners.filter((c) => c.time <= now - cooldown).length;
-  if (cooled < policy.verify.quorum || Number(r.head.entry.timeCreated) > now - cooldown)
-    return bad(
-      "dev_ids_cooldown",
-      `dev ids changed less than ${cooldown} s ago (${cooled} of ${policy.verify.quorum} required cosignatures are old enough)`,
-    );
+  const why = await checkDevIdsEvidence(read, policy.verify, cooldown);
+  if (why) return bad(why.detail, why.message);
   return { ok: true, ids, changed: true, pin: ids };
 }

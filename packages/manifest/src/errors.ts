@@ -3,7 +3,8 @@
  *
  * The reason names are those of waict-integrity v2 "Handling Failures -> Reporting"
  * (`manifest_unavailable`, `invalid_manifest`, `invalid_transparency_proof`, `missing_from_manifest`,
- * `no_manifest_match`) plus `wasm_hash_mismatch` from "Changes to WebAssembly Processing". Every
+ * `no_manifest_match`) plus `wasm_hash_mismatch` from "Changes to WebAssembly Processing", and the
+ * reasons of Sealroom's preload-list extension (docs/preload-list.md), which the drafts lack. Every
  * verifier in this package reports one of these, with a finer `detail` code and a human message, so a
  * caller can map a failure to the spec's enforce/report behaviour without string matching.
  */
@@ -15,6 +16,19 @@ export const FailureReason = {
   missingFromManifest: "missing_from_manifest",
   noManifestMatch: "no_manifest_match",
   wasmHashMismatch: "wasm_hash_mismatch",
+  // Sealroom preload-list extension (preload-policy.ts, verify-preload-list.ts; docs/preload-list.md).
+  /** A preloaded site sent no `Integrity-Policy-WAICT-v1` header or no manifest. */
+  stripped: "stripped",
+  /** A preloaded site's manifest response has no transparency proof line. */
+  missingTransparencyProof: "missing_transparency_proof",
+  /** A preloaded site's chain head is older than the one its preload list saw in the tree. */
+  staleHead: "stale_head",
+  /** A preloaded site shows a tombstone (or emergency opt-out) younger than the cooldown. */
+  unenrolmentCooldown: "unenrolment_cooldown",
+  /** A site on the dev-ids preload list lacks dev-ids, or its value is not provably cooled down. */
+  extensionCooldown: "extension_cooldown",
+  /** A preload list (or its publication proof) does not verify. */
+  invalidPreloadList: "invalid_preload_list",
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 
@@ -53,6 +67,14 @@ export class ProofDecodeError extends ManifestError {
   constructor(code: string, message: string, offset?: number) {
     super(FailureReason.invalidTransparencyProof, code, message, offset);
     this.name = "ProofDecodeError";
+  }
+}
+
+/** Preload list and preload list response decoding failures: always `invalid_preload_list`. */
+export class PreloadListDecodeError extends ManifestError {
+  constructor(code: string, message: string, offset?: number) {
+    super(FailureReason.invalidPreloadList, code, message, offset);
+    this.name = "PreloadListDecodeError";
   }
 }
 

@@ -52,7 +52,13 @@ export {
 } from "./check-integrity.ts";
 export type { CosignedRoot, WitnessKeyInput } from "./cosigned-root.ts";
 export {
+  derivePreloadEntries,
+  PRELOAD_COOLDOWN,
+  type PreloadSite,
+} from "./derive-preload-list.ts";
+export {
   checkDevIds,
+  checkDevIdsEvidence,
   DEV_IDS_COOLDOWN,
   DEV_IDS_KEY,
   type DevIds,
@@ -67,6 +73,7 @@ export {
   failure,
   InvalidManifestError,
   ManifestError,
+  PreloadListDecodeError,
   ProofDecodeError,
 } from "./errors.ts";
 export {
@@ -106,9 +113,44 @@ export {
   parseNewEntryData,
   serializeNewEntryData,
 } from "./new-entry-data.ts";
+export {
+  decodePreloadList,
+  encodePreloadList,
+  findPreloadEntry,
+  MAX_PRELOAD_DOMAINS,
+  MAX_PRELOAD_LIST_BYTES,
+  makePreloadList,
+  PRELOAD_LIST_FORMAT,
+  PRELOAD_LIST_HEADER_BYTES,
+  PRELOAD_LIST_MAGIC,
+  type PreloadEntry,
+  type PreloadList,
+  PreloadListKind,
+  preloadChainDomain,
+  preloadListHash,
+} from "./preload-list.ts";
+export {
+  decodePreloadListResponse,
+  encodePreloadListResponse,
+  MAX_PRELOAD_LIST_RESPONSE_BYTES,
+  type PreloadListResponse,
+} from "./preload-list-response.ts";
+export {
+  type PreloadPolicy,
+  type PreloadPolicyInput,
+  preloadPolicy,
+  type TransparencyNotEnrolled,
+  UNENROLMENT_COOLDOWN,
+} from "./preload-policy.ts";
 export { resourceHashOf } from "./resource-hash.ts";
 export { sha256B64u } from "./sha256.ts";
 export { addSri, type SriResult, sriFor } from "./sri.ts";
+export {
+  type PreloadListResult,
+  type VerifiedPreloadList,
+  type VerifyPreloadListOptions,
+  verifyPreloadList,
+} from "./verify-preload-list.ts";
 export {
   type Cosigner,
   DEFAULT_MAX_AGE,

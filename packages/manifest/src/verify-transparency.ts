@@ -27,6 +27,7 @@ import type { Ed25519Backend } from "./ed25519.ts";
 import { type Failure, FailureReason, failure, ManifestError } from "./errors.ts";
 import { type Manifest, parseManifest } from "./manifest.ts";
 import { decodeManifestResponse, decodeProofLine } from "./manifest-response.ts";
+import type { PreloadPolicy, TransparencyNotEnrolled } from "./preload-policy.ts";
 import { resourceHashOf } from "./resource-hash.ts";
 
 /** The blog's freshness window for cosignatures: 7 days, in seconds. */
@@ -53,6 +54,8 @@ export interface VerifyTransparencyOptions {
   ed25519?: Ed25519Backend;
   /** Top-level origin for validating relative manifest keys (default `https://<domain>`). */
   origin?: string;
+  /** Sealroom preload-list policy (`preloadPolicy(...)`, preload-policy.ts): enforced when given. */
+  preload?: PreloadPolicy;
 }
 
 export interface Cosigner {
@@ -80,7 +83,34 @@ export type TransparencyResult = TransparencyOk | Failure;
 const proofFail = (detail: string, message: string): Failure =>
   failure(FailureReason.invalidTransparencyProof, detail, message);
 
+/**
+ * Verifies a manifest response. `undefined` means the site sent no `Integrity-Policy-WAICT-v1`
+ * header or its manifest could not be fetched: without a preload policy that is
+ * `manifest_unavailable`; with one, `stripped` for a listed site and `not_enrolled` otherwise.
+ */
+export function verifyTransparency(
+  response: Uint8Array,
+  options: VerifyTransparencyOptions,
+): Promise<TransparencyResult>;
+export function verifyTransparency(
+  response: Uint8Array | undefined,
+  options: VerifyTransparencyOptions,
+): Promise<TransparencyResult | TransparencyNotEnrolled>;
 export async function verifyTransparency(
+  response: Uint8Array | undefined,
+  options: VerifyTransparencyOptions,
+): Promise<TransparencyResult | TransparencyNotEnrolled> {
+  // --- Sealroom preload-list step (preload-policy.ts, docs/preload-list.md), around the draft's checks.
+  if (response === undefined)
+    return options.preload
+      ? options.preload.absent(options)
+      : failure(FailureReason.manifestUnavailable, "no_manifest", "no WAICT header or manifest");
+  const result = await verifyResponse(response, options);
+  return options.preload ? options.preload.check(result, options) : result;
+}
+
+/** Steps 1-8 above (the drafts' checks). */
+async function verifyResponse(
   response: Uint8Array,
   options: VerifyTransparencyOptions,
 ): Promise<TransparencyResult> {
