@@ -49,15 +49,6 @@ export {
   MessageType,
   type ScriptTransformerLike,
 } from "./frame-worker.ts";
-export {
-  decodeSFrameHeader,
-  encodeSFrameHeader,
-  headerLength,
-  MAX_HEADER_LENGTH,
-  readSFrameHeader,
-  type SFrameHeader,
-  writeSFrameHeader,
-} from "./header.ts";
 export { deriveKeySalt, sframeLabel } from "./key-derivation.ts";
 export {
   DEFAULT_EPOCH_BITS,
@@ -71,3 +62,12 @@ export { ReplayWindow } from "./replay-window.ts";
 export { computeSafetyNumber, safetyNumberOf } from "./safety-number.ts";
 export { createSFrameKey, openSFrame, type SFrameKey, sealSFrame, sframeNonce } from "./sframe.ts";
 export { SFrameContext } from "./sframe-context.ts";
+export {
+  decodeSFrameHeader,
+  encodeSFrameHeader,
+  headerLength,
+  MAX_HEADER_LENGTH,
+  readSFrameHeader,
+  type SFrameHeader,
+  writeSFrameHeader,
+} from "./sframe-header.ts";
