@@ -1,5 +1,5 @@
 /**
- * The client side of the designated-committer algorithm (DESIGN.md "Designated committer", issue #5
+ * The client side of the designated-committer algorithm (docs/architecture.md "Sealed calls", issue #5
  * "Rules"), as a deterministic state machine: server frames in, actions out, no timers or sockets.
  *
  * - The view of the room advances only by sequenced events, with the same reducer the server uses.

@@ -1,5 +1,5 @@
 /**
- * Messages between a client and the room server (DESIGN.md "Designated committer"; codec in codec.ts).
+ * Messages between a client and the room server (docs/architecture.md "Sealed calls"; codec in codec.ts).
  * The server numbers every event; a commit and the Welcome for the members it adds travel as one bundle,
  * so a committer that dies mid-add leaves either both or neither in the log.
  */

@@ -1,6 +1,6 @@
 /**
  * The room server's side of the designated-committer protocol, as pure functions over a serialisable
- * state (DESIGN.md "Designated committer"): it numbers events, tracks presence and the group's epoch,
+ * state (docs/architecture.md "Sealed calls"): it numbers events, tracks presence and the group's epoch,
  * reads a commit's epoch from its MLS framing, accepts only the first valid commit bundle for the current
  * epoch, starts a group when no live member holds one, and answers (re)connects with a snapshot. It holds
  * no keys and never parses past the MLS header. The room Worker calls one function per socket event and

@@ -1,5 +1,5 @@
 /**
- * `MlsEngine` over ts-mls with cipher suite 1, MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 (DESIGN.md
+ * `MlsEngine` over ts-mls with cipher suite 1, MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 (docs/architecture.md
  * "Sealed calls"). Commits go out as PrivateMessage (RFC 9420 §6.3) so the server sees only the clear
  * header; Welcomes carry the ratchet tree in the `ratchet_tree` extension (§12.4.3.3) because the room
  * server holds no tree to hand a joiner.

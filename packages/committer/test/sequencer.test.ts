@@ -1,5 +1,5 @@
 /**
- * The sequencer alone (DESIGN.md "Designated committer"): numbering, presence, group start, first commit
+ * The sequencer alone (docs/architecture.md "Sealed calls"): numbering, presence, group start, first commit
  * per epoch wins, stale bundles rejected, duplicate leaves ignored, state persistence.
  */
 import { describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 /**
  * The full client check of a manifest response (waict-proofs.md "Inclusion Proofs", waict-integrity
- * v2 "Fetching Manifests" / "Validating Manifests", DESIGN.md "Freshness").
+ * v2 "Fetching Manifests" / "Validating Manifests", docs/wire-formats.md "Signed notes and cosignatures").
  *
  * Steps, each failing with the integrity draft's reason:
  *  1. split the response and validate the manifest line                        -> invalid_manifest

@@ -217,7 +217,7 @@ async function main(): Promise<void> {
   {
     // Jump the video counter without 108 000 real encryptions: the header size is what we measure, so
     // compute it for the KID/CTR the cryptor would use then, with the same header code.
-    const { headerLength } = await import("../src/header.ts");
+    const { headerLength } = await import("../src/sframe-header.ts");
     const kid = ov.sendKid(1n) ?? fail("kid");
     (ovRows[2] as { "SFrame bytes": number })["SFrame bytes"] = headerLength(kid, 108_000n) + 16;
   }

@@ -1,6 +1,6 @@
 /**
  * Exhaustive bounded exploration of the designated-committer protocol with MLS abstracted (this replaces
- * the seed's TLA+/PlusCal model with checks on the real state machine and sequencer). From a start state
+ * the Orange Meets E2EE post's TLA+/PlusCal model with checks on the real state machine and sequencer). From a start state
  * (an empty room, or k members already settled), depth-first search over every interleaving of: a new
  * user connecting, the server taking any client's next frame, any client taking its next frame, a crash
  * (= leave) of any live client, and a reconnect that loses the frames in flight. States are de-duplicated

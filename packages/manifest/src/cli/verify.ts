@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { canonicalKey } from "../canonical-url.ts";
 import { checkIntegrity } from "../check-integrity.ts";
 import { FailureReason } from "../errors.ts";
-import { INTEGRITY_POLICY_HEADER, parseIntegrityPolicy } from "../header.ts";
+import { INTEGRITY_POLICY_HEADER, parseIntegrityPolicy } from "../integrity-policy-header.ts";
 import { DEFAULT_MAX_AGE, verifyTransparency } from "../verify-transparency.ts";
 import { parse } from "./args.ts";
 import type { CliIo, Command } from "./commands.ts";
