@@ -498,3 +498,36 @@ describe("tile arithmetic", () => {
     expect(() => tilesForSize(1 as unknown as bigint)).toThrow(RangeError);
   });
 });
+
+describe("error classes", () => {
+  it("DecodeError is a HashChainError with a code, an offset, and names for logs", () => {
+    const [code] = decodeErrorOf(() => decodeEntry(new Uint8Array(3)));
+    expect(code).toBe(HashChainErrorCode.Truncated);
+    try {
+      decodeEntry(new Uint8Array(3));
+    } catch (e) {
+      expect(e).toBeInstanceOf(HashChainError);
+      expect(e).toBeInstanceOf(Error);
+      expect((e as DecodeError).name).toBe("DecodeError");
+      expect((e as DecodeError).offset).toBe(3);
+      expect((e as DecodeError).message).toMatch(/\(at byte 3\)$/);
+    }
+    const err = new HashChainError(HashChainErrorCode.OutOfRange, "m");
+    expect([err.name, err.code, err.message]).toEqual(["HashChainError", "out-of-range", "m"]);
+  });
+
+  it("the codes are the documented stable strings", () => {
+    expect(HashChainErrorCode).toEqual({
+      Truncated: "truncated",
+      Trailing: "trailing",
+      Oversized: "oversized",
+      NonCanonical: "non-canonical",
+      InvalidValue: "invalid-value",
+      PositionMismatch: "position-mismatch",
+      TimeWentBackwards: "time-backwards",
+      MissingAssetHosts: "missing-asset-hosts",
+      AmbiguousAssetHosts: "ambiguous-asset-hosts",
+      OutOfRange: "out-of-range",
+    });
+  });
+});
