@@ -4,6 +4,8 @@ export type { EpochKeys } from "@sealroom/mls-frames";
 export { bytesEqual, compareBytes, Reader, toHex, Writer } from "./bytes.ts";
 export {
   ClientTag,
+  COMMIT_DIGEST_LENGTH,
+  commitDigest,
   decodeClientMessage,
   decodeServerMessage,
   EventTag,
@@ -47,6 +49,9 @@ export {
 } from "./room-view.ts";
 export { safetyNumber, safetyNumberGroups } from "./safety-number.ts";
 export {
+  type ConnectionId,
+  type ConnectResult,
+  connectionMember,
   createSequencer,
   decodeSequencerState,
   deriveGroupId,
