@@ -30,6 +30,13 @@ export { assertMemberId, isMemberId, type MemberId } from "./member-id.ts";
 export type { CommitOutput, MlsEngine } from "./mls-engine.ts";
 export { type CommitFraming, MlsWireFormat, readCommitFraming, readWireFormat } from "./mls-framing.ts";
 export {
+  DEFAULT_MLS_SUITE,
+  isMlsSuite,
+  MLS_SUITE_NAMES,
+  MlsSuite,
+  parseMlsSuite,
+} from "./mls-suite.ts";
+export {
   type BundleAdd,
   type ClientMessage,
   type CommitBundle,
