@@ -4,6 +4,7 @@
  * unknown tags, oversized lengths, unsorted or duplicate lists, flags other than 0/1, bad member ids and MLS
  * payloads of the wrong kind are all rejected with `DecodeError`, so each value has exactly one encoding.
  */
+import { sha256 } from "@noble/hashes/sha2.js";
 import { Reader, Writer } from "./bytes.ts";
 import { DecodeError, DecodeErrorCode } from "./errors.ts";
 import { type MemberId, readMemberId, writeMemberId } from "./member-id.ts";
@@ -12,6 +13,13 @@ import type { BundleAdd, ClientMessage, CommitBundle, RoomEvent, ServerMessage }
 import type { GroupView, PresentMember, RoomView } from "./room-view.ts";
 
 export const PROTOCOL_VERSION = 1;
+/** Length of `commitDigest`, the name of a bundle in `commit-rejected`. */
+export const COMMIT_DIGEST_LENGTH = 32;
+
+/** SHA-256 of a bundle's commit MLSMessage: how `commit-rejected` names the bundle it rejects. */
+export function commitDigest(commit: Uint8Array): Uint8Array {
+  return sha256(commit);
+}
 /** Cap on one MLS message (a Welcome with the ratchet tree at a few hundred members fits easily). */
 export const MAX_MLS_MESSAGE = 1 << 20;
 /** Cap on members in any list; rooms are video calls. */
@@ -286,7 +294,9 @@ export function encodeServerMessage(m: ServerMessage): Uint8Array {
       writeEvent(w, m.event);
       break;
     case "commit-rejected":
-      w.u8(ServerTag.CommitRejected).u64(m.epoch).u8(m.reason);
+      if (m.digest.length !== COMMIT_DIGEST_LENGTH)
+        throw new RangeError(`"digest" must be ${COMMIT_DIGEST_LENGTH} bytes`);
+      w.u8(ServerTag.CommitRejected).u64(m.epoch).raw(m.digest).u8(m.reason);
       break;
   }
   return w.finish();
@@ -307,10 +317,11 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessage {
       break;
     case ServerTag.CommitRejected: {
       const epoch = r.u64();
+      const digest = r.raw(COMMIT_DIGEST_LENGTH);
       const rat = r.pos;
       const reason = r.u8();
       if (reason < 1 || reason > 4) fail(DecodeErrorCode.UnknownTag, rat, `reject reason ${reason}`);
-      m = { type: "commit-rejected", epoch, reason: reason as 1 | 2 | 3 | 4 };
+      m = { type: "commit-rejected", epoch, digest, reason: reason as 1 | 2 | 3 | 4 };
       break;
     }
     default:

@@ -14,7 +14,7 @@
  */
 import { deriveEpochKeys, type EpochKeys } from "@sealroom/mls-frames";
 import { bytesEqual } from "./bytes.ts";
-import { decodeServerMessage, encodeClientMessage } from "./codec.ts";
+import { commitDigest, decodeServerMessage, encodeClientMessage } from "./codec.ts";
 import { CommitterError, DecodeError } from "./errors.ts";
 import type { MemberId } from "./member-id.ts";
 import type { MlsEngine } from "./mls-engine.ts";
@@ -58,7 +58,7 @@ interface State<G, K> {
   awaitingSnapshot: boolean;
   keyPackage: { bytes: Uint8Array; secret: K } | null;
   group: G | null;
-  pending: { epoch: bigint; commit: Uint8Array; group: G } | null;
+  pending: { epoch: bigint; commit: Uint8Array; digest: Uint8Array; group: G } | null;
   stopped: boolean;
 }
 
@@ -172,10 +172,15 @@ export class Committer<G, K> {
         case "event":
           await this.onEvent(msg.seq, msg.event, out);
           break;
-        case "commit-rejected":
-          // Events sequenced before the rejection already reached us; retry from the current view.
-          this.s = { ...this.s, pending: null };
+        case "commit-rejected": {
+          // Events sequenced before the rejection already reached us; retry from the current view. Only
+          // the bundle named is dropped: a late rejection of an older bundle (one that lost the race for
+          // its epoch) must not clear the newer commit we sent since, or we would send a duplicate.
+          const p = this.s.pending;
+          if (p && p.epoch === msg.epoch && bytesEqual(p.digest, msg.digest))
+            this.s = { ...this.s, pending: null };
           break;
+        }
       }
       await this.maybeCommit(out);
       return out;
@@ -431,7 +436,10 @@ export class Committer<G, K> {
       adds: adds.map((a) => ({ member: a.member, announceSeq: a.announceSeq })),
       removes,
     };
-    this.s = { ...this.s, pending: { epoch: view.group.epoch, commit: r.commit, group: r.group } };
+    this.s = {
+      ...this.s,
+      pending: { epoch: view.group.epoch, commit: r.commit, digest: commitDigest(r.commit), group: r.group },
+    };
     this.send(out, { type: "commit-bundle", bundle });
   }
 }

@@ -4,6 +4,8 @@ export type { EpochKeys } from "@sealroom/mls-frames";
 export { bytesEqual, compareBytes, Reader, toHex, Writer } from "./bytes.ts";
 export {
   ClientTag,
+  COMMIT_DIGEST_LENGTH,
+  commitDigest,
   decodeClientMessage,
   decodeServerMessage,
   EventTag,
@@ -28,6 +30,13 @@ export { assertMemberId, isMemberId, type MemberId } from "./member-id.ts";
 export type { CommitOutput, MlsEngine } from "./mls-engine.ts";
 export { type CommitFraming, MlsWireFormat, readCommitFraming, readWireFormat } from "./mls-framing.ts";
 export {
+  DEFAULT_MLS_SUITE,
+  isMlsSuite,
+  MLS_SUITE_NAMES,
+  MlsSuite,
+  parseMlsSuite,
+} from "./mls-suite.ts";
+export {
   type BundleAdd,
   type ClientMessage,
   type CommitBundle,
@@ -47,6 +56,9 @@ export {
 } from "./room-view.ts";
 export { safetyNumber, safetyNumberGroups } from "./safety-number.ts";
 export {
+  type ConnectionId,
+  type ConnectResult,
+  connectionMember,
   createSequencer,
   decodeSequencerState,
   deriveGroupId,

@@ -51,4 +51,8 @@ export type ClientMessage =
 export type ServerMessage =
   | { type: "snapshot"; you: MemberId; view: RoomView }
   | { type: "event"; seq: bigint; event: RoomEvent }
-  | { type: "commit-rejected"; epoch: bigint; reason: RejectReason };
+  /**
+   * Names the rejected bundle: the epoch its commit was sent from (its MLS header) and
+   * `commitDigest(bundle.commit)`, so a client clears that pending commit and no other.
+   */
+  | { type: "commit-rejected"; epoch: bigint; digest: Uint8Array; reason: RejectReason };

@@ -3,9 +3,11 @@
  * fuzzing of every decoder (>= 10,000 cases each): random bytes and mutations of valid frames must either
  * decode to a value that re-encodes to the same bytes (one encoding per value) or throw `DecodeError`.
  */
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  commitDigest,
   decodeClientMessage,
   decodeServerMessage,
   encodeClientMessage,
@@ -69,13 +71,18 @@ const serverSamples: ServerMessage[] = [
     seq: 8n,
     event: { type: "committed", sender: "b", bundle: { commit, welcome: null, adds: [], removes: ["a"] } },
   },
-  { type: "commit-rejected", epoch: 3n, reason: 1 },
+  { type: "commit-rejected", epoch: 3n, digest: new Uint8Array(32).fill(0xd1), reason: 1 },
 ];
 
 const stateSample: SequencerState = {
   roomId: "room",
   view: (serverSamples[0] as Extract<ServerMessage, { type: "snapshot" }>).view,
-  connected: new Set(["a", "b", "lobby"]),
+  connections: new Map([
+    ["a", 3n],
+    ["b", 1n],
+    ["lobby", 7n],
+  ]),
+  nextConnection: 8n,
 };
 
 function expectDecodeErrorOrCanonical<T>(
@@ -109,8 +116,11 @@ describe("room protocol codec", () => {
     const b = encodeClientMessage({ type: "key-package", keyPackage: kp("a") });
     // version 1, tag 0x01, u32 length 5, MLSMessage(mls10, key_package, "a")
     expect([...b]).toEqual([1, 1, 0, 0, 0, 5, 0, 1, 0, 5, 0x61]);
-    const r = encodeServerMessage({ type: "commit-rejected", epoch: 258n, reason: 3 });
-    expect([...r]).toEqual([1, 0x83, 0, 0, 0, 0, 0, 0, 1, 2, 3]);
+    const digest = commitDigest(commit);
+    expect(digest).toEqual(Uint8Array.from(createHash("sha256").update(commit).digest()));
+    const r = encodeServerMessage({ type: "commit-rejected", epoch: 258n, digest, reason: 3 });
+    // version 1, tag 0x83, u64 epoch of the rejected commit, its SHA-256, reason
+    expect([...r]).toEqual([1, 0x83, 0, 0, 0, 0, 0, 0, 1, 2, ...digest, 3]);
   });
 
   it("rejects truncation, trailing bytes, bad tags, unsorted lists and wrong MLS payloads", () => {
