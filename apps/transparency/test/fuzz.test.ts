@@ -62,12 +62,10 @@ const requests = fc.oneof(
     path: `/${p}/${seg(d)}`,
     init: { method: p === "enroll" ? "POST" : "GET" } as RequestInit,
   })),
-  fc
-    .tuple(junk, junk)
-    .map(([a, b]) => ({
-      path: `/chain-proof/site12.test?from=${seg(a)}&to=${seg(b)}`,
-      init: {} as RequestInit,
-    })),
+  fc.tuple(junk, junk).map(([a, b]) => ({
+    path: `/chain-proof/site12.test?from=${seg(a)}&to=${seg(b)}`,
+    init: {} as RequestInit,
+  })),
   fc.tuple(junk, fc.uint8Array({ maxLength: 300 })).map(([n, body]) => ({
     path: `/upload-cosignature/${seg(n)}`,
     init: { method: "POST", body } as RequestInit,
