@@ -112,6 +112,10 @@ describe("fuzzing every endpoint", () => {
     const before = await state();
     await fc.assert(
       fc.asyncProperty(requests, async ({ path, init }) => {
+        // `..` segments are resolved by the URL parser before any server sees them; a path that
+        // resolved out of its endpoint (e.g. to the explorer's `/`) is not a request to that endpoint.
+        const first = path.split("/")[1]!;
+        if (!new URL(path, "http://x").pathname.startsWith(`/${first}`)) return;
         let res: Response;
         try {
           res = await call(path, init);
