@@ -24,14 +24,30 @@ export function nodeConfig(extra: NonNullable<ViteUserConfig["test"]> = {}): Vit
   });
 }
 
+export interface WorkerConfigOptions {
+  /** Bindings that replace the wrangler config's vars (test keys, an empty service list, ...). */
+  bindings?: Record<string, string>;
+  /** Node-side setup files (e.g. a local HTTP server the Worker under test talks to). */
+  globalSetup?: string[];
+}
+
 /** Apps: tests run inside workerd with the app's own wrangler config (bindings, DOs, R2). */
-export function workerConfig(wranglerConfigPath = "./wrangler.jsonc"): ViteUserConfig {
+export function workerConfig(
+  wranglerConfigPath = "./wrangler.jsonc",
+  options: WorkerConfigOptions = {},
+): ViteUserConfig {
   return defineConfig({
-    plugins: [cloudflareTest({ wrangler: { configPath: wranglerConfigPath } })],
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: wranglerConfigPath },
+        ...(options.bindings ? { miniflare: { bindings: options.bindings } } : {}),
+      }),
+    ],
     test: {
       include: ["test/**/*.test.ts"],
       reporters,
       testTimeout: 60_000,
+      ...(options.globalSetup ? { globalSetup: options.globalSetup } : {}),
     },
   });
 }

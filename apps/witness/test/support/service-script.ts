@@ -1,0 +1,107 @@
+/**
+ * Test side (workerd) of the scripted service: `HonestLog` keeps a real in-memory `PrefixTree`
+ * and produces honest batches, roots and compact proofs; `Scenario` publishes bytes (honest or
+ * crafted) to the Node server and reads back what the witness uploaded.
+ */
+import {
+  applyBatch,
+  base64Decode,
+  base64Encode,
+  encodeBatchProofBundle,
+  encodeTreeEventBatch,
+  PrefixTree,
+  proveBatch,
+  type TreeEvent,
+} from "@sealroom/prefix-tree";
+import { inject } from "vitest";
+
+export const TREE_DOMAIN = "transparency.example";
+
+export const event = (
+  domain: string,
+  t: number,
+  hosts: string[] | null = ["https://cdn.example"],
+  r = 1,
+): TreeEvent => ({
+  domain,
+  assetHosts: hosts,
+  newResourceHash: new Uint8Array(32).fill(r),
+  timestamp: BigInt(t),
+});
+
+export interface Sealed {
+  batch: Uint8Array;
+  bundle: Uint8Array;
+  root: Uint8Array;
+}
+
+/** An honest transparency log: batch N, its proof against the tree after [0, N) and root N+1. */
+export class HonestLog {
+  readonly tree = new PrefixTree();
+  readonly sealed: Sealed[] = [];
+
+  seal(events: TreeEvent[]): Sealed {
+    const batch = { events };
+    const proof = proveBatch(this.tree, batch);
+    const root = applyBatch(this.tree, batch);
+    const bytes = encodeTreeEventBatch(batch);
+    const s = { batch: bytes, bundle: encodeBatchProofBundle({ batch: bytes, proof }), root };
+    this.sealed.push(s);
+    return s;
+  }
+
+  get size(): number {
+    return this.sealed.length;
+  }
+
+  rootAt(n: number): Uint8Array {
+    return n === 0 ? new PrefixTree().root() : this.sealed[n - 1]!.root;
+  }
+}
+
+let counter = 0;
+
+/** One scenario (its own path on the scripted server, so tests do not share state). */
+export class Scenario {
+  readonly id = `s${Date.now().toString(36)}${(counter++).toString(36)}`;
+  readonly url = `${inject("serviceBase")}/${this.id}`;
+  /** Each scenario speaks for its own tree domain, hence its own witness Durable Object. */
+  readonly treeDomain = `${this.id}.${TREE_DOMAIN}`;
+
+  async control(body: unknown): Promise<void> {
+    const res = await fetch(`${this.url}/_control`, { method: "PUT", body: JSON.stringify(body) });
+    if (res.status !== 200) throw new Error(`control: ${res.status} ${await res.text()}`);
+  }
+
+  /** Serves `log` honestly: every batch and bundle, checkpoint at its size (overridable). */
+  async publish(
+    log: HonestLog,
+    checkpoint: Partial<{ tree_domain: string; size: number; root: Uint8Array }> = {},
+  ) {
+    const batches: Record<string, string> = {};
+    const bundles: Record<string, string> = {};
+    log.sealed.forEach((s, i) => {
+      batches[i] = base64Encode(s.batch);
+      bundles[i] = base64Encode(s.bundle);
+    });
+    const size = checkpoint.size ?? log.size;
+    await this.control({
+      batches,
+      bundles,
+      checkpoint: {
+        tree_domain: checkpoint.tree_domain ?? this.treeDomain,
+        size,
+        root: base64Encode(checkpoint.root ?? log.rootAt(size)),
+        time: 1_767_225_600,
+        cosignatures: [],
+      },
+    });
+  }
+
+  async uploads(): Promise<{ n: number; body: string }[]> {
+    return (await fetch(`${this.url}/_control/uploads`)).json();
+  }
+}
+
+export const b64 = base64Encode;
+export const unb64 = (s: string) => base64Decode(s)!;
