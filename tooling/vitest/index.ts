@@ -24,24 +24,31 @@ export function nodeConfig(extra: NonNullable<ViteUserConfig["test"]> = {}): Vit
   });
 }
 
+/** Miniflare overrides for a test run (test-only vars, an outbound service). */
+export type WorkerTestOverrides =
+  NonNullable<Parameters<typeof cloudflareTest>[0]> extends infer O
+    ? O extends { miniflare?: infer M }
+      ? M
+      : never
+    : never;
+
 export interface WorkerConfigOptions {
-  /** Bindings that replace the wrangler config's vars (test keys, an empty service list, ...). */
-  bindings?: Record<string, string>;
   /** Node-side setup files (e.g. a local HTTP server the Worker under test talks to). */
   globalSetup?: string[];
 }
 
-/** Apps: tests run inside workerd with the app's own wrangler config (bindings, DOs, R2). */
+/**
+ * Apps: tests run inside workerd with the app's own wrangler config (bindings, DOs, R2), plus
+ * optional Miniflare overrides (e.g. test vars, an outbound service standing in for the Internet).
+ */
 export function workerConfig(
   wranglerConfigPath = "./wrangler.jsonc",
+  miniflare?: WorkerTestOverrides,
   options: WorkerConfigOptions = {},
 ): ViteUserConfig {
   return defineConfig({
     plugins: [
-      cloudflareTest({
-        wrangler: { configPath: wranglerConfigPath },
-        ...(options.bindings ? { miniflare: { bindings: options.bindings } } : {}),
-      }),
+      cloudflareTest({ wrangler: { configPath: wranglerConfigPath }, ...(miniflare ? { miniflare } : {}) }),
     ],
     test: {
       include: ["test/**/*.test.ts"],
