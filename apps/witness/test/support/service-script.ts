@@ -1,63 +1,12 @@
 /**
- * Test side (workerd) of the scripted service: `HonestLog` keeps a real in-memory `PrefixTree`
- * and produces honest batches, roots and compact proofs; `Scenario` publishes bytes (honest or
- * crafted) to the Node server and reads back what the witness uploaded.
+ * Test side (workerd) of the scripted service: `Scenario` publishes bytes (honest ones from
+ * `HonestLog`, or crafted) to the Node server and reads back what the witness uploaded.
  */
-import {
-  applyBatch,
-  base64Decode,
-  base64Encode,
-  encodeBatchProofBundle,
-  encodeTreeEventBatch,
-  PrefixTree,
-  proveBatch,
-  type TreeEvent,
-} from "@sealroom/prefix-tree";
+import { base64Decode, base64Encode } from "@sealroom/prefix-tree";
 import { inject } from "vitest";
+import { type HonestLog, TREE_DOMAIN } from "./honest-log.ts";
 
-export const TREE_DOMAIN = "transparency.example";
-
-export const event = (
-  domain: string,
-  t: number,
-  hosts: string[] | null = ["https://cdn.example"],
-  r = 1,
-): TreeEvent => ({
-  domain,
-  assetHosts: hosts,
-  newResourceHash: new Uint8Array(32).fill(r),
-  timestamp: BigInt(t),
-});
-
-export interface Sealed {
-  batch: Uint8Array;
-  bundle: Uint8Array;
-  root: Uint8Array;
-}
-
-/** An honest transparency log: batch N, its proof against the tree after [0, N) and root N+1. */
-export class HonestLog {
-  readonly tree = new PrefixTree();
-  readonly sealed: Sealed[] = [];
-
-  seal(events: TreeEvent[]): Sealed {
-    const batch = { events };
-    const proof = proveBatch(this.tree, batch);
-    const root = applyBatch(this.tree, batch);
-    const bytes = encodeTreeEventBatch(batch);
-    const s = { batch: bytes, bundle: encodeBatchProofBundle({ batch: bytes, proof }), root };
-    this.sealed.push(s);
-    return s;
-  }
-
-  get size(): number {
-    return this.sealed.length;
-  }
-
-  rootAt(n: number): Uint8Array {
-    return n === 0 ? new PrefixTree().root() : this.sealed[n - 1]!.root;
-  }
-}
+export { event, HonestLog, type Sealed, TREE_DOMAIN } from "./honest-log.ts";
 
 let counter = 0;
 
