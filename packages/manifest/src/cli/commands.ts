@@ -6,6 +6,7 @@
 import { CliError } from "./errors.ts";
 import { keygenCommand } from "./keygen.ts";
 import { manifestBuildCommand } from "./manifest-build.ts";
+import { preloadFetchCommand } from "./preload.ts";
 import { verifyCommand } from "./verify.ts";
 
 export interface CliIo {
@@ -20,7 +21,7 @@ export interface Command {
   run: (args: string[], io: CliIo) => Promise<number>;
 }
 
-export const commands: Command[] = [manifestBuildCommand, verifyCommand, keygenCommand];
+export const commands: Command[] = [manifestBuildCommand, verifyCommand, keygenCommand, preloadFetchCommand];
 
 const defaultIo: CliIo = {
   out: (t) => process.stdout.write(t),
