@@ -24,10 +24,26 @@ export function nodeConfig(extra: NonNullable<ViteUserConfig["test"]> = {}): Vit
   });
 }
 
-/** Apps: tests run inside workerd with the app's own wrangler config (bindings, DOs, R2). */
-export function workerConfig(wranglerConfigPath = "./wrangler.jsonc"): ViteUserConfig {
+/** Miniflare overrides for a test run (test-only vars, an outbound service). */
+export type WorkerTestOverrides =
+  NonNullable<Parameters<typeof cloudflareTest>[0]> extends infer O
+    ? O extends { miniflare?: infer M }
+      ? M
+      : never
+    : never;
+
+/**
+ * Apps: tests run inside workerd with the app's own wrangler config (bindings, DOs, R2), plus
+ * optional Miniflare overrides (e.g. test vars, an outbound service standing in for the Internet).
+ */
+export function workerConfig(
+  wranglerConfigPath = "./wrangler.jsonc",
+  miniflare?: WorkerTestOverrides,
+): ViteUserConfig {
   return defineConfig({
-    plugins: [cloudflareTest({ wrangler: { configPath: wranglerConfigPath } })],
+    plugins: [
+      cloudflareTest({ wrangler: { configPath: wranglerConfigPath }, ...(miniflare ? { miniflare } : {}) }),
+    ],
     test: {
       include: ["test/**/*.test.ts"],
       reporters,

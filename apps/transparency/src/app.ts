@@ -1,10 +1,18 @@
-/** HTTP routes of the transparency Worker (Hono). Errors map to responses in one place: `app.onError`. */
+/**
+ * HTTP routes of the transparency Worker (Hono): sub-apps from `src/routes/`, errors mapped to
+ * responses once (`app.onError`, statuses in errors.ts). README "API" lists every endpoint.
+ */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import pkg from "../package.json" with { type: "json" };
-import type { Env } from "./env.ts";
+import { ServiceError, statusOf } from "./errors.ts";
+import { assets } from "./routes/assets.ts";
+import type { AppEnv } from "./routes/common.ts";
+import { read } from "./routes/read.ts";
+import { tree } from "./routes/tree.ts";
+import { write } from "./routes/write.ts";
 
-export const app = new Hono<{ Bindings: Env }>();
+export const app = new Hono<AppEnv>();
 
 app.get("/healthz", async (c) => {
   const schema = await c.env.LOG.getByName("log").schemaVersion();
@@ -16,9 +24,19 @@ app.get("/healthz", async (c) => {
   });
 });
 
+app.route("/", write);
+app.route("/", read);
+app.route("/", tree);
+app.route("/", assets);
+
 app.notFound((c) => c.json({ error: "not found" }, 404));
 
 app.onError((err, c) => {
+  if (err instanceof ServiceError) {
+    const status = statusOf(err.kind);
+    const headers: Record<string, string> = status === 503 ? { "retry-after": "2" } : {};
+    return c.json({ error: err.kind, message: err.message, ...err.extra }, status, headers);
+  }
   if (err instanceof HTTPException) return c.json({ error: err.message }, err.status);
   console.error(err);
   return c.json({ error: "internal error" }, 500);

@@ -6,14 +6,14 @@ describe("transparency worker", () => {
     const res = await exports.default.fetch("http://transparency.test/healthz");
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ name: "@sealroom/transparency", schema: 1 });
+    expect(body).toMatchObject({ name: "@sealroom/transparency", schema: 2 });
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it("migrates once: a second read sees the same schema, tables exist", async () => {
     const stub = env.LOG.getByName("log");
-    expect(await stub.schemaVersion()).toBe(1);
-    expect(await stub.schemaVersion()).toBe(1);
+    expect(await stub.schemaVersion()).toBe(2);
+    expect(await stub.schemaVersion()).toBe(2);
   });
 
   it("has a working R2 asset store binding", async () => {

@@ -19,7 +19,7 @@ const PROBE_KEY = Uint8Array.from(
 );
 
 function subtle(): SubtleCrypto | undefined {
-  return globalThis.crypto?.subtle;
+  return (globalThis as { crypto?: Crypto }).crypto?.subtle;
 }
 
 function importKey(publicKey: Uint8Array): Promise<CryptoKey> {

@@ -4,6 +4,25 @@
  * integrity check and the dev-ids extension. Runtime-neutral; `./node` adds `buildManifest(dir)`,
  * `./browser` is the small verifier entry. Re-exports only.
  */
+export {
+  APPEND_AUTH_HEADER,
+  type AppendAuthInput,
+  appendMessage,
+  appendVerifierKey,
+  DOMAIN_HEADER,
+  decodePositionHeader,
+  decodeSignatureHeader,
+  generateAppendKey,
+  POSITION_HEADER,
+  SIGNATURE_HEADER,
+  signAppend,
+  signUpload,
+  UPLOAD_AUTH_HEADER,
+  type UploadAuthInput,
+  uploadMessage,
+  verifyAppend,
+  verifyUpload,
+} from "./append-auth.ts";
 export { decodeBase64, decodeBase64UrlNoPad, encodeBase64, encodeBase64UrlNoPad } from "./base64.ts";
 export {
   type BuildFile,
@@ -83,6 +102,17 @@ export {
   MAX_RESPONSE_BYTES,
   type ManifestResponse,
 } from "./manifest-response.ts";
+export {
+  MAX_ASSET_HOST_LENGTH,
+  MAX_ASSET_HOSTS,
+  MAX_NEW_ENTRY_DATA_BYTES,
+  type NewEntryData,
+  NewEntryDataError,
+  type ParseNewEntryDataOptions,
+  parseAppendKey,
+  parseNewEntryData,
+  serializeNewEntryData,
+} from "./new-entry-data.ts";
 export {
   decodePreloadList,
   encodePreloadList,

@@ -13,6 +13,12 @@ export {
   proveBatch,
   verifyBatch,
 } from "./batch-proof.ts";
+export {
+  type BatchProofBundle,
+  BUNDLE_MAX_BATCH_BYTES,
+  decodeBatchProofBundle,
+  encodeBatchProofBundle,
+} from "./batch-proof-bundle.ts";
 export { computeRoot } from "./compute-root.ts";
 export {
   DOMAIN_MAX_LENGTH,

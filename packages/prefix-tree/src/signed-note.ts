@@ -75,7 +75,7 @@ const DEFAULT_MAX_SIGNATURES = 100;
 const DEFAULT_MAX_NOTE_BYTES = 1 << 20;
 const EM_DASH_PREFIX = "\u2014 ";
 const utf8 = new TextEncoder();
-const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 // ---------------------------------------------------------------------------------------------
 // Ed25519 set-up

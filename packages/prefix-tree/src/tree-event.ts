@@ -56,7 +56,7 @@ export interface TreeEventBatch {
   events: TreeEvent[];
 }
 
-const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
+const utf8Fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);

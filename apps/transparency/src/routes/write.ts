@@ -1,0 +1,123 @@
+/**
+ * `POST /enroll/<domain>` and `POST /append/<domain>` (waict-apis.md): both answer with the
+ * `ChainHeadWithProof` (application/octet-stream, @sealroom/manifest's codec) once a quorum of
+ * witnesses cosigned a root holding the new head, or 503 + Retry-After (the entry stays durable).
+ */
+import {
+  decodePositionHeader,
+  decodeSignatureHeader,
+  MAX_NEW_ENTRY_DATA_BYTES,
+  type NewEntryData,
+  POSITION_HEADER,
+  parseNewEntryData,
+  SIGNATURE_HEADER,
+} from "@sealroom/manifest";
+import { formatVerifierKey } from "@sealroom/prefix-tree";
+import { Hono } from "hono";
+import { configOf } from "../config.ts";
+import { bad, ErrorKind, ServiceError } from "../errors.ts";
+import type { AppendOutcome } from "../transparency-log.ts";
+import { type AppEnv, boundedBody, domainParam, logOf } from "./common.ts";
+
+export const write = new Hono<AppEnv>();
+
+const ENROLL_FETCH_TIMEOUT_MS = 10_000;
+
+function answer(o: AppendOutcome): Response {
+  if (o.kind === "cosigned")
+    return new Response(o.proof, {
+      headers: { "content-type": "application/octet-stream", [POSITION_HEADER]: o.position },
+    });
+  if (o.kind === "pending")
+    throw new ServiceError(ErrorKind.NotYetCosigned, "appended; not cosigned yet, retry the same request", {
+      position: o.position,
+    });
+  throw ServiceError.from(o);
+}
+
+function parseEntry(body: Uint8Array): NewEntryData {
+  try {
+    return parseNewEntryData(body);
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+}
+
+/** Fetches the site's `/.well-known/waict-enroll` (https only, loopback origins in dev). */
+async function fetchWellKnown(origin: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(`${origin}/.well-known/waict-enroll`, {
+      redirect: "manual",
+      signal: AbortSignal.timeout(ENROLL_FETCH_TIMEOUT_MS),
+    });
+  } catch (e) {
+    throw new ServiceError(
+      ErrorKind.SiteUnavailable,
+      `fetching the well-known document failed: ${(e as Error).message}`,
+    );
+  }
+  if (res.status !== 200) {
+    await res.body?.cancel();
+    throw new ServiceError(ErrorKind.SiteUnavailable, `the well-known document answered ${res.status}`);
+  }
+  const reader = res.body?.getReader();
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.length;
+    if (n > MAX_NEW_ENTRY_DATA_BYTES) {
+      await reader.cancel();
+      throw new ServiceError(ErrorKind.SiteUnavailable, "the well-known document is too large");
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+write.post("/enroll/:domain", async (c) => {
+  const domain = domainParam(c.req.param("domain"));
+  const cfg = configOf(c.env);
+  // Production fetches only https://<domain>; DEV_ORIGINS (loopback only) is for local stacks.
+  const origin = cfg.devOrigins.get(domain) ?? `https://${domain}`;
+  const doc = await fetchWellKnown(origin);
+  let data: NewEntryData;
+  try {
+    data = parseNewEntryData(doc, { appendKeyFor: domain });
+  } catch (e) {
+    throw new ServiceError(ErrorKind.SiteUnavailable, `the well-known document: ${(e as Error).message}`);
+  }
+  const key = formatVerifierKey(data.appendKey!);
+  const o = await logOf(c.env).enroll(
+    domain,
+    { resourceHash: data.resourceHash, assetHosts: data.assetHosts },
+    key,
+  );
+  return answer(o);
+});
+
+write.post("/append/:domain", async (c) => {
+  const domain = domainParam(c.req.param("domain"));
+  const position = decodePositionHeader(c.req.header(POSITION_HEADER));
+  if (position === undefined) throw bad(`${POSITION_HEADER} must be the decimal position of the new entry`);
+  const sig = decodeSignatureHeader(c.req.header(SIGNATURE_HEADER));
+  if (!sig) throw bad(`${SIGNATURE_HEADER} must be base64 of a 64-byte Ed25519 signature`);
+  const body = await boundedBody(c, MAX_NEW_ENTRY_DATA_BYTES);
+  const data = parseEntry(body);
+  const o = await logOf(c.env).append(
+    domain,
+    { resourceHash: data.resourceHash, assetHosts: data.assetHosts },
+    body,
+    position.toString(),
+    sig,
+  );
+  return answer(o);
+});
