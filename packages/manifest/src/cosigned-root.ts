@@ -8,7 +8,8 @@
  * ignored, and a line from a known key (same name and key ID) whose signature does not verify
  * rejects the whole note — a witness key never signs garbage, so such a line means tampering. A
  * valid cosignature that is too old (`maxAge`) or too far in the future (`maxFutureSkew`) is not
- * counted; each trusted key counts once however many lines it has.
+ * counted. Quorum counts witnesses, not keys: freshness and counting are prefix-tree's
+ * `tallyWitnesses` (the one place for that rule), so two trusted keys with the same name count once.
  */
 
 import {
@@ -18,6 +19,7 @@ import {
   parseSignedPrefixRoot,
   parseVerifierKey,
   type TimestampedSignature,
+  tallyWitnesses,
   type VerifierKey,
   WAICT_COSIGNATURE_TYPE,
   waictCosignatureMessage,
@@ -134,10 +136,6 @@ export async function verifyCosignedRoot(
     );
   const keys = p.witnessKeys.map(toVerifierKey);
   const now = BigInt(Math.floor(p.now));
-  const counted: { name: string; time: number }[] = [];
-  const seen = new Set<VerifierKey>();
-  let stale = 0;
-  let future = 0;
   let unknown = 0;
   const known: [VerifierKey, NoteSignature][] = [];
   for (const sig of parsed.signatures) {
@@ -147,24 +145,22 @@ export async function verifyCosignedRoot(
   }
   // All trusted lines are checked (in parallel): a bad one rejects the note whatever the others say.
   const checked = await Promise.all(known.map(([key, sig]) => verifyLine(key, cp, sig, p.ed25519)));
+  const verified: { name: string; time: bigint }[] = [];
   for (let i = 0; i < known.length; i++) {
     const key = known[i]![0];
     const ts = checked[i];
     if (ts === undefined)
       return fail("bad_cosignature", `the cosignature of trusted witness ${key.name} does not verify`);
-    const t = ts.timestamp;
-    if (t > now + BigInt(p.maxFutureSkew)) {
-      future++;
-      continue;
-    }
-    if (Number.isFinite(p.maxAge) && now - t > BigInt(p.maxAge)) {
-      stale++;
-      continue;
-    }
-    if (seen.has(key)) continue;
-    seen.add(key);
-    counted.push({ name: key.name, time: Number(t) });
+    verified.push({ name: key.name, time: ts.timestamp });
   }
+  const tally = tallyWitnesses(verified, {
+    now,
+    // No age limit: any time up to `now` is within `now` seconds of it.
+    maxAge: Number.isFinite(p.maxAge) ? BigInt(p.maxAge) : now,
+    maxFuture: BigInt(p.maxFutureSkew),
+  });
+  const { stale, future } = tally;
+  const counted = tally.witnesses.map((w) => ({ name: w.name, time: Number(w.time) }));
   if (counted.length < p.quorum) {
     const why = [
       stale ? `${stale} stale` : "",

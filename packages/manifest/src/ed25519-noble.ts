@@ -1,21 +1,16 @@
 /**
- * Fallback Ed25519 verifier for runtimes without WebCrypto Ed25519: @noble/ed25519 in strict RFC 8032
- * mode (`zip215: false`, the same setting as @sealroom/prefix-tree's `verifyEd25519`), with its async
- * API so SHA-512 comes from WebCrypto too. Imported dynamically by `ed25519.ts`, and deliberately not
- * through prefix-tree's signed-note module: that module is also in the verifier's static graph, and
- * sharing it would pull noble (and a JS SHA-512) into the page's main chunk. Without
- * `crypto.subtle` at all (an insecure context) verification fails closed.
+ * Fallback Ed25519 verifier for runtimes without WebCrypto Ed25519: Sealroom's one verification rule
+ * (@sealroom/prefix-tree `verifyEd25519With`: cofactorless, canonical S and R, small-order and
+ * non-canonical keys refused) computed with @noble/ed25519's point arithmetic and @noble/hashes'
+ * SHA-512. Imported dynamically by `ed25519.ts`: noble is only imported here (prefix-tree's rule
+ * module imports no curve code), so it stays out of the page's main chunk.
  */
-import { verifyAsync } from "@noble/ed25519";
+import { Point } from "@noble/ed25519";
+import { sha512 } from "@noble/hashes/sha2.js";
+import { verifyEd25519With } from "@sealroom/prefix-tree";
 
-export async function verifyEd25519(
-  signature: Uint8Array,
-  message: Uint8Array,
-  publicKey: Uint8Array,
-): Promise<boolean> {
-  try {
-    return await verifyAsync(signature, message, publicKey, { zip215: false });
-  } catch {
-    return false;
-  }
+const arith = { Point, sha512 };
+
+export function verifyEd25519(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  return verifyEd25519With(arith, signature, message, publicKey);
 }

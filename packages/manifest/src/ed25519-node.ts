@@ -3,8 +3,11 @@
  * (`{ ed25519: nodeEd25519 }`): OpenSSL's strict verifier, called synchronously. WebCrypto's verify in
  * Node runs the same OpenSSL code but as an async job on the thread pool, which costs more than the
  * verification itself for one short cosignature message. Node-only: exported from "./node".
+ * `ed25519Precheck` runs first, so the verdict is Sealroom's one rule (see ed25519.ts) whatever
+ * OpenSSL version Node links.
  */
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
+import { ed25519Precheck } from "@sealroom/prefix-tree";
 
 /** DER SubjectPublicKeyInfo prefix of an Ed25519 key (RFC 8410 §4): the 32 key bytes follow. */
 const SPKI_ED25519_PREFIX = Uint8Array.from([
@@ -27,7 +30,7 @@ function keyObject(publicKey: Uint8Array): KeyObject {
 
 /** True iff `signature` is a valid Ed25519 signature of `message` under `publicKey`; never throws. */
 export function nodeEd25519(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  if (!(message instanceof Uint8Array) || !ed25519Precheck(signature, publicKey)) return false;
   try {
     return verify(null, message, keyObject(publicKey), signature);
   } catch {

@@ -4,10 +4,16 @@
  * @noble/ed25519 verifier, loaded lazily so it is a separate chunk of the browser bundle.
  *
  * Why: a pure-JS verify costs milliseconds, and a client checks `quorum` of them on every page
- * load; WebCrypto is native. Both paths are strict RFC 8032 verifiers (canonical S, canonical
- * encodings: OpenSSL/BoringSSL on one side, noble `zip215: false` on the other); the tests
- * cross-check them on valid and corrupted signatures.
+ * load; WebCrypto is native.
+ *
+ * One rule on every backend (docs/wire-formats.md "Ed25519"): cofactorless `[S]B − [k]A` must
+ * encode exactly to R, S canonical, as Go, BoringSSL (Chromium's WebCrypto) and OpenSSL (Node's);
+ * and, before any backend runs, `ed25519Precheck` refuses small-order A or R and a non-canonical
+ * A, which OpenSSL 3.5 refuses and BoringSSL/Go accept. So WebCrypto in any runtime, node:crypto,
+ * the noble fallback and any custom verifier give one verdict; test/ed25519.test.ts checks each on
+ * the adversarial vectors in @sealroom/prefix-tree's vectors/ed25519.
  */
+import { ed25519Precheck } from "@sealroom/prefix-tree";
 
 let webCryptoOk: Promise<boolean> | undefined;
 const keys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
@@ -50,7 +56,7 @@ export function hasWebCryptoEd25519(): Promise<boolean> {
 }
 
 /**
- * A custom verifier: true iff `signature` is a valid RFC 8032 Ed25519 signature of `message` under
+ * A custom verifier, called only for inputs that pass `ed25519Precheck`: true iff `signature` is a valid RFC 8032 Ed25519 signature of `message` under
  * `publicKey`; it must not throw. `nodeEd25519` from "@sealroom/manifest/node" is one (node:crypto,
  * synchronous, no WebCrypto job dispatch).
  */
@@ -72,7 +78,7 @@ export async function verifyEd25519(
   publicKey: Uint8Array,
   backend?: Ed25519Backend,
 ): Promise<boolean> {
-  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  if (!(message instanceof Uint8Array) || !ed25519Precheck(signature, publicKey)) return false;
   if (typeof backend === "function") {
     try {
       return (await backend(signature, message, publicKey)) === true;

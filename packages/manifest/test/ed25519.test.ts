@@ -1,8 +1,12 @@
-/** The two Ed25519 backends agree (WebCrypto vs @noble via prefix-tree), and agree with node:crypto. */
+/**
+ * Every Ed25519 backend (WebCrypto, node:crypto, the @noble fallback, a custom verifier) gives one
+ * verdict: Sealroom's rule, checked on the adversarial vectors of prefix-tree's vectors/ed25519.
+ */
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
-import { ed25519, generateEd25519KeyPair } from "@sealroom/prefix-tree";
+import { ed25519, ed25519Precheck, generateEd25519KeyPair } from "@sealroom/prefix-tree";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ed25519Cases } from "../../prefix-tree/test/ed25519-vectors.ts";
 import { hasWebCryptoEd25519, verifyEd25519 } from "../src/ed25519.ts";
 import { nodeEd25519 } from "../src/ed25519-node.ts";
 import { verifyTransparency } from "../src/verify-transparency.ts";
@@ -20,7 +24,7 @@ function nodeCheck(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean {
 
 describe("Ed25519 backends", () => {
   it("a custom verifier that throws or answers non-true counts as invalid", async () => {
-    const sig = new Uint8Array(64);
+    const sig = new Uint8Array(64).fill(2);
     const pk = new Uint8Array(32);
     const msg = new Uint8Array(1);
     expect(
@@ -29,8 +33,37 @@ describe("Ed25519 backends", () => {
       }),
     ).toBe(false);
     expect(await verifyEd25519(sig, msg, pk, () => 1 as unknown as boolean)).toBe(false);
-    expect(await verifyEd25519(sig, msg, pk, async () => true)).toBe(true);
+    // A custom verifier only sees inputs that pass the precheck (the all-zero key is small-order).
+    expect(await verifyEd25519(sig, msg, pk, async () => true)).toBe(false);
+    const { publicKey } = generateEd25519KeyPair(new Uint8Array(32).fill(1));
+    expect(await verifyEd25519(sig, msg, publicKey, async () => true)).toBe(true);
+    expect(await verifyEd25519(new Uint8Array(64), msg, publicKey, async () => true)).toBe(false);
     expect(nodeEd25519(sig, msg, new Uint8Array(31))).toBe(false);
+  });
+  it("every backend gives Sealroom's verdict on all 926 adversarial vectors", async () => {
+    const cases = ed25519Cases();
+    expect(cases.length).toBe(926);
+    const backends = {
+      webcrypto: (c: (typeof cases)[0]) => verifyEd25519(c.signature, c.message, c.publicKey, "webcrypto"),
+      noble: (c: (typeof cases)[0]) => verifyEd25519(c.signature, c.message, c.publicKey, "noble"),
+      default: (c: (typeof cases)[0]) => verifyEd25519(c.signature, c.message, c.publicKey),
+      nodeEd25519: (c: (typeof cases)[0]) => nodeEd25519(c.signature, c.message, c.publicKey),
+    };
+    for (const [name, verify] of Object.entries(backends)) {
+      const wrong: string[] = [];
+      for (const c of cases) if ((await verify(c)) !== c.valid) wrong.push(c.name);
+      expect({ name, wrong }).toEqual({ name, wrong: [] });
+    }
+    // A custom backend is only asked about inputs that pass the byte-level precheck.
+    let asked = 0;
+    for (const c of cases) {
+      const yes = await verifyEd25519(c.signature, c.message, c.publicKey, () => {
+        asked++;
+        return true;
+      });
+      expect(yes).toBe(ed25519Precheck(c.signature, c.publicKey));
+    }
+    expect(asked).toBe(cases.filter((c) => ed25519Precheck(c.signature, c.publicKey)).length);
   });
   it("WebCrypto Ed25519 is available in this Node", async () => {
     expect(await hasWebCryptoEd25519()).toBe(true);

@@ -6,6 +6,7 @@ import {
   formatCosignerVerifierKey,
   formatSignedPrefixRoot,
   generateCosignerKey,
+  signCosignature,
 } from "@sealroom/prefix-tree";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -105,6 +106,34 @@ describe("verifyTransparency: one thing broken", () => {
     const resp = encodeManifestResponse(base.manifestLine, proof);
     expect(await run(base, {}, resp)).toBe("invalid_transparency_proof:too_few_cosignatures");
     expect(await run(base, { quorum: 1 }, resp)).toBe("ok:verified");
+  });
+  it("quorum counts witnesses, not keys: two trusted keys with one name count once", async () => {
+    // witness-0.example holds a second trusted key and cosigns with both; witness-1 cosigns once.
+    const extra = generateCosignerKey("witness-0.example", pseudoRandom32(6000));
+    const cp = { tdomain: base.service, size: 42n, root: base.root };
+    const signatures = [base.signatures[0]!, signCosignature(extra, cp, BigInt(NOW - 30))];
+    const respFor = (sigs: typeof signatures) =>
+      encodeManifestResponse(
+        base.manifestLine,
+        encodeChainHeadWithProof({
+          head: base.head,
+          incProof: base.incProof,
+          signedPrefixRoot: new TextEncoder().encode(
+            formatSignedPrefixRoot({ checkpoint: cp, signatures: sigs }),
+          ),
+        }),
+      );
+    const keys = [...base.vkeys, formatCosignerVerifierKey(extra)];
+    expect(await run(base, { witnessKeys: keys, quorum: 1 }, respFor(signatures))).toBe("ok:verified");
+    expect(await run(base, { witnessKeys: keys, quorum: 2 }, respFor(signatures))).toBe(
+      "invalid_transparency_proof:too_few_cosignatures",
+    );
+    const three = [...signatures, base.signatures[1]!];
+    const r = await verifyTransparency(respFor(three), optionsFor(base, { witnessKeys: keys, quorum: 2 }));
+    expect(r.ok && r.cosigners.map((c) => c.name)).toEqual(["witness-0.example", "witness-1.example"]);
+    expect(await run(base, { witnessKeys: keys, quorum: 3 }, respFor(three))).toBe(
+      "invalid_transparency_proof:too_few_cosignatures",
+    );
   });
   it("a line renamed to an unknown key is ignored, not fatal: the rest may still make the quorum", async () => {
     const text = new TextDecoder()

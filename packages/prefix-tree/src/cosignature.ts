@@ -394,17 +394,80 @@ export function cosignersOf(
   options: CosignatureTimeOptions = {},
 ): VerifierKey[] {
   const out: VerifierKey[] = [];
+  for (const { key, time } of verifiedLines(s, keys))
+    if (timeAcceptable(time, options) && !out.includes(key)) out.push(key);
+  return out;
+}
+
+/** Every trusted line with its key and time; none if a trusted line fails (signed-note rule). */
+function verifiedLines(
+  s: SignedPrefixRoot,
+  keys: readonly VerifierKey[],
+): { key: VerifierKey; time: bigint }[] {
+  const out: { key: VerifierKey; time: bigint }[] = [];
   for (const sig of s.signatures) {
     const key = keys.find((k) => k.name === sig.name && k.keyId === sig.keyId);
     if (key === undefined) continue;
     if (!verifyCosignature(key, s.checkpoint, sig)) return [];
-    const t = cosignatureTime(sig)!;
-    if (timeAcceptable(t, options) && !out.includes(key)) out.push(key);
+    out.push({ key, time: cosignatureTime(sig)! });
   }
   return out;
 }
 
-/** True iff at least `quorum` (default 1) distinct trusted keys cosigned `s` within the window. */
+/** A cosignature whose signature already verified: the witness (key name) and its timestamp. */
+export interface VerifiedCosignature {
+  name: string;
+  time: bigint;
+}
+
+/** What `tallyWitnesses` counted: one entry per witness, and the lines left out by freshness. */
+export interface WitnessTally {
+  /** Distinct witness names with a fresh cosignature, each with its first fresh time (line order). */
+  witnesses: VerifiedCosignature[];
+  /** Verified lines older than `maxAge` (only counted when `now` is given). */
+  stale: number;
+  /** Verified lines more than `maxFuture` ahead of `now`. */
+  future: number;
+}
+
+/**
+ * The one place where Sealroom counts witnesses toward a quorum (prefix-tree's
+ * `verifySignedPrefixRoot` and @sealroom/manifest's client verifier both use it). Freshness: with
+ * `now`, a time `t` counts iff `t <= now + maxFuture` and `now - t <= maxAge`. Quorum counts
+ * **witnesses, not keys**: a witness is its key name, so two trusted keys with the same name (one
+ * operator, or a witness rotating keys) count once.
+ */
+export function tallyWitnesses(
+  verified: Iterable<VerifiedCosignature>,
+  options: CosignatureTimeOptions = {},
+): WitnessTally {
+  const witnesses: VerifiedCosignature[] = [];
+  const names = new Set<string>();
+  let stale = 0;
+  let future = 0;
+  for (const { name, time } of verified) {
+    if (
+      options.now !== undefined &&
+      time > options.now + (options.maxFuture ?? DEFAULT_COSIGNATURE_MAX_FUTURE)
+    ) {
+      future++;
+      continue;
+    }
+    if (!timeAcceptable(time, options)) {
+      stale++;
+      continue;
+    }
+    if (names.has(name)) continue;
+    names.add(name);
+    witnesses.push({ name, time });
+  }
+  return { witnesses, stale, future };
+}
+
+/**
+ * True iff at least `quorum` (default 1) distinct witnesses (key names) among the trusted keys
+ * cosigned `s` within the window (`tallyWitnesses`).
+ */
 export function verifySignedPrefixRoot(
   s: SignedPrefixRoot,
   keys: readonly VerifierKey[],
@@ -412,5 +475,6 @@ export function verifySignedPrefixRoot(
 ): boolean {
   const quorum = options.quorum ?? 1;
   if (!Number.isInteger(quorum) || quorum < 1) throw new RangeError('"quorum" must be a positive integer');
-  return cosignersOf(s, keys, options).length >= quorum;
+  const verified = verifiedLines(s, keys).map(({ key, time }) => ({ name: key.name, time }));
+  return tallyWitnesses(verified, options).witnesses.length >= quorum;
 }

@@ -20,6 +20,8 @@ export {
   encodeBatchProofBundle,
 } from "./batch-proof-bundle.ts";
 export { computeRoot } from "./compute-root.ts";
+export { type Ed25519Arithmetic, verifyEd25519With } from "./ed25519.ts";
+export { ed25519Precheck } from "./ed25519-precheck.ts";
 export {
   DOMAIN_MAX_LENGTH,
   isNormalizedDomain,
@@ -32,7 +34,7 @@ export {
 export { BatchError, DecodeError, DomainError, PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
 export { defaultSha256, emptyRoot, type Sha256, type Sha256Into } from "./hash.ts";
 export { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
-export { decodePage, PAGE_VERSION } from "./page.ts";
+export { decodePageRow, PAGE_VERSION, type PageRow, ROW_BITS, ROW_VERSION } from "./page.ts";
 export { MemoryPageStore, type PageStore, type PageWrite } from "./page-store.ts";
 export { type Leaves32, PrefixTree, type PrefixTreeOptions, type TreeStats } from "./prefix-tree.ts";
 export { PROOF_MAGIC, ProofVersion, verifyInclusion, verifyNonInclusion } from "./proof.ts";

@@ -7,11 +7,12 @@
  * - reads are synchronous and by id, because DO SQLite (`ctx.storage.sql.exec`) is synchronous and
  *   a tree walk must never await per node;
  * - every tree update (`setMany`, `applyBatch`, `bulkBuild`) ends with exactly one `putPages` call
- *   carrying every page it changed, once, so an implementation can write them in one transaction
- *   (`ctx.storage.transactionSync`). A batch of k random updates writes about k bottom pages plus
- *   the split pages above them: ~1.3 rows per update at batch 1k (see the bench).
+ *   carrying every row it changed, once, so an implementation can write them in one transaction
+ *   (`ctx.storage.transactionSync`). A page is stored as up to 16 rows and an update rewrites only
+ *   the rows it changed: ~1.9 rows and ~1.2 KB per update at batch 1k (see the bench).
  *
- * Page ids are the lowercase hex of the page's key prefix: "" (root), "3f", "3fa0", ...
+ * Ids are opaque to the store (README "Page rows": the hex of a page's key prefix plus one hex
+ * digit for the row, "a", "3fa", ...); the interface keeps the name "page" for compatibility.
  */
 
 export interface PageWrite {
@@ -26,10 +27,10 @@ export interface PageStore {
   putPages(writes: readonly PageWrite[]): void;
 }
 
-/** An in-memory `PageStore` that also counts what it is asked to write. */
+/** An in-memory `PageStore` that also counts what it is asked to write (rows and their bytes). */
 export class MemoryPageStore implements PageStore {
   readonly pages = new Map<string, Uint8Array>();
-  /** Number of `putPages` calls and of page writes so far. */
+  /** Number of `putPages` calls, of rows written and of their bytes so far. */
   batches = 0;
   pagesWritten = 0;
   bytesWritten = 0;

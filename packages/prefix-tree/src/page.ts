@@ -1,6 +1,7 @@
 /**
- * A page of the WAICT Merkle-Patricia tree (merkle-patricia-tree.md): the unit of storage and of
- * rehashing. The draft defines only the hashes (leaf `H(key || value)`, inner
+ * A page of the WAICT Merkle-Patricia tree (merkle-patricia-tree.md): the unit of memory and of
+ * rehashing; it is stored as up to 16 rows (README "Page rows"), so an update rewrites only the
+ * rows it changed. The draft defines only the hashes (leaf `H(key || value)`, inner
  * `H(left || right || u8 bitpos)`); how a tree is laid out in storage is ours (see README "Pages").
  *
  * A page owns the keys that start with its `prefix` (`stratum` bytes; the root page has none) and
@@ -16,8 +17,9 @@
  * page boundaries never show in the root or in proofs.
  *
  * Item refs are `~index` (negative), node refs are `index` (>= 0); `NO_REF` marks an empty page.
+ * Rows hold no structure: the trie is canonical, so `assemblePage` rebuilds it from sorted keys.
  */
-import { bitAt, commonPrefixBits } from "./bytes.ts";
+import { bitAt, commonPrefixBits, compare32 } from "./bytes.ts";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 import type { Sha256Into } from "./hash.ts";
 
@@ -25,11 +27,27 @@ export const NO_REF = 0x7fffffff;
 export const ItemKind = { Leaf: 0, Child: 1 } as const;
 export type ItemKind = (typeof ItemKind)[keyof typeof ItemKind];
 
-/** Page encoding version byte. */
-export const PAGE_VERSION = 1;
+/**
+ * Stored row format version (README "Page rows"). Version 1 stored a whole page per row; version 2
+ * cuts each page into up to 16 rows by the nibble after its prefix.
+ */
+export const ROW_VERSION = 2;
+/** @deprecated The row format version; kept as an alias of `ROW_VERSION`. */
+export const PAGE_VERSION = ROW_VERSION;
+/** A page is stored as up to 2^ROW_BITS rows, by the top bits of the key byte after its prefix. */
+export const ROW_BITS = 4;
 const FLAG_SPLIT = 1;
-const REF_ITEM = 0x80000000;
-const REF_NONE = 0xffffffff;
+const ROW_HEADER = 6;
+const LEAF_ROW_ITEM = 97;
+const CHILD_ROW_ITEM = 34;
+
+/** Inner hashes read from stored rows, consumed by `buildFromSorted` in completion order. */
+interface StoredHashes {
+  hashes: Uint8Array;
+  pos: number;
+  /** Nodes at this bit or deeper take the next stored hash; shallower ones are hashed. */
+  minBit: number;
+}
 
 const EMPTY_U8 = new Uint8Array(0);
 const EMPTY_I32 = new Int32Array(0);
@@ -39,11 +57,6 @@ const NO_CHILDREN: (Page | undefined)[] = [];
 // Reused hash inputs: inner node `left || right || bitpos` and leaf `key || value`.
 const innerBuf = new Uint8Array(65);
 const leafBuf = new Uint8Array(64);
-
-/** Bytes of the encoding of a page with m items and n nodes. */
-function encodedSize(stratum: number, m: number, n: number): number {
-  return 3 + stratum + 4 + m * 97 + 4 + n * 73 + 4;
-}
 
 export class Page {
   readonly id: string;
@@ -65,6 +78,15 @@ export class Page {
   children: (Page | undefined)[] = NO_CHILDREN;
   /** Set while the page waits to be written to the store. */
   dirty = false;
+  /** Rows (bit r = row r) changed since the page was last written. */
+  dirtyRows = 0;
+  /** Page cache (prefix-tree.ts): the parent split page and this page's item index in it. */
+  parent: Page | undefined = undefined;
+  slot = -1;
+  /** Page cache: neighbours in the least-recently-used list, and the bytes counted for this page. */
+  newer: Page | undefined = undefined;
+  older: Page | undefined = undefined;
+  cachedBytes = 0;
 
   constructor(id: string, stratum: number, capacity = 4) {
     this.id = id;
@@ -172,6 +194,7 @@ export class Page {
     this.keys.set(key.subarray(koff, koff + keyLen), o);
     if (keyLen < 32) this.keys.fill(0, o + keyLen, o + 32);
     if (this.split) this.children[j] = undefined;
+    this.markRow(j);
     return j;
   }
 
@@ -197,6 +220,7 @@ export class Page {
       leafBuf[32 + i] = x;
     }
     hash(leafBuf, 0, 64, this.itemHash, o);
+    this.markRow(j);
   }
 
   /** Copies the hash of `ref` into `out[off..off+32]` (a plain loop: no subarray per call). */
@@ -297,7 +321,7 @@ export class Page {
    * (Russ Cox's stack construction, merkle-patricia-tree.md "Memory-Efficient Root Computation"):
    * one hash per inner node.
    */
-  buildFromSorted(hash: Sha256Into): void {
+  buildFromSorted(hash: Sha256Into, stored?: StoredHashes): void {
     const m = this.itemCount;
     this.nodeCount = 0;
     if (m === 0) {
@@ -313,7 +337,7 @@ export class Page {
       while (sp > 0 && (this.nodeBit[stack[sp - 1] as number] as number) > d) {
         const top = stack[--sp] as number;
         this.right[top] = left;
-        this.hashNode(top, hash);
+        this.hashNode(top, hash, stored);
         left = top;
       }
       const n = this.addNode(d, left, 0);
@@ -324,13 +348,22 @@ export class Page {
     while (sp > 0) {
       const top = stack[--sp] as number;
       this.right[top] = left;
-      this.hashNode(top, hash);
+      this.hashNode(top, hash, stored);
       left = top;
     }
     this.root = left;
   }
 
-  private hashNode(n: number, hash: Sha256Into): void {
+  private hashNode(n: number, hash: Sha256Into, stored: StoredHashes | undefined): void {
+    this.nodeDirty[n] = 0;
+    if (stored && (this.nodeBit[n] as number) >= stored.minBit) {
+      const src = stored.hashes;
+      const o = stored.pos;
+      const h = this.nodeHash;
+      for (let i = 0; i < 32; i++) h[n * 32 + i] = src[o + i] as number;
+      stored.pos = o + 32;
+      return;
+    }
     this.copyHash(this.left[n] as number, innerBuf, 0);
     this.copyHash(this.right[n] as number, innerBuf, 32);
     innerBuf[64] = this.nodeBit[n] as number;
@@ -349,60 +382,81 @@ export class Page {
     this.inOrder(this.right[ref] as number, out);
   }
 
-  /** Serialises the page for a `PageStore` (layout in README "Page encoding"). */
-  encode(): Uint8Array {
-    const m = this.itemCount;
-    const n = this.nodeCount;
+  /** Marks the stored row holding item `j` (its key's nibble after the prefix) as changed. */
+  markRow(j: number): void {
+    this.dirtyRows |= 1 << ((this.keys[j * 32 + this.stratum] as number) >>> 4);
+  }
+
+  /** Marks every non-empty row (after a rebuild). */
+  markAllRows(): void {
     const s = this.stratum;
-    const out = new Uint8Array(encodedSize(s, m, n));
-    const dv = new DataView(out.buffer);
-    let o = 0;
-    out[o++] = PAGE_VERSION;
-    out[o++] = this.split ? FLAG_SPLIT : 0;
-    out[o++] = s;
-    out.set(this.keys.subarray(0, s), o); // any item key starts with the prefix
-    if (m === 0) out.set(prefixFromId(this.id), o);
-    o += s;
-    dv.setUint32(o, m);
-    o += 4;
-    out.set(this.kinds.subarray(0, m), o);
-    o += m;
-    out.set(this.keys.subarray(0, m * 32), o);
-    o += m * 32;
-    out.set(this.values.subarray(0, m * 32), o);
-    o += m * 32;
-    out.set(this.itemHash.subarray(0, m * 32), o);
-    o += m * 32;
-    dv.setUint32(o, n);
-    o += 4;
-    out.set(this.nodeBit.subarray(0, n), o);
-    o += n;
-    const L = this.left;
-    const R = this.right;
-    for (let i = 0; i < n; i++, o += 8) {
-      const l = refToWire(L[i] as number);
-      const r = refToWire(R[i] as number);
-      out[o] = l >>> 24;
-      out[o + 1] = l >>> 16;
-      out[o + 2] = l >>> 8;
-      out[o + 3] = l;
-      out[o + 4] = r >>> 24;
-      out[o + 5] = r >>> 16;
-      out[o + 6] = r >>> 8;
-      out[o + 7] = r;
+    for (let j = 0; j < this.itemCount; j++) this.dirtyRows |= 1 << ((this.keys[j * 32 + s] as number) >>> 4);
+  }
+
+  /**
+   * Serialises row `r` of the page (the items whose key nibble after the prefix is `r`, and the
+   * inner nodes among them, layout in README "Page rows"): the items in key order and the inner
+   * hashes in post-order, which is the order `buildFromSorted` completes them in.
+   */
+  encodeRow(r: number): Uint8Array {
+    const s = this.stratum;
+    const lo = 8 * s;
+    let ref = this.root;
+    while (ref >= 0 && ref !== NO_REF && (this.nodeBit[ref] as number) < lo + 4) {
+      const bit = (this.nodeBit[ref] as number) - lo;
+      ref = ((r >>> (3 - bit)) & 1) === 0 ? (this.left[ref] as number) : (this.right[ref] as number);
     }
-    out.set(this.nodeHash.subarray(0, n * 32), o);
-    o += n * 32;
-    dv.setUint32(o, this.root === NO_REF ? REF_NONE : refToWire(this.root));
+    const items: number[] = [];
+    const nodes: number[] = [];
+    if (ref !== NO_REF) {
+      let any = ref;
+      while (any >= 0) any = this.left[any] as number;
+      if ((this.keys[~any * 32 + s] as number) >>> 4 === r) this.postOrder(ref, items, nodes);
+    }
+    let size = ROW_HEADER + nodes.length * 32;
+    for (const j of items) size += this.kinds[j] === ItemKind.Leaf ? LEAF_ROW_ITEM : CHILD_ROW_ITEM;
+    const out = new Uint8Array(size);
+    out[0] = ROW_VERSION;
+    out[1] = this.split ? FLAG_SPLIT : 0;
+    out[2] = s;
+    out[3] = r;
+    out[4] = items.length >>> 8;
+    out[5] = items.length & 0xff;
+    let o = ROW_HEADER;
+    for (const j of items) {
+      const ko = j * 32;
+      if (this.kinds[j] === ItemKind.Leaf) {
+        out[o++] = ItemKind.Leaf;
+        out.set(this.keys.subarray(ko, ko + 32), o);
+        out.set(this.values.subarray(ko, ko + 32), o + 32);
+        out.set(this.itemHash.subarray(ko, ko + 32), o + 64);
+        o += 96;
+      } else {
+        out[o++] = ItemKind.Child;
+        out[o++] = this.keys[ko + s] as number;
+        out.set(this.itemHash.subarray(ko, ko + 32), o);
+        o += 32;
+      }
+    }
+    for (const n of nodes) {
+      out.set(this.nodeHash.subarray(n * 32, n * 32 + 32), o);
+      o += 32;
+    }
     return out;
+  }
+
+  private postOrder(ref: number, items: number[], nodes: number[]): void {
+    if (ref < 0) {
+      items.push(~ref);
+      return;
+    }
+    this.postOrder(this.left[ref] as number, items, nodes);
+    this.postOrder(this.right[ref] as number, items, nodes);
+    nodes.push(ref);
   }
 }
 
 const scratchStack = new Int32Array(260);
-
-function refToWire(ref: number): number {
-  return ref < 0 ? (REF_ITEM | ~ref) >>> 0 : ref;
-}
 
 /** Page id = lowercase hex of the page's key prefix ("" for the root page). */
 export function pageIdFor(key: Uint8Array, koff: number, stratum: number): string {
@@ -421,136 +475,137 @@ function fail(code: PrefixTreeErrorCode, offset: number, msg: string): never {
   throw new DecodeError(code, offset, msg);
 }
 
+/** Row id of row `r` of page `pageId`: the hex of the page prefix and one more nibble. */
+export function rowId(pageId: string, r: number): string {
+  return pageId + HEX[r];
+}
+const HEX = "0123456789abcdef";
+
+/** One decoded stored row (see `Page.encodeRow`). */
+export interface PageRow {
+  readonly split: boolean;
+  readonly stratum: number;
+  readonly row: number;
+  readonly count: number;
+  readonly kinds: Uint8Array;
+  /** count * 32 bytes; child items are prefix || byte, zero-padded. */
+  readonly keys: Uint8Array;
+  readonly values: Uint8Array;
+  readonly itemHash: Uint8Array;
+  /** (count - 1) * 32 bytes of inner hashes in post-order. */
+  readonly nodeHashes: Uint8Array;
+}
+
 /**
- * Decodes a stored page and checks its structure: exact length, item kinds allowed for the page
- * type, keys under the page prefix, every node and item reachable exactly once from the root,
- * bit positions strictly increasing downwards and within the page's range, and every item on the
- * side of each ancestor that its key bit says. Hashes are not recomputed: the store is the
- * service's own storage (see README "Security notes").
+ * Decodes one stored row and checks it on its own: exact length, version and flags, the id's
+ * stratum and nibble, item kinds allowed for the page type, keys under the row's prefix and
+ * nibble and strictly increasing (one item per next key byte in a split page). Hashes are not
+ * recomputed here: the page they assemble into is checked against its parent's hash on load (see
+ * README "Security notes").
  */
-export function decodePage(id: string, bytes: Uint8Array): Page {
+export function decodePageRow(id: string, bytes: Uint8Array): PageRow {
+  if (typeof id !== "string") throw new TypeError('"id" must be a string');
   if (!(bytes instanceof Uint8Array)) throw new TypeError('"bytes" must be a Uint8Array');
   const L = bytes.length;
-  if (L < 3) fail(PrefixTreeErrorCode.Truncated, L, "page header");
-  if (bytes[0] !== PAGE_VERSION) fail(PrefixTreeErrorCode.BadVersion, 0, "unknown page version");
+  if (L < ROW_HEADER) fail(PrefixTreeErrorCode.Truncated, L, "row header");
+  if (bytes[0] !== ROW_VERSION) fail(PrefixTreeErrorCode.BadVersion, 0, "unknown page row version");
   const flags = bytes[1] as number;
   if (flags > 1) fail(PrefixTreeErrorCode.Malformed, 1, "unknown page flags");
+  const split = flags === FLAG_SPLIT;
   const s = bytes[2] as number;
   if (s > 31) fail(PrefixTreeErrorCode.Malformed, 2, "stratum out of range");
-  if (id.length !== 2 * s) fail(PrefixTreeErrorCode.Malformed, 2, "stratum does not match the page id");
-  if (L < 3 + s + 4) fail(PrefixTreeErrorCode.Truncated, L, "page header");
-  const prefix = bytes.subarray(3, 3 + s);
-  if (pageIdFor(prefix, 0, s) !== id)
-    fail(PrefixTreeErrorCode.Malformed, 3, "prefix does not match the page id");
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let o = 3 + s;
-  const m = dv.getUint32(o);
-  o += 4;
-  if (m > (L - o) / 97) fail(PrefixTreeErrorCode.Truncated, L, "items");
-  const nodesAt = o + m * 97;
-  if (L < nodesAt + 4) fail(PrefixTreeErrorCode.Truncated, L, "node count");
-  const n = dv.getUint32(nodesAt);
-  if (n !== (m === 0 ? 0 : m - 1))
-    fail(PrefixTreeErrorCode.Malformed, nodesAt, "node count must be item count - 1");
-  const total = encodedSize(s, m, n);
-  if (L < total) fail(PrefixTreeErrorCode.Truncated, L, "page body");
-  if (L > total) fail(PrefixTreeErrorCode.Trailing, total, "bytes after page");
-  const page = new Page(id, s, Math.max(1, m));
-  page.split = flags === FLAG_SPLIT;
-  page.itemCount = m;
-  page.nodeCount = n;
-  page.kinds.set(bytes.subarray(o, o + m));
+  if (id.length !== 2 * s + 1) fail(PrefixTreeErrorCode.Malformed, 2, "stratum does not match the row id");
+  const r = bytes[3] as number;
+  if (r > 15 || HEX[r] !== id[2 * s]) fail(PrefixTreeErrorCode.Malformed, 3, "row does not match the row id");
+  const prefix = prefixFromId(id.slice(0, 2 * s));
+  if (pageIdFor(prefix, 0, s) !== id.slice(0, 2 * s))
+    fail(PrefixTreeErrorCode.Malformed, 2, "row id is not lowercase hex");
+  const m = ((bytes[4] as number) << 8) | (bytes[5] as number);
+  if (m === 0) fail(PrefixTreeErrorCode.Malformed, 4, "empty row");
+  const kinds = new Uint8Array(m);
+  const keys = new Uint8Array(m * 32);
+  const values = new Uint8Array(m * 32);
+  const itemHash = new Uint8Array(m * 32);
+  let o = ROW_HEADER;
   for (let j = 0; j < m; j++) {
-    const k = bytes[o + j] as number;
-    if (k > 1 || (k === ItemKind.Child && !page.split))
-      fail(PrefixTreeErrorCode.Malformed, o + j, "bad item kind");
-  }
-  o += m;
-  page.keys.set(bytes.subarray(o, o + m * 32));
-  o += m * 32;
-  page.values.set(bytes.subarray(o, o + m * 32));
-  o += m * 32;
-  page.itemHash.set(bytes.subarray(o, o + m * 32));
-  o += m * 32 + 4;
-  page.nodeBit.set(bytes.subarray(o, o + n));
-  o += n;
-  const refAt = (at: number, limitItems: number, limitNodes: number): number => {
-    const w = dv.getUint32(at);
-    if (w >= REF_ITEM) {
-      const j = w & 0x7fffffff;
-      if (j >= limitItems) fail(PrefixTreeErrorCode.Malformed, at, "item ref out of range");
-      return ~j;
-    }
-    if (w >= limitNodes) fail(PrefixTreeErrorCode.Malformed, at, "node ref out of range");
-    return w;
-  };
-  const refsAt = o;
-  for (let i = 0; i < n; i++, o += 8) {
-    page.left[i] = refAt(o, m, n);
-    page.right[i] = refAt(o + 4, m, n);
-  }
-  page.nodeHash.set(bytes.subarray(o, o + n * 32));
-  o += n * 32;
-  const rootWord = dv.getUint32(o);
-  if (m === 0) {
-    if (rootWord !== REF_NONE) fail(PrefixTreeErrorCode.Malformed, o, "empty page with a root");
-    return page;
-  }
-  page.root = refAt(o, m, n);
-  // Item keys: under the prefix; child items are exactly prefix || byte || zeros with zero value.
-  for (let j = 0; j < m; j++) {
+    if (o >= L) fail(PrefixTreeErrorCode.Truncated, L, "row items");
+    const k = bytes[o] as number;
     const ko = j * 32;
-    for (let i = 0; i < s; i++) {
-      if (page.keys[ko + i] !== prefix[i])
-        fail(PrefixTreeErrorCode.Malformed, 3 + s + 4 + m + ko, "key outside the page prefix");
-    }
-    if (page.kinds[j] === ItemKind.Child) {
-      for (let i = s + 1; i < 32; i++) {
-        if (page.keys[ko + i] !== 0)
-          fail(PrefixTreeErrorCode.NonCanonical, 3 + s + 4 + m + ko, "child item key not zero-padded");
-      }
-      for (let i = 0; i < 32; i++) {
-        if (page.values[ko + i] !== 0)
-          fail(PrefixTreeErrorCode.NonCanonical, 3 + s + 4 + m + 32 * m + ko, "child item value not zero");
-      }
+    keys.set(prefix, ko);
+    if (k === ItemKind.Leaf) {
+      if (o + LEAF_ROW_ITEM > L) fail(PrefixTreeErrorCode.Truncated, L, "row leaf");
+      for (let i = 0; i < s; i++)
+        if (bytes[o + 1 + i] !== prefix[i])
+          fail(PrefixTreeErrorCode.Malformed, o + 1, "key outside the page prefix");
+      keys.set(bytes.subarray(o + 1, o + 33), ko);
+      values.set(bytes.subarray(o + 33, o + 65), ko);
+      itemHash.set(bytes.subarray(o + 65, o + 97), ko);
+      o += LEAF_ROW_ITEM;
+    } else if (k === ItemKind.Child && split) {
+      if (o + CHILD_ROW_ITEM > L) fail(PrefixTreeErrorCode.Truncated, L, "row child");
+      keys[ko + s] = bytes[o + 1] as number;
+      itemHash.set(bytes.subarray(o + 2, o + 34), ko);
+      o += CHILD_ROW_ITEM;
+    } else fail(PrefixTreeErrorCode.Malformed, o, "bad item kind");
+    kinds[j] = k;
+    if ((keys[ko + s] as number) >>> 4 !== r) fail(PrefixTreeErrorCode.Malformed, o, "item outside the row");
+    if (j > 0) {
+      const ordered = split
+        ? (keys[ko + s] as number) > (keys[ko - 32 + s] as number)
+        : compare32(keys, ko - 32, keys, ko) < 0;
+      if (!ordered) fail(PrefixTreeErrorCode.Malformed, o, "items not strictly increasing");
     }
   }
-  // Structure: a walk from the root must reach every node and item exactly once.
-  const seenItems = new Uint8Array(m);
-  const seenNodes = new Uint8Array(n);
-  const lo = 8 * s;
-  const hi = page.split ? 8 * s + 8 : 256;
-  const pathBits: number[] = [];
-  const pathDirs: number[] = [];
-  const walk = (ref: number): void => {
-    if (ref < 0) {
-      const j = ~ref;
-      if (seenItems[j]) fail(PrefixTreeErrorCode.Malformed, refsAt, "item reached twice");
-      seenItems[j] = 1;
-      for (let i = 0; i < pathBits.length; i++) {
-        if (bitAt(page.keys, j * 32, pathBits[i] as number) !== pathDirs[i]) {
-          fail(PrefixTreeErrorCode.Malformed, refsAt, "item on the wrong side of a node");
-        }
-      }
-      return;
-    }
-    if (seenNodes[ref]) fail(PrefixTreeErrorCode.Malformed, refsAt, "node reached twice");
-    seenNodes[ref] = 1;
-    const b = page.nodeBit[ref] as number;
-    const prev = pathBits.length > 0 ? (pathBits[pathBits.length - 1] as number) : lo - 1;
-    if (b <= prev || b >= hi) fail(PrefixTreeErrorCode.Malformed, refsAt, "node bit out of order or range");
-    pathBits.push(b);
-    pathDirs.push(0);
-    walk(page.left[ref] as number);
-    pathDirs[pathDirs.length - 1] = 1;
-    walk(page.right[ref] as number);
-    pathBits.pop();
-    pathDirs.pop();
+  const end = o + (m - 1) * 32;
+  if (L < end) fail(PrefixTreeErrorCode.Truncated, L, "row node hashes");
+  if (L > end) fail(PrefixTreeErrorCode.Trailing, end, "bytes after row");
+  return {
+    split,
+    stratum: s,
+    row: r,
+    count: m,
+    kinds,
+    keys,
+    values,
+    itemHash,
+    nodeHashes: bytes.slice(o, end),
   };
-  walk(page.root);
-  // m items and m - 1 nodes in a binary tree: reaching all items means reaching all nodes.
-  for (let j = 0; j < m; j++)
-    if (!seenItems[j]) fail(PrefixTreeErrorCode.Malformed, refsAt, "unreachable item");
+}
+
+/**
+ * Assembles page `id` from its decoded rows (in row order, absent rows skipped): the trie is
+ * rebuilt from the sorted items, inner hashes inside a row are copied from the rows and only the
+ * at most 15 nodes joining the rows (bits 8s..8s+3) are hashed. Returns undefined for no rows.
+ */
+export function assemblePage(id: string, rows: readonly PageRow[], hash: Sha256Into): Page | undefined {
+  if (rows.length === 0) return undefined;
+  const first = rows[0] as PageRow;
+  const s = id.length >>> 1;
+  let m = 0;
+  for (const row of rows) {
+    if (row.split !== first.split || row.stratum !== s)
+      fail(PrefixTreeErrorCode.Malformed, 1, `rows of page ${id} disagree on its type`);
+    m += row.count;
+  }
+  const page = new Page(id, s, m);
+  page.split = first.split;
+  let stored = 0;
+  const hashes = new Uint8Array((m - rows.length) * 32);
+  for (const row of rows) {
+    const at = page.itemCount;
+    page.kinds.set(row.kinds, at);
+    page.keys.set(row.keys, at * 32);
+    page.values.set(row.values, at * 32);
+    page.itemHash.set(row.itemHash, at * 32);
+    page.itemCount += row.count;
+    hashes.set(row.nodeHashes, stored);
+    stored += row.nodeHashes.length;
+  }
+  const st: StoredHashes = { hashes, pos: 0, minBit: 8 * s + 4 };
+  page.buildFromSorted(hash, st);
+  // Each row's m - 1 inner nodes have bits >= 8s + 4 and the joining nodes have smaller ones, so
+  // every stored hash is consumed exactly once.
+  if (st.pos !== hashes.length) fail(PrefixTreeErrorCode.Malformed, 0, `page ${id}: inner hash count`);
   if (page.split) page.children = new Array(m).fill(undefined);
   return page;
 }

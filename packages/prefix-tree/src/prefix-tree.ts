@@ -13,8 +13,17 @@ import { assertBytes, bitAt, commonPrefixBits, compare32, equal32 } from "./byte
 import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
 import { assertSha256, defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 import { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
-import { decodePage, ItemKind, Page, pageIdFor } from "./page.ts";
-import type { PageStore } from "./page-store.ts";
+import {
+  assemblePage,
+  decodePageRow,
+  ItemKind,
+  Page,
+  type PageRow,
+  pageIdFor,
+  ROW_BITS,
+  rowId,
+} from "./page.ts";
+import type { PageStore, PageWrite } from "./page-store.ts";
 import { assembleProof, ProofVersion, proofHeader } from "./proof.ts";
 
 export interface PrefixTreeOptions {
@@ -29,18 +38,32 @@ export interface PrefixTreeOptions {
   heads?: ChainHeadStore;
   /** A bottom page splits above this many leaves (default 512). */
   maxLeavesPerPage?: number;
+  /**
+   * Byte budget of the page cache (needs `store`; default: unbounded). Pages load on demand; after
+   * each update or read, the least recently used pages are evicted (with their loaded children)
+   * until the loaded pages' bytes (`Page.byteSize`, about their arrays plus object overheads) fit.
+   * The root page always stays.
+   */
+  cacheBytes?: number;
 }
 
 /** Leaves given as 32-byte arrays or as one flat array of n * 32 bytes. */
 export type Leaves32 = Uint8Array | readonly Uint8Array[];
 
 export interface TreeStats {
+  /** Leaves in the loaded pages (all leaves unless pages were evicted). */
   leaves: number;
+  /** Loaded pages (the page cache). */
   pages: number;
-  /** Bytes held by the loaded pages' arrays. */
+  /** Bytes held by the loaded pages (arrays plus estimated object overheads). */
   bytes: number;
-  /** Pages handed to the store (or that would have been, without one) since creation. */
+  /** Pages read from the store, and pages evicted from the cache, since creation. */
+  pageLoads: number;
+  evictions: number;
+  /** Pages changed by updates since creation (each written as one or more rows). */
   pagesWritten: number;
+  /** Rows handed to the store (or that would have been, without one) since creation. */
+  rowsWritten: number;
   updates: number;
 }
 
@@ -92,6 +115,14 @@ export class PrefixTree {
   rootPage: Page;
   private dirtyPages: Page[] = [];
   private pagesWritten = 0;
+  private rowsWritten = 0;
+  private readonly cacheBudget: number;
+  /** Most and least recently used cached pages (the root page is not in the list). */
+  private newest: Page | undefined;
+  private oldest: Page | undefined;
+  private cachedBytes = 0;
+  private pageLoads = 0;
+  private evictions = 0;
   private updates = 0;
 
   constructor(options: PrefixTreeOptions = {}) {
@@ -104,8 +135,23 @@ export class PrefixTree {
     if (!Number.isInteger(t) || t < 2 || t > 1 << 20)
       throw new RangeError('"maxLeavesPerPage" must be an integer in [2, 2^20]');
     this.maxLeaves = t;
-    const bytes = this.store?.getPage("");
-    this.rootPage = bytes ? decodePage("", bytes) : new Page("", 0);
+    const budget = options.cacheBytes;
+    if (budget !== undefined) {
+      if (typeof budget !== "number" || !(budget >= 0))
+        throw new RangeError('"cacheBytes" must be a non-negative number');
+      if (!this.store) throw new TypeError('"cacheBytes" needs a "store" to reload evicted pages from');
+    }
+    this.cacheBudget = budget ?? Number.POSITIVE_INFINITY;
+    this.rootPage = this.openRoot();
+  }
+
+  /** Loads the root page (or an empty one) and starts an empty cache around it. */
+  private openRoot(): Page {
+    this.newest = this.oldest = undefined;
+    const root = this.loadPage("") ?? new Page("", 0);
+    root.cachedBytes = root.byteSize();
+    this.cachedBytes = root.cachedBytes;
+    return root;
   }
 
   /** Builds a tree from many leaves at once (unsorted; keys must be distinct). */
@@ -136,6 +182,7 @@ export class PrefixTree {
     tree.fillPage(tree.rootPage, sk, sv, hashes, 0, n);
     tree.updates += n;
     tree.flush();
+    tree.trim();
     return tree;
   }
 
@@ -157,7 +204,9 @@ export class PrefixTree {
         page = this.child(page, j);
         continue;
       }
-      return equal32(page.keys, o, key, 0) ? page.values.slice(o, o + 32) : undefined;
+      const v = equal32(page.keys, o, key, 0) ? page.values.slice(o, o + 32) : undefined;
+      this.trim();
+      return v;
     }
   }
 
@@ -183,40 +232,71 @@ export class PrefixTree {
     this.batch = { keys: k, values: v, idx, tmp: new Int32Array(n) };
     try {
       this.processPage(this.rootPage, 0, n);
+      this.flush();
+    } catch (e) {
+      this.rollback();
+      throw e;
     } finally {
       this.batch = undefined;
     }
     this.updates += n;
-    this.flush();
+    this.trim();
+  }
+
+  /**
+   * After a failed update (the store's `putPages` threw, or a page could not be loaded): the
+   * store still holds the state before the update (`putPages` is all-or-nothing), so every
+   * loaded page is dropped and the root page reloaded; the rest loads again on demand. A tree
+   * without a store cannot fail this way (nothing it does throws mid-update), so it is left as is.
+   */
+  private rollback(): void {
+    for (const p of this.dirtyPages) {
+      p.dirty = false;
+      p.dirtyRows = 0;
+    }
+    this.dirtyPages = [];
+    if (!this.store) return;
+    this.rootPage = this.openRoot();
   }
 
   /** PR #31 / merkle-patricia-tree.md inclusion proof for `key`, or undefined if absent. */
   proveInclusion(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, "key", 32);
     const leaf = this.walk(key, true);
-    if (leaf === undefined || !equal32(leaf.page.keys, leaf.j * 32, key, 0)) return undefined;
+    if (leaf === undefined || !equal32(leaf.page.keys, leaf.j * 32, key, 0)) {
+      this.trim();
+      return undefined;
+    }
     const o = leaf.j * 32;
-    return assembleProof(
+    const proof = assembleProof(
       proofHeader(ProofVersion.Inclusion, leaf.page.values.subarray(o, o + 32)),
       walkBits,
       walkSibs,
       walkLen[0] as number,
     );
+    this.trim();
+    return proof;
   }
 
-  /** Experimental non-inclusion proof (see proof.ts), or undefined if `key` is present. */
+  /** Non-inclusion proof in rsc's framing (see proof.ts), or undefined if `key` is present. */
   proveNonInclusion(key: Uint8Array): Uint8Array | undefined {
     assertBytes(key, "key", 32);
     const leaf = this.walk(key, false);
-    if (leaf === undefined) return proofHeader(ProofVersion.NonInclusion);
-    const o = leaf.j * 32;
-    if (equal32(leaf.page.keys, o, key, 0)) return undefined;
-    const head = proofHeader(
-      ProofVersion.NonInclusion,
-      leaf.page.keys.subarray(o, o + 32),
-      leaf.page.values.subarray(o, o + 32),
-    );
-    return assembleProof(head, walkBits, walkSibs, walkLen[0] as number);
+    let proof: Uint8Array | undefined;
+    if (leaf === undefined) proof = proofHeader(ProofVersion.Empty);
+    else {
+      const o = leaf.j * 32;
+      if (!equal32(leaf.page.keys, o, key, 0)) {
+        const head = proofHeader(
+          ProofVersion.NonInclusion,
+          leaf.page.keys.subarray(o, o + 32),
+          leaf.page.values.subarray(o, o + 32),
+        );
+        proof = assembleProof(head, walkBits, walkSibs, walkLen[0] as number);
+      }
+    }
+    this.trim();
+    return proof;
   }
 
   /** The chain head stored for `key`, if any (see head-store.ts). */
@@ -241,7 +321,16 @@ export class PrefixTree {
       }
     };
     visit(this.rootPage);
-    return { leaves, pages, bytes, pagesWritten: this.pagesWritten, updates: this.updates };
+    return {
+      leaves,
+      pages,
+      bytes,
+      pageLoads: this.pageLoads,
+      evictions: this.evictions,
+      pagesWritten: this.pagesWritten,
+      rowsWritten: this.rowsWritten,
+      updates: this.updates,
+    };
   }
 
   // --- internals -------------------------------------------------------------------------------
@@ -283,19 +372,87 @@ export class PrefixTree {
   /** Child page of item `j` of split page `page`, loaded from the store when needed. */
   child(page: Page, j: number): Page {
     const c = page.children[j];
-    if (c) return c;
+    if (c) {
+      if (c !== this.newest) this.touch(c);
+      return c;
+    }
     const id = pageIdFor(page.keys, j * 32, page.stratum + 1);
-    const bytes = this.store?.getPage(id);
-    if (!bytes)
+    const loaded = this.loadPage(id);
+    if (!loaded)
       throw new PrefixTreeError(PrefixTreeErrorCode.PageMissing, `page ${id} is missing from the store`);
-    const loaded = decodePage(id, bytes);
     const h = loaded.rootHash();
     // A stale or foreign page would silently change the root: its hash must match the parent's.
     if (!h || !equal32(h, 0, page.itemHash, j * 32)) {
       throw new PrefixTreeError(PrefixTreeErrorCode.Malformed, `page ${id} does not match its parent's hash`);
     }
     page.children[j] = loaded;
+    this.pageLoads++;
+    this.track(loaded, page, j);
     return loaded;
+  }
+
+  // --- page cache: a least-recently-used list over the loaded pages below the root ------------
+
+  /** Starts caching `p`, the child at item `slot` of `parent`, as the most recently used page. */
+  private track(p: Page, parent: Page, slot: number): void {
+    p.parent = parent;
+    p.slot = slot;
+    p.cachedBytes = p.byteSize();
+    this.cachedBytes += p.cachedBytes;
+    p.older = this.newest;
+    p.newer = undefined;
+    if (this.newest) this.newest.newer = p;
+    this.newest = p;
+    if (!this.oldest) this.oldest = p;
+  }
+
+  private unlink(p: Page): void {
+    if (p.newer) p.newer.older = p.older;
+    else this.newest = p.older;
+    if (p.older) p.older.newer = p.newer;
+    else this.oldest = p.newer;
+    p.newer = p.older = undefined;
+  }
+
+  private touch(p: Page): void {
+    this.unlink(p);
+    p.older = this.newest;
+    if (this.newest) this.newest.newer = p;
+    this.newest = p;
+    if (!this.oldest) this.oldest = p;
+  }
+
+  /** Evicts least recently used pages until the cache fits its budget (never mid-update). */
+  private trim(): void {
+    while (this.cachedBytes > this.cacheBudget && this.oldest) {
+      const p = this.oldest;
+      (p.parent as Page).children[p.slot] = undefined;
+      this.drop(p);
+    }
+  }
+
+  /** Forgets `p` and its loaded descendants (their rows are in the store). */
+  private drop(p: Page): void {
+    if (p.split) {
+      for (const c of p.children) if (c) this.drop(c);
+    }
+    this.unlink(p);
+    this.cachedBytes -= p.cachedBytes;
+    p.parent = undefined;
+    this.evictions++;
+  }
+
+  /** Reads and assembles the rows of page `id` (undefined when it has none, or no store). */
+  private loadPage(id: string): Page | undefined {
+    const store = this.store;
+    if (!store) return undefined;
+    const rows: PageRow[] = [];
+    for (let r = 0; r < 1 << ROW_BITS; r++) {
+      const rid = rowId(id, r);
+      const bytes = store.getPage(rid);
+      if (bytes) rows.push(decodePageRow(rid, bytes));
+    }
+    return assemblePage(id, rows, this.hashInto);
   }
 
   private markDirty(p: Page): void {
@@ -305,13 +462,28 @@ export class PrefixTree {
     }
   }
 
-  /** Hands the pages changed by this update to the store, in one `putPages`. */
+  /** Hands the rows changed by this update to the store, in one `putPages`. */
   private flush(): void {
     const pages = this.dirtyPages;
     this.dirtyPages = [];
     this.pagesWritten += pages.length;
-    if (this.store) this.store.putPages(pages.map((p) => ({ id: p.id, bytes: p.encode() })));
-    for (const p of pages) p.dirty = false;
+    const writes: PageWrite[] = [];
+    for (const p of pages) {
+      let m = p.dirtyRows;
+      this.rowsWritten += popcount16(m);
+      if (this.store) {
+        for (let r = 0; m !== 0; r++, m >>>= 1)
+          if (m & 1) writes.push({ id: rowId(p.id, r), bytes: p.encodeRow(r) });
+      }
+    }
+    if (this.store) this.store.putPages(writes);
+    for (const p of pages) {
+      p.dirty = false;
+      p.dirtyRows = 0;
+      const b = p.byteSize();
+      this.cachedBytes += b - p.cachedBytes;
+      p.cachedBytes = b;
+    }
   }
 
   private processPage(page: Page, a: number, b: number): void {
@@ -392,6 +564,7 @@ export class PrefixTree {
         page.keys.fill(0, j * 32 + s + 1, j * 32 + 32);
         page.values.fill(0, j * 32, j * 32 + 32);
         page.children[j] = c;
+        this.track(c, page, j);
         this.refreshChild(page, j, c, keys, first);
       } else if (same) {
         const nj = page.addItem(ItemKind.Leaf, keys, first, 32);
@@ -408,6 +581,7 @@ export class PrefixTree {
         this.processPage(c, r, e);
         const nj = page.addItem(ItemKind.Child, keys, first, s + 1);
         page.children[nj] = c;
+        this.track(c, page, nj);
         page.itemHash.set(c.rootHash() as Uint8Array, nj * 32);
         const j2 = page.descend(keys, first, path, pathLen);
         page.link(
@@ -426,6 +600,7 @@ export class PrefixTree {
   /** After a child page changed: copy its root hash into the parent's item and mark the path. */
   private refreshChild(page: Page, j: number, c: Page, keys: Uint8Array, ko: number): void {
     c.copyHash(c.root, page.itemHash, j * 32);
+    page.markRow(j);
     page.descend(keys, ko, path, pathLen);
     page.markPath(path, pathLen[0] as number);
   }
@@ -461,6 +636,7 @@ export class PrefixTree {
       page.values.set(v.subarray(lo * 32, hi * 32));
       page.itemHash.set(h.subarray(lo * 32, hi * 32));
       page.itemCount = hi - lo;
+      page.markAllRows();
     } else {
       let buckets = 0;
       for (let i = lo; i < hi; i++) if (i === lo || k[i * 32 + s] !== k[(i - 1) * 32 + s]) buckets++;
@@ -480,6 +656,7 @@ export class PrefixTree {
           this.fillPage(c, k, v, h, r, e);
           const j = page.addItem(ItemKind.Child, k, r * 32, s + 1);
           page.children[j] = c;
+          this.track(c, page, j);
           page.itemHash.set(c.rootHash() as Uint8Array, j * 32);
         }
         r = e;
@@ -488,6 +665,12 @@ export class PrefixTree {
     page.buildFromSorted(this.hashInto);
     this.markDirty(page);
   }
+}
+
+function popcount16(m: number): number {
+  let c = 0;
+  for (; m !== 0; m &= m - 1) c++;
+  return c;
 }
 
 /**

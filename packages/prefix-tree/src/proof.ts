@@ -1,28 +1,25 @@
 /**
- * Inclusion and (experimental) non-inclusion proofs of the WAICT Merkle-Patricia tree.
+ * Inclusion and non-inclusion proofs of the WAICT Merkle-Patricia tree, framed as in Russ Cox's
+ * MPT (Go package `mpt`, the tree WAICT's draft is built on; docs/wire-formats.md "MPT proofs"):
  *
- * Inclusion (merkle-patricia-tree.md "Inclusion proof"; verification as in PR #31,
- * `VerifyInclusion`):
+ *     "mptproof" || 0x00                                                the empty tree, root = H("")
+ *     "mptproof" || 0x01 || value[32] || (u8 r || sibling[32])*         key present
+ *     "mptproof" || 0x02 || altKey[32] || altValue[32] || (u8 r || sibling[32])*   key absent
  *
- *     "mptproof" || 0x01 || value[32] || (u8 r || sibling[32])*      r strictly decreasing
- *
- * Non-inclusion is a draft TODO. Sealroom's experimental format (DESIGN.md) reuses the segments of
- * the inclusion proof of the leaf that a descent by the absent key's bits reaches:
- *
- *     "mptproof" || 0x00 || altKey[32] || altValue[32] || (u8 r || sibling[32])*
- *     "mptproof" || 0x00                                   (the empty tree, root = H(""))
- *
- * It proves `key` absent when the path folds to the root, `key != altKey`, and no segment has
- * r = d, the length of the common prefix of key and altKey: nodes above d are passed on the same
- * side by both keys, and every leaf under a node of bit r > d shares its first r bits with altKey,
- * so `key` (which differs at bit d) is under none of them.
+ * Segments run leaf upwards with `r` strictly decreasing. Inclusion is merkle-patricia-tree.md
+ * "Inclusion proof" (verification as in PR #31, `VerifyInclusion`); the draft leaves non-inclusion
+ * as a TODO, and Sealroom uses rsc's absence proof: the leaf that a search for `key` reaches, and
+ * its inclusion path. It proves `key` absent iff the path folds to the root, `key != altKey`, and
+ * `key` has the same bit as `altKey` at every segment's `r`: a search for `key` then takes altKey's
+ * side at every node and ends at altKey's leaf, so exactly one absence proof exists per key and root.
  */
-import { assertBytes, bitAt, commonPrefixBits, equal32 } from "./bytes.ts";
+import { assertBytes, bitAt, equal32 } from "./bytes.ts";
 import { defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 
 /** "mptproof" */
 export const PROOF_MAGIC: Uint8Array = Uint8Array.of(0x6d, 0x70, 0x74, 0x70, 0x72, 0x6f, 0x6f, 0x66);
-export const ProofVersion = { NonInclusion: 0x00, Inclusion: 0x01 } as const;
+/** The tag after the magic (rsc's framed MPT proofs): empty tree, key present, key absent. */
+export const ProofVersion = { Empty: 0x00, Inclusion: 0x01, NonInclusion: 0x02 } as const;
 export type ProofVersion = (typeof ProofVersion)[keyof typeof ProofVersion];
 
 const SEGMENT = 33;
@@ -39,9 +36,10 @@ function hasMagic(proof: Uint8Array, version: number): boolean {
 
 /**
  * Hashes the leaf `key || value` (read from `key[ko..ko+32)` and `value[vo..vo+32)`) into `cur`,
- * then folds the segments `proof[off..]` upwards (PR #31 `VerifyInclusion'`). Returns true iff
- * they are well formed (whole segments, r strictly decreasing, no r = `avoidBit`) and the result
- * equals `root`.
+ * then folds the segments `proof[off..]` upwards (PR #31 `VerifyInclusion'`) on the sides that
+ * `target[to..to+32)`'s bits say. Returns true iff they are well formed (whole segments, r strictly
+ * decreasing), the leaf key agrees with `target` at every segment's bit r (always so for
+ * inclusion, where they are the same key), and the result equals `root`.
  */
 function foldToRoot(
   root: Uint8Array,
@@ -52,7 +50,8 @@ function foldToRoot(
   proof: Uint8Array,
   off: number,
   hash: Sha256Into,
-  avoidBit: number,
+  target: Uint8Array,
+  to: number,
 ): boolean {
   const rest = proof.length - off;
   if (rest % SEGMENT !== 0) return false;
@@ -60,7 +59,7 @@ function foldToRoot(
   let last = 256;
   for (let o = off; o < proof.length; o += SEGMENT) {
     const r = proof[o] as number;
-    if (r >= last || r === avoidBit) return false;
+    if (r >= last || bitAt(target, to, r) !== bitAt(key, ko, r)) return false;
     last = r;
   }
   for (let i = 0; i < 32; i++) {
@@ -101,10 +100,14 @@ export function verifyInclusion(
   assertBytes(value, "value", 32);
   if (proof.length < 41 || !hasMagic(proof, ProofVersion.Inclusion)) return false;
   if (!equal32(proof, 9, value, 0)) return false;
-  return foldToRoot(root, key, 0, value, 0, proof, 41, intoOf(hash), -1);
+  return foldToRoot(root, key, 0, value, 0, proof, 41, intoOf(hash), key, 0);
 }
 
-/** Experimental: true iff `proof` shows that `key` is not in the tree with root `root`. */
+/**
+ * True iff `proof` shows that `key` is not in the tree with root `root`: either the empty-tree
+ * proof against `H("")`, or an absence proof whose alt leaf a search for `key` reaches (rsc's
+ * `mpt.Verify` with tag 0x00 or 0x02).
+ */
 export function verifyNonInclusion(
   root: Uint8Array,
   key: Uint8Array,
@@ -112,16 +115,15 @@ export function verifyNonInclusion(
   hash: Sha256 = defaultSha256,
 ): boolean {
   checkArgs(root, key, proof);
-  if (!hasMagic(proof, ProofVersion.NonInclusion)) return false;
-  if (proof.length === 9) {
+  if (hasMagic(proof, ProofVersion.Empty)) {
+    if (proof.length !== 9) return false;
     intoOf(hash)(proof, 0, 0, cur, 0);
     return equal32(cur, 0, root, 0);
   }
-  if (proof.length < 73) return false;
+  if (proof.length < 73 || !hasMagic(proof, ProofVersion.NonInclusion)) return false;
   // altKey = proof[9..41), altValue = proof[41..73)
-  const d = commonPrefixBits(key, 0, proof, 9);
-  if (d === 256) return false;
-  return foldToRoot(root, proof, 9, proof, 41, proof, 73, intoOf(hash), d);
+  if (equal32(key, 0, proof, 9)) return false;
+  return foldToRoot(root, proof, 9, proof, 41, proof, 73, intoOf(hash), key, 0);
 }
 
 /**

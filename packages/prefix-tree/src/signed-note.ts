@@ -17,6 +17,7 @@
  */
 import * as ed from "@noble/ed25519";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
+import { verifyEd25519With } from "./ed25519.ts";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 
 /** Signature type identifier bytes assigned by C2SP signed-note ("Signature types"). */
@@ -75,7 +76,9 @@ const DEFAULT_MAX_SIGNATURES = 100;
 const DEFAULT_MAX_NOTE_BYTES = 1 << 20;
 const EM_DASH_PREFIX = "\u2014 ";
 const utf8 = new TextEncoder();
-const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+// ignoreBOM: the signed text is exactly the bytes received; a leading EF BB BF stays U+FEFF (as in
+// Go's x/mod/sumdb/note, which never strips it), so it is part of what the signature must cover.
+const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 // ---------------------------------------------------------------------------------------------
 // Ed25519 set-up
@@ -264,18 +267,39 @@ function parseKeyParts(text: string, what: string, offset: number): [string, num
 export function parseVerifierKey(vkey: string): VerifierKey {
   if (typeof vkey !== "string") throw new TypeError('"vkey" must be a string');
   const [name, keyId, type, publicKey] = parseKeyParts(vkey, "vkey", 0);
-  checkKeyMaterial(name, keyId, type, publicKey, "vkey");
+  checkKeyMaterial(name, keyId, type, publicKey, "vkey", 0);
   return { name, keyId, type, publicKey };
 }
 
-function checkKeyMaterial(name: string, keyId: number, type: number, key: Uint8Array, what: string): void {
+/** Types whose private key is a 32-byte Ed25519 seed (RFC 8032 §5.1.5). */
+const ED25519_SEED_TYPES: ReadonlySet<number> = new Set([
+  NoteSignatureType.Ed25519,
+  NoteSignatureType.CosignatureV1,
+  NoteSignatureType.MlDsa44Cosignature, // WAICT's Ed25519 cosignature type (see cosignature.ts)
+]);
+
+function checkKeyMaterial(
+  name: string,
+  keyId: number,
+  type: number,
+  key: Uint8Array,
+  what: string,
+  at: number,
+): void {
   if ((type === NoteSignatureType.Ed25519 || type === NoteSignatureType.CosignatureV1) && key.length !== 32) {
     throw new DecodeError(PrefixTreeErrorCode.Malformed, 0, `${what}: Ed25519 key must be 32 bytes`);
   }
-  if (what === "vkey" && HASHED_ID_TYPES.has(type) && noteKeyId(name, type, key) !== keyId) {
+  let publicKey: Uint8Array | undefined;
+  if (what === "vkey") {
+    if (HASHED_ID_TYPES.has(type)) publicKey = key;
+  } else if (ED25519_SEED_TYPES.has(type) && key.length === 32) {
+    // Go's note.NewSigner derives the public key and refuses a key ID that does not match it.
+    publicKey = ed25519().getPublicKey(key);
+  }
+  if (publicKey !== undefined && noteKeyId(name, type, publicKey) !== keyId) {
     throw new DecodeError(
       PrefixTreeErrorCode.Malformed,
-      name.length + 1,
+      at + name.length + 1,
       `${what}: key ID does not match the key`,
     );
   }
@@ -289,6 +313,11 @@ export function formatSignerKey(k: SignerKey): string {
   return `PRIVATE+KEY+${k.name}+${hex8(k.keyId)}+${base64Encode(Uint8Array.of(k.type, ...k.secretKey))}`;
 }
 
+/**
+ * Parses `PRIVATE+KEY+<name>+<hex key ID>+base64(type || secret key)`. For Ed25519-seed types
+ * (0x01, 0x04, and WAICT's 0x06 when 32 bytes) the key ID must match the derived public key, as
+ * Go's `note.NewSigner` requires.
+ */
 export function parseSignerKey(skey: string): SignerKey {
   if (typeof skey !== "string") throw new TypeError('"skey" must be a string');
   const prefix = "PRIVATE+KEY+";
@@ -299,7 +328,7 @@ export function parseSignerKey(skey: string): SignerKey {
     "signer key",
     prefix.length,
   );
-  checkKeyMaterial(name, keyId, type, secretKey, "signer key");
+  checkKeyMaterial(name, keyId, type, secretKey, "signer key", prefix.length);
   return { name, keyId, type, secretKey };
 }
 
@@ -480,16 +509,12 @@ export function signNote(text: string, signers: ReadonlyArray<SignerKey | string
 }
 
 /**
- * Verifies an RFC 8032 Ed25519 signature strictly (`zip215: false`: canonical S and point
- * encodings), so what verifies here also verifies under Go's crypto/ed25519.
+ * True iff `signature` is a valid Ed25519 signature of `message` under `publicKey`, by Sealroom's
+ * one rule (ed25519.ts: cofactorless, canonical S and R, as Go/BoringSSL/OpenSSL, with the
+ * small-order and non-canonical-key refusals of OpenSSL 3.5), computed with @noble/ed25519.
  */
 export function verifyEd25519(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  if (signature.length !== 64 || publicKey.length !== 32) return false;
-  try {
-    return ed25519().verify(signature, message, publicKey, { zip215: false });
-  } catch {
-    return false; // malformed point encodings
-  }
+  return verifyEd25519With({ Point: ed25519().Point, sha512 }, signature, message, publicKey);
 }
 
 /** True iff `sig` is a valid type-0x01 Ed25519 signature over `text` by `key` (name and ID must match). */

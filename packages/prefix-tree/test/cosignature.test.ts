@@ -22,6 +22,7 @@ import {
   parseSignedPrefixRoot,
   signCosignature,
   signCosignatureV1,
+  tallyWitnesses,
   verifyCosignature,
   verifyCosignatureV1,
   verifySignedPrefixRoot,
@@ -238,6 +239,39 @@ describe("signed prefix root (the note clients receive)", () => {
     expect(verifySignedPrefixRoot(p, [v3])).toBe(false);
     // Stale cosignatures do not count, but do not poison the others.
     expect(cosignersOf(p, [v1, v2], { now: T + DEFAULT_COSIGNATURE_MAX_AGE - 5n })).toEqual([v1]);
+  });
+
+  it("quorum counts witnesses (key names), not keys: two keys named alike count once", () => {
+    // One operator with two keys under the same witness name (or a witness rotating keys).
+    const w1b = generateCosignerKey(w1.name, new Uint8Array(32).fill(11));
+    const v1b = cosignerVerifierKey(w1b);
+    expect(v1b.keyId).not.toBe(v1.keyId);
+    const p = { checkpoint: cp, signatures: [s1, signCosignature(w1b, cp, T)] };
+    expect(cosignersOf(p, [v1, v1b])).toEqual([v1, v1b]); // both keys verified...
+    expect(verifySignedPrefixRoot(p, [v1, v1b], { quorum: 1 })).toBe(true);
+    expect(verifySignedPrefixRoot(p, [v1, v1b], { quorum: 2 })).toBe(false); // ...one witness
+    const withW2 = { checkpoint: cp, signatures: [...p.signatures, s2] };
+    expect(verifySignedPrefixRoot(withW2, [v1, v1b, v2], { quorum: 2 })).toBe(true);
+    expect(verifySignedPrefixRoot(withW2, [v1, v1b, v2], { quorum: 3 })).toBe(false);
+    // The tally itself: first fresh time per name; stale and future lines counted apart.
+    const t = tallyWitnesses(
+      [
+        { name: "a", time: 100n },
+        { name: "a", time: 90n },
+        { name: "b", time: 10n },
+        { name: "c", time: 500n },
+        { name: "d", time: 99n },
+      ],
+      { now: 100n, maxAge: 50n, maxFuture: 5n },
+    );
+    expect(t).toEqual({
+      witnesses: [
+        { name: "a", time: 100n },
+        { name: "d", time: 99n },
+      ],
+      stale: 1,
+      future: 1,
+    });
   });
 
   it("a trusted key with a bad signature rejects the whole note", () => {

@@ -112,6 +112,23 @@ describe("C2SP signed-note example (signed-note.md 'Verifier keys')", () => {
     ).toBe(false);
   });
 
+  it("the signed text is exactly the bytes received: a leading EF BB BF is kept (as Go does)", () => {
+    const key = parseVerifierKey(exampleVkey);
+    const bytes = enc.encode(exampleNote);
+    expect(verifyNote(parseNote(bytes), [key])).toBe(true);
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes]);
+    const parsed = parseNote(withBom);
+    expect(parsed.text).toBe(`\uFEFF${exampleNote.slice(0, exampleNote.indexOf("\n\n") + 1)}`);
+    expect(verifyNote(parsed, [key])).toBe(false);
+    expect(verifyNote(parseNote(`\uFEFF${exampleNote}`), [key])).toBe(false);
+    // And a note signed over text that starts with U+FEFF still verifies once read as bytes.
+    const { signerKey, verifierKey } = generateNoteKey("bom.example", new Uint8Array(32).fill(9));
+    const signed = signNote("\uFEFFhello\n", [signerKey]);
+    const back = parseNote(enc.encode(signed));
+    expect(back.text).toBe("\uFEFFhello\n");
+    expect(verifyNote(back, [parseVerifierKey(verifierKey)])).toBe(true);
+  });
+
   it("the signature verifies under node:crypto too (independent Ed25519)", () => {
     const k = parseVerifierKey(exampleVkey);
     const note = parseNote(exampleNote);
@@ -182,6 +199,23 @@ describe("key IDs and key text", () => {
       decodeErr(() => parseVerifierKey(bad));
     }
     decodeErr(() => parseSignerKey(good));
+  });
+
+  it("parseSignerKey refuses a key ID that does not match the key (Go's note.NewSigner)", () => {
+    const { signerKey } = generateNoteKey("witness.example", new Uint8Array(32).fill(7));
+    const s = parseSignerKey(signerKey);
+    for (const keyId of [s.keyId ^ 1, s.keyId ^ 0x80000000, 0]) {
+      const bad = formatSignerKey({ ...s, keyId: keyId >>> 0 });
+      const e = decodeErr(() => parseSignerKey(bad));
+      expect(e.message).toMatch(/key ID does not match/);
+      expect(e.offset).toBe("PRIVATE+KEY+witness.example+".length);
+    }
+    // The same for a cosignature (0x04) seed: its ID hashes type 0x04 and the derived public key.
+    const pub = generateEd25519KeyPair(s.secretKey).publicKey;
+    const v1 = { ...s, type: NoteSignatureType.CosignatureV1 };
+    const okId = noteKeyId(s.name, NoteSignatureType.CosignatureV1, pub);
+    expect(parseSignerKey(formatSignerKey({ ...v1, keyId: okId })).keyId).toBe(okId);
+    decodeErr(() => parseSignerKey(formatSignerKey({ ...v1, keyId: s.keyId })));
   });
 });
 

@@ -3,13 +3,14 @@ import { describe, expect, it } from "vitest";
 import {
   computeRoot,
   DecodeError,
-  decodePage,
+  decodePageRow,
   defaultSha256,
   emptyRoot,
   fastSha256,
   MemoryPageStore,
   PrefixTree,
   PrefixTreeError,
+  ProofVersion,
   verifyInclusion,
   verifyNonInclusion,
 } from "../src/index.ts";
@@ -107,7 +108,7 @@ describe("PrefixTree", () => {
             const inc = t.proveInclusion(k) as Uint8Array;
             const fake = new Uint8Array(inc.length + 32);
             fake.set(inc.subarray(0, 9), 0);
-            fake[8] = 0;
+            fake[8] = ProofVersion.NonInclusion;
             fake.set(k, 9);
             fake.set(inc.subarray(9), 41);
             expect(verifyNonInclusion(root, k, fake)).toBe(false);
@@ -218,7 +219,7 @@ describe("PrefixTree", () => {
     t.setMany(more, more);
     expect(reopened.root()).toEqual(t.root());
     // Every stored page decodes, and a third instance sees the latest state.
-    for (const [id, bytes] of store.pages) expect(() => decodePage(id, bytes)).not.toThrow();
+    for (const [id, bytes] of store.pages) expect(() => decodePageRow(id, bytes)).not.toThrow();
     expect(new PrefixTree({ store, maxLeavesPerPage: 8 }).root()).toEqual(t.root());
   });
 
@@ -230,7 +231,7 @@ describe("PrefixTree", () => {
     const other = new MemoryPageStore();
     const t2 = new PrefixTree({ store: other, maxLeavesPerPage: 4 });
     t2.setMany(keys, randomBytes(64 * 32, 32));
-    const childId = [...store.pages.keys()].find((id) => id.length === 2 && other.pages.has(id)) as string;
+    const childId = [...store.pages.keys()].find((id) => id.length === 3 && other.pages.has(id)) as string;
     store.pages.set(childId, other.pages.get(childId) as Uint8Array);
     const reopened = new PrefixTree({ store, maxLeavesPerPage: 4 });
     expect(() => {
@@ -238,7 +239,7 @@ describe("PrefixTree", () => {
     }).toThrow(PrefixTreeError);
   });
 
-  it("decodePage: >= 10,000 mutated and random pages give DecodeError or a valid page, nothing else", () => {
+  it("decodePageRow: >= 10,000 mutated and random rows give DecodeError or a valid row, nothing else", () => {
     const store = new MemoryPageStore();
     const t = new PrefixTree({ store, maxLeavesPerPage: 6 });
     const keys = randomBytes(40 * 32, 41);
@@ -270,7 +271,7 @@ describe("PrefixTree", () => {
             b.set(m.extra, orig.length);
           } else b = m.bytes;
           try {
-            decodePage(id, b);
+            decodePageRow(id, b);
           } catch (e) {
             expect(e).toBeInstanceOf(DecodeError);
           }

@@ -1,0 +1,196 @@
+/**
+ * Stored page rows (README "Page rows"): what an update writes, and that the store always holds
+ * exactly the rows a fresh build of the same leaves would write.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decodePageRow, fastSha256, MemoryPageStore, PrefixTree, ROW_VERSION } from "../src/index.ts";
+import { arbKey, arbRandomKey, arbValue, hex, randomBytes } from "./helpers.ts";
+
+type Op = [Uint8Array, Uint8Array];
+
+function storeDump(s: MemoryPageStore): Map<string, string> {
+  return new Map([...s.pages].map(([id, b]) => [id, hex(b)]));
+}
+
+describe("page rows", () => {
+  it("after any sequence of batches the store equals a fresh bulkBuild's, row for row", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.array(fc.tuple(fc.oneof(arbKey, arbRandomKey), arbValue), { minLength: 1, maxLength: 30 }),
+          {
+            minLength: 1,
+            maxLength: 6,
+          },
+        ),
+        fc.integer({ min: 2, max: 9 }),
+        (batches, maxLeavesPerPage) => {
+          const store = new MemoryPageStore();
+          const t = new PrefixTree({ store, maxLeavesPerPage, hash: fastSha256 });
+          const latest = new Map<string, Op>();
+          for (const b of batches) {
+            t.setMany(
+              b.map((o) => o[0]),
+              b.map((o) => o[1]),
+            );
+            for (const o of b) latest.set(hex(o[0]), o);
+          }
+          expect(store.batches).toBe(batches.length);
+          const ops = [...latest.values()];
+          const fresh = new MemoryPageStore();
+          const u = PrefixTree.bulkBuild(
+            ops.map((o) => o[0]),
+            ops.map((o) => o[1]),
+            { store: fresh, maxLeavesPerPage, hash: fastSha256 },
+          );
+          expect(u.root()).toEqual(t.root());
+          // Same ids and bytes: the layout does not depend on history and no changed row was missed.
+          expect(storeDump(store)).toEqual(storeDump(fresh));
+          const reopened = new PrefixTree({ store, maxLeavesPerPage, hash: fastSha256 });
+          expect(reopened.root()).toEqual(t.root());
+          for (const [k, v] of ops) {
+            expect(reopened.get(k)).toEqual(v);
+            expect(reopened.proveInclusion(k)).toEqual(t.proveInclusion(k));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("an update of one leaf writes one row per page on its path, and only the changed rows", () => {
+    const n = 20_000;
+    const keys = randomBytes(n * 32, 5);
+    const store = new MemoryPageStore();
+    const t = PrefixTree.bulkBuild(keys, keys, { store, hash: fastSha256, maxLeavesPerPage: 64 });
+    const before = new Map(store.pages);
+    const k = keys.slice(32 * 777, 32 * 778);
+    const v = new Uint8Array(32).fill(9);
+    const w0 = store.pagesWritten;
+    t.set(k, v);
+    const written = [...store.pages].filter(([id, b]) => before.get(id) !== b).map(([id]) => id);
+    // 20k leaves, 64 per page: the root page and the split page holding the leaf, one row each:
+    // the row of the key's nibble after each page's prefix.
+    expect(store.pagesWritten - w0).toBe(2);
+    expect(written.sort()).toEqual([hex(k).slice(0, 1), hex(k).slice(0, 3)]);
+    for (const id of written) {
+      const row = decodePageRow(id, store.pages.get(id) as Uint8Array);
+      expect(row.count).toBeLessThanOrEqual(16);
+    }
+    expect(new PrefixTree({ store, hash: fastSha256, maxLeavesPerPage: 64 }).get(k)).toEqual(v);
+  });
+
+  it("rows carry the format version and reject a page assembled from rows of different types", () => {
+    const store = new MemoryPageStore();
+    const keys = randomBytes(200 * 32, 8);
+    new PrefixTree({ store, maxLeavesPerPage: 8 }).setMany(keys, keys);
+    for (const b of store.pages.values()) expect(b[0]).toBe(ROW_VERSION);
+    // Root rows are split rows; a bottom row from another tree under the same id must be refused.
+    const other = new MemoryPageStore();
+    new PrefixTree({ store: other, maxLeavesPerPage: 8 }).setMany(
+      keys.subarray(0, 32 * 3),
+      keys.subarray(0, 32 * 3),
+    );
+    const id = [...other.pages.keys()].find((i) => i.length === 1 && store.pages.has(i)) as string;
+    const ids = [...store.pages.keys()].filter((i) => i.length === 1 && i !== id);
+    expect(ids.length).toBeGreaterThan(0);
+    store.pages.set(id, other.pages.get(id) as Uint8Array);
+    expect(() => new PrefixTree({ store, maxLeavesPerPage: 8 })).toThrow();
+  });
+});
+
+/** A MemoryPageStore whose `putPages` throws (writing nothing) while `failing` is set. */
+class FlakyStore extends MemoryPageStore {
+  failing = false;
+  override putPages(writes: Parameters<MemoryPageStore["putPages"]>[0]): void {
+    if (this.failing) throw new Error("disk full");
+    super.putPages(writes);
+  }
+}
+
+describe("page cache and failed writes", () => {
+  it("a failed putPages leaves the tree exactly as before, and later updates continue", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            ops: fc.array(fc.tuple(fc.oneof(arbKey, arbRandomKey), arbValue), {
+              minLength: 1,
+              maxLength: 25,
+            }),
+            fail: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        fc.integer({ min: 2, max: 6 }),
+        fc.constantFrom(undefined, 0, 4096),
+        (steps, maxLeavesPerPage, cacheBytes) => {
+          const store = new FlakyStore();
+          const t = new PrefixTree({ store, maxLeavesPerPage, cacheBytes });
+          const reference = new PrefixTree({ maxLeavesPerPage });
+          const seen: Uint8Array[] = [];
+          for (const { ops, fail } of steps) {
+            const before = t.root();
+            store.failing = fail;
+            const apply = () =>
+              t.setMany(
+                ops.map((o) => o[0]),
+                ops.map((o) => o[1]),
+              );
+            if (fail) {
+              expect(apply).toThrow("disk full");
+              expect(t.root()).toEqual(before);
+            } else {
+              apply();
+              reference.setMany(
+                ops.map((o) => o[0]),
+                ops.map((o) => o[1]),
+              );
+            }
+            for (const o of ops) seen.push(o[0]);
+            expect(t.root()).toEqual(reference.root());
+            for (const k of seen) {
+              expect(t.get(k)).toEqual(reference.get(k));
+              expect(t.proveInclusion(k)).toEqual(reference.proveInclusion(k));
+            }
+          }
+          store.failing = false;
+          expect(new PrefixTree({ store, maxLeavesPerPage }).root()).toEqual(reference.root());
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+
+  it("with a byte budget pages load on demand and are evicted; results equal an unbounded tree", () => {
+    const n = 30_000;
+    const keys = randomBytes(n * 32, 77);
+    const store = new MemoryPageStore();
+    const budget = 200_000;
+    const t = PrefixTree.bulkBuild(keys, keys, { store, cacheBytes: budget, maxLeavesPerPage: 32 });
+    const full = PrefixTree.bulkBuild(keys, keys, { maxLeavesPerPage: 32 });
+    const s0 = t.stats();
+    expect(s0.bytes).toBeLessThanOrEqual(budget);
+    expect(s0.evictions).toBeGreaterThan(0);
+    expect(full.stats().bytes).toBeGreaterThan(10 * budget);
+    for (let round = 0; round < 5; round++) {
+      const k = randomBytes(500 * 32, 100 + round);
+      for (let i = 0; i < 500; i += 5)
+        k.set(keys.subarray(((i * 59) % n) * 32, ((i * 59) % n) * 32 + 32), i * 32);
+      const v = randomBytes(500 * 32, 200 + round);
+      t.setMany(k, v);
+      full.setMany(k, v);
+      expect(t.root()).toEqual(full.root());
+      expect(t.stats().bytes).toBeLessThanOrEqual(budget);
+    }
+    for (let i = 0; i < n; i += 997) {
+      const k = keys.subarray(i * 32, i * 32 + 32);
+      expect(t.proveInclusion(k)).toEqual(full.proveInclusion(k));
+      expect(t.stats().bytes).toBeLessThanOrEqual(budget);
+    }
+    expect(t.stats().pageLoads).toBeGreaterThan(0);
+    expect(() => new PrefixTree({ cacheBytes: 1 })).toThrow(TypeError);
+    expect(() => new PrefixTree({ store, cacheBytes: -1 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+/**
+ * Summary of the last mutation runs: one row per package, with the date and commit.
+ *
+ *   node tooling/mutate/summary.mjs [pkg ...] [--survivors]
+ *
+ * Reads every `packages/<pkg>/.mutation/reports/*.json` (Stryker's mutation-testing-report schema)
+ * and keeps, per source file, the newest report that holds it, so a narrow `--files` run updates
+ * only its files. Columns:
+ *   mutants     every mutant Stryker generated in those files (compile/runtime errors included)
+ *   killed      killed by a failing test or a timeout
+ *   survived    survived or not covered by any test, minus the reviewed equivalent ones
+ *   equivalent  survivors listed in `packages/<pkg>/mutation/equivalent.json` (with the reason)
+ *   message     mutants of error-message text only: ignored by the `message-strings` ignorer, or
+ *               listed in equivalent.json with `"kind": "message"` (e.g. a field name that only
+ *               ends up in a message)
+ *   score       killed / (killed + survived): the share of non-equivalent mutants killed
+ * `--survivors` lists every surviving mutant (file:line mutator `original` -> `replacement`).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const args = process.argv.slice(2);
+const showSurvivors = args.includes("--survivors");
+let names = args.filter((a) => !a.startsWith("--")).map((n) => n.replace(/^@sealroom\//, ""));
+if (names.length === 0) {
+  names = readdirSync(join(root, "packages"))
+    .filter((p) => existsSync(join(root, "packages", p, "stryker.config.mjs")))
+    .sort();
+}
+
+const git = (...a) => {
+  try {
+    return execFileSync("git", a, { cwd: root, encoding: "utf8" }).trim();
+  } catch {
+    return "?";
+  }
+};
+const commit = git("rev-parse", "--short=12", "HEAD");
+const dirty = git("status", "--porcelain", "--", "packages") !== "" ? " (+ uncommitted changes)" : "";
+
+/** The text a mutant replaces (report locations: 1-based lines and columns). */
+function originalText(source, loc) {
+  const lines = source.split("\n");
+  const out = [];
+  for (let l = loc.start.line; l <= loc.end.line; l++) {
+    const text = lines[l - 1] ?? "";
+    const from = l === loc.start.line ? loc.start.column - 1 : 0;
+    const to = l === loc.end.line ? loc.end.column - 1 : text.length;
+    out.push(text.slice(from, to));
+  }
+  return out.join("\n");
+}
+
+const oneLine = (s) => s.replace(/\s+/g, " ").trim();
+const rows = [];
+const survivorLines = [];
+const warnings = [];
+
+for (const name of names) {
+  const dir = join(root, "packages", name);
+  const reportsDir = join(dir, ".mutation", "reports");
+  const reports = existsSync(reportsDir)
+    ? readdirSync(reportsDir)
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => ({ path: join(reportsDir, f), mtime: statSync(join(reportsDir, f)).mtimeMs }))
+        .sort((a, b) => a.mtime - b.mtime)
+    : [];
+  if (reports.length === 0) {
+    rows.push({ name, missing: true });
+    continue;
+  }
+  /** @type {Map<string, any>} file -> newest report entry */
+  const files = new Map();
+  let newest = 0;
+  for (const r of reports) {
+    const json = JSON.parse(readFileSync(r.path, "utf8"));
+    for (const [file, data] of Object.entries(json.files)) files.set(file, data);
+    newest = Math.max(newest, r.mtime);
+  }
+  const eqPath = join(dir, "mutation", "equivalent.json");
+  const equivalents = existsSync(eqPath) ? JSON.parse(readFileSync(eqPath, "utf8")).mutants : [];
+  const used = new Set();
+  const c = { mutants: 0, killed: 0, survived: 0, equivalent: 0, message: 0, errors: 0 };
+  for (const [file, data] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const m of data.mutants) {
+      c.mutants++;
+      if (m.status === "Killed" || m.status === "Timeout") c.killed++;
+      else if (m.status === "Ignored") c.message++;
+      else if (m.status === "CompileError" || m.status === "RuntimeError") c.errors++;
+      else if (m.status === "Survived" || m.status === "NoCoverage") {
+        const original = oneLine(originalText(data.source, m.location));
+        const replacement = oneLine(m.replacement ?? "");
+        const eq = equivalents.findIndex(
+          (e) =>
+            e.file === file &&
+            e.mutator === m.mutatorName &&
+            oneLine(e.original) === original &&
+            oneLine(e.replacement) === replacement &&
+            (e.line === undefined || e.line === m.location.start.line),
+        );
+        if (eq >= 0) {
+          if (equivalents[eq].kind === "message") c.message++;
+          else c.equivalent++;
+          used.add(eq);
+        } else {
+          c.survived++;
+          survivorLines.push(
+            `${name}/${file}:${m.location.start.line} ${m.mutatorName}${m.status === "NoCoverage" ? " (no coverage)" : ""} \`${original.slice(0, 100)}\` -> \`${replacement.slice(0, 100)}\``,
+          );
+        }
+      }
+    }
+  }
+  equivalents.forEach((e, i) => {
+    if (!used.has(i))
+      warnings.push(
+        `${name}: equivalent.json entry ${i} (${e.file} ${e.mutator} \`${e.original}\`) matches no survivor`,
+      );
+  });
+  const score = c.killed + c.survived === 0 ? 100 : (100 * c.killed) / (c.killed + c.survived);
+  rows.push({ name, ...c, score, when: new Date(newest).toISOString().slice(0, 16).replace("T", " ") });
+}
+
+console.log(
+  `\nMutation testing (Stryker), ${new Date().toISOString().slice(0, 10)}, commit ${commit}${dirty}`,
+);
+const header = [
+  "package",
+  "mutants",
+  "killed",
+  "survived",
+  "equivalent",
+  "message",
+  "errors",
+  "score",
+  "last run (UTC)",
+];
+const table = rows.map((r) =>
+  r.missing
+    ? [r.name, "-", "-", "-", "-", "-", "-", "no report", "-"]
+    : [
+        r.name,
+        r.mutants,
+        r.killed,
+        r.survived,
+        r.equivalent,
+        r.message,
+        r.errors,
+        `${r.score.toFixed(1)} %`,
+        r.when,
+      ].map(String),
+);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+const line = (cells) =>
+  `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
+console.log(line(header));
+console.log(
+  `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`,
+);
+for (const t of table) console.log(line(t));
+console.log(
+  "killed includes timeouts; survived includes uncovered mutants; equivalent = reviewed list in <pkg>/mutation/equivalent.json;\nmessage = error-message text only (ignored); errors = mutants that do not compile or crash the runner (not scored); score = killed / (killed + survived).",
+);
+for (const w of warnings) console.log(`warning: ${w}`);
+if (showSurvivors) {
+  console.log(`\nSurvivors (${survivorLines.length}):`);
+  for (const s of survivorLines) console.log(`  ${s}`);
+}
