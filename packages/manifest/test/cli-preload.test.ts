@@ -1,7 +1,7 @@
 /**
  * `sealroom preload fetch` and `sealroom verify` with stored lists, against lists published by a
  * real in-memory service (PreloadWorld: real PrefixTree, hash chains, Ed25519 witnesses) served
- * over HTTP from 127.0.0.1, with the `/preload-list` wire format of docs/preload-list.md.
+ * over HTTP from 127.0.0.1, with the `/preload-list/transparency` wire format of docs/preload-list.md.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -50,7 +50,7 @@ beforeAll(async () => {
   service = createServer((req, res) => {
     const u = new URL(req.url ?? "/", "http://x");
     requests.push(`${u.pathname}${u.search}`);
-    if (u.pathname !== "/preload-list") {
+    if (u.pathname !== "/preload-list/transparency") {
       res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not_found"}');
       return;
     }
@@ -153,7 +153,7 @@ describe("sealroom preload fetch / verify with stored lists", () => {
     current.list = publish(current.world, NOW - 60);
     requests.length = 0;
     const r = await cli(fetchArgs(store));
-    expect(requests).toContain("/preload-list?from=1");
+    expect(requests).toContain("/preload-list/transparency?from=1");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/transparency: v1, 3 sites/);
     expect(r.out).toMatch(/^ {2}\+ b\.example$/m);

@@ -1,6 +1,6 @@
 /**
  * `sealroom preload fetch --service <url>` (Node only; docs/preload-list.md "CLI"): fetches the
- * service's preload lists (`/preload-list`, `/preload-list/dev-ids`), verifies each with
+ * service's preload lists (`/preload-list/transparency`, `/preload-list/dev-ids`), verifies each with
  * `verifyPreloadList` against the witness keys given and, when a list is already held, proves the
  * new one extends it (`?from=<held chain size>`); stores what verified. A list that fails keeps
  * the held one in place and exits 1. `sealroom verify` then applies the stored lists.
@@ -19,7 +19,7 @@ const usage =
   "preload fetch --service <url> [--tree-domain <domain>] --witness <vkey|@file> [--witness …] [--quorum n] [--store dir] [--now unix-seconds]";
 
 const PATHS: Record<PreloadListKind, string> = {
-  [PreloadListKind.transparency]: "/preload-list",
+  [PreloadListKind.transparency]: "/preload-list/transparency",
   [PreloadListKind.devIds]: "/preload-list/dev-ids",
 };
 
