@@ -6,6 +6,9 @@
  * verifier's preload policy then applies it to the site's real proof. The test plays the witness
  * with real Ed25519 keys (helpers.ts).
  */
+
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import {
   decodePreloadListResponse,
   encodeManifestResponse,
@@ -16,6 +19,7 @@ import {
   verifyTransparency,
 } from "@sealroom/manifest";
 import { describe, expect, it } from "vitest";
+import { storePreloadList } from "../src/preload-lists.ts";
 import {
   appendRequest,
   call,
@@ -105,6 +109,27 @@ describe("preload lists", () => {
       ok: true,
       status: "not_enrolled",
     });
+  });
+
+  it("a list stored but never staged (a restart between the two steps) is replaced, never served", async () => {
+    const before = await listUntil(() => true);
+    const next = Number(before.list.version) + 1;
+    // The first step of publishing alone: bytes for the next version, with no chain entry.
+    await runInDurableObject(env.LOG.getByName("log"), (_o, state) => {
+      storePreloadList(state.storage.sql, T, next, new TextEncoder().encode("left by a crash"));
+    });
+    expect(
+      (
+        await verifyPreloadList(
+          new Uint8Array(await (await call("/preload-list/transparency")).arrayBuffer()),
+          { kind: T, ...trust },
+        )
+      ).ok,
+    ).toBe(true);
+    const site = await makeSite(22);
+    expect((await whileCosigning(call(`/enroll/${site.domain}`, { method: "POST" }))).status).toBe(200);
+    const after = await listUntil((l) => entryOf(l, site.domain) !== undefined, before);
+    expect(Number(after.list.version)).toBeGreaterThanOrEqual(next);
   });
 
   it("reserves the preload chain names and answers bad requests with JSON 4xx", async () => {
