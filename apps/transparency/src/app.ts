@@ -8,6 +8,7 @@ import pkg from "../package.json" with { type: "json" };
 import { ServiceError, statusOf } from "./errors.ts";
 import { assets } from "./routes/assets.ts";
 import type { AppEnv } from "./routes/common.ts";
+import { explorer } from "./routes/explorer.ts";
 import { preload } from "./routes/preload.ts";
 import { read } from "./routes/read.ts";
 import { tree } from "./routes/tree.ts";
@@ -30,6 +31,7 @@ app.route("/", read);
 app.route("/", tree);
 app.route("/", assets);
 app.route("/", preload);
+app.route("/", explorer);
 
 app.notFound((c) => c.json({ error: "not found" }, 404));
 
