@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encodeChainConsistencyProof } from "@sealroom/hash-chain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeChainHeadWithProof } from "../src/chain-head-with-proof.ts";
 import { runCli } from "../src/cli/commands.ts";
 import { PreloadListKind } from "../src/preload-list.ts";
 import { DAY, NOW, PreloadWorld } from "./helpers/preload-world.ts";
@@ -50,6 +52,23 @@ beforeAll(async () => {
   service = createServer((req, res) => {
     const u = new URL(req.url ?? "/", "http://x");
     requests.push(`${u.pathname}${u.search}`);
+    // What `sealroom monitor` reads besides the list: a site's leaf and chain proof.
+    const leaf = /^\/leaf\/(.+)$/.exec(u.pathname);
+    if (leaf) {
+      const p = current.world.latest!.proofs.get(leaf[1]!);
+      res.writeHead(p ? 200 : 404).end(p ? encodeChainHeadWithProof(p) : "{}");
+      return;
+    }
+    const chain = /^\/chain-proof\/(.+)$/.exec(u.pathname);
+    if (chain) {
+      const c = current.world.chains.get(chain[1]!)!;
+      const proof = c.proveConsistency(
+        BigInt(u.searchParams.get("from")!),
+        BigInt(u.searchParams.get("to")!),
+      );
+      res.writeHead(200).end(encodeChainConsistencyProof(proof));
+      return;
+    }
     if (u.pathname !== "/preload-list/transparency") {
       res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not_found"}');
       return;
@@ -173,6 +192,72 @@ describe("sealroom preload fetch / verify with stored lists", () => {
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/transparency: FAILED invalid_preload_list \(inconsistent\).*held list is kept/);
       expect(readFileSync(file)).toEqual(held);
+    } finally {
+      current = saved;
+    }
+  });
+});
+
+describe("sealroom monitor --preload", () => {
+  // The monitor checks freshness against the real clock: this world lives in the present.
+  const NOW_REAL = Math.floor(Date.now() / 1000);
+  const live = (world: PreloadWorld, only?: string[]) => {
+    world.seal(NOW_REAL - 20);
+    const list = world.publishList(T, {
+      time: NOW_REAL - 10,
+      expires: NOW_REAL + 7 * DAY,
+      ...(only ? { only } : {}),
+    });
+    world.seal(NOW_REAL - 5);
+    return list;
+  };
+  const monitor = (state: string) => [
+    "monitor",
+    "mon.example",
+    "--service",
+    serviceUrl,
+    "--state",
+    state,
+    "--preload",
+    ...current.world.vkeys.flatMap((k) => ["--witness", k]),
+    "--quorum",
+    "2",
+  ];
+
+  it("reports entering the list, stays quiet while nothing changes, flags a dropped enrolled site and a rewritten list", async () => {
+    const saved = current;
+    const state = join(mkdtempSync(join(tmpdir(), "sealroom-monitor-")), "state.json");
+    const w = new PreloadWorld();
+    w.append("mon.example", M(1), NOW_REAL - 100);
+    w.append("other.example", M(2), NOW_REAL - 100);
+    current = { world: w, list: live(w) };
+    try {
+      const first = await cli(monitor(state));
+      expect(first.code).toBe(0);
+      expect(first.out).toMatch(/^mon\.example entered the preload list \(v0\)$/m);
+      expect(JSON.parse(readFileSync(state, "utf8")).preload).toMatchObject({ version: "0", listed: true });
+
+      const again = await cli(monitor(state));
+      expect(again.code).toBe(0);
+      expect(again.out).not.toMatch(/preload list/);
+
+      // The service publishes a list without mon.example, which is still enrolled.
+      current.list = live(w, ["other.example"]);
+      const dropped = await cli(monitor(state));
+      expect(dropped.code).toBe(1);
+      expect(dropped.out).toMatch(/mon\.example left the preload list \(v1\)/);
+      expect(dropped.out).toMatch(/PRELOAD_DROPPED/);
+      expect(JSON.parse(readFileSync(state, "utf8")).preload.version).toBe("0");
+
+      // Another past for the same service (mon.example's own chain is identical, its list
+      // history is not): the recorded list head is not in that history.
+      const fork = new PreloadWorld();
+      fork.append("mon.example", M(1), NOW_REAL - 100);
+      live(fork, ["other.example"]);
+      current = { world: fork, list: live(fork) };
+      const rewritten = await cli(monitor(state));
+      expect(rewritten.code).toBe(1);
+      expect(rewritten.out).toMatch(/PRELOAD_REWRITE/);
     } finally {
       current = saved;
     }
