@@ -9,6 +9,7 @@ import { ServiceError, statusOf } from "./errors.ts";
 import { assets } from "./routes/assets.ts";
 import type { AppEnv } from "./routes/common.ts";
 import { explorer } from "./routes/explorer.ts";
+import { preload } from "./routes/preload.ts";
 import { read } from "./routes/read.ts";
 import { tree } from "./routes/tree.ts";
 import { write } from "./routes/write.ts";
@@ -29,6 +30,7 @@ app.route("/", write);
 app.route("/", read);
 app.route("/", tree);
 app.route("/", assets);
+app.route("/", preload);
 app.route("/", explorer);
 
 app.notFound((c) => c.json({ error: "not found" }, 404));

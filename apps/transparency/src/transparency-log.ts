@@ -33,7 +33,14 @@ import {
   nextChainNode,
   TILE_WIDTH,
 } from "@sealroom/hash-chain";
-import { encodeBase64, encodeChainHeadWithProof, verifyAppend } from "@sealroom/manifest";
+import {
+  encodeBase64,
+  encodeChainHeadWithProof,
+  encodePreloadListResponse,
+  PreloadListKind,
+  preloadChainDomain,
+  verifyAppend,
+} from "@sealroom/manifest";
 import {
   applyBatch,
   BATCH_MAX_BYTES,
@@ -58,6 +65,14 @@ import {
 import { type Config, configOf } from "./config.ts";
 import type { Env } from "./env.ts";
 import { ErrorKind, type ErrorResult } from "./errors.ts";
+import {
+  duePreloadList,
+  PRELOAD_LIST_TTL,
+  PRELOAD_TABLE_SQL,
+  readPreloadList,
+  SERVICE_APPEND_KEY,
+  storePreloadList,
+} from "./preload-lists.ts";
 import { PAGES_TABLE_SQL, SqlHeadStore, SqlPageStore } from "./sql-stores.ts";
 
 /** Ordered schema migrations; index + 1 is the version recorded in `schema_version`. */
@@ -145,6 +160,7 @@ export class TransparencyLog extends DurableObject<Env> {
     this.pages = new SqlPageStore(this.sql);
     ctx.blockConcurrencyWhile(async () => {
       this.migrate();
+      this.sql.exec(PRELOAD_TABLE_SQL);
       this.load();
       if (this.nextSeq - 1 > this.sealedSeq && (await ctx.storage.getAlarm()) === null) {
         await ctx.storage.setAlarm(Date.now() + this.config().epochMs);
@@ -407,6 +423,7 @@ export class TransparencyLog extends DurableObject<Env> {
     this.sealedSeq = lastSeq;
     this.progressWaiters();
     this.notifyWitnesses();
+    this.publishPreload();
     return true;
   }
 
@@ -712,6 +729,70 @@ export class TransparencyLog extends DurableObject<Env> {
       if (!isTombstone(decodeChainNode(u8(r.sealed_head)).entry)) domains.push(r.domain);
     }
     return { tree_domain: this.config().treeDomain, size: this.size, root: encodeBase64(this.root), domains };
+  }
+
+  // --- preload lists (Sealroom extension: src/preload-lists.ts, @sealroom/manifest docs/preload-list.md)
+
+  /**
+   * After a seal (and when a read finds the list past half its lifetime): if the list derived
+   * from the sealed heads of tree `this.size` must be published, store its bytes under the next
+   * version, then stage its hash as the next entry of the service's own preload chain; the next
+   * batch seals it. Durability order: bytes first (keyed by version, replaced if a restart left
+   * a row with no staged entry), then the staged entry (one transaction with its event).
+   */
+  private publishPreload(): void {
+    const c = this.config();
+    const due = duePreloadList(this.sql, {
+      treeDomain: c.treeDomain,
+      size: this.size,
+      root: this.root,
+      now: Math.floor(Date.now() / 1000),
+    });
+    if (!due) return;
+    storePreloadList(this.sql, PreloadListKind.transparency, due.version, due.bytes);
+    const staged = this.stage(
+      due.chainDomain,
+      { resourceHash: due.resourceHash, assetHosts: due.assetHosts },
+      BigInt(due.version),
+      SERVICE_APPEND_KEY,
+    );
+    if ("kind" in staged) console.error(`preload list v${due.version} not staged: ${staged.message}`);
+  }
+
+  /**
+   * `GET /preload-list/<kind>[?from=m]`: @sealroom/manifest's `PreloadListResponse`: the list
+   * logged by the preload chain's sealed head, that head's proof at the latest size (which must be
+   * cosigned), and the chain's consistency proof from size `from` (default: the head's).
+   */
+  preloadListResponse(kind: number, from: number | undefined): Uint8Array | ErrorResult {
+    if (kind !== PreloadListKind.transparency)
+      return { error: ErrorKind.NotFound, message: "this service publishes no dev-ids list yet" };
+    const domain = preloadChainDomain(this.config().treeDomain, kind);
+    const row = this.domainRow(domain);
+    if (!row?.sealed_head) return { error: ErrorKind.NotFound, message: "no preload list is published yet" };
+    const head = decodeChainNode(u8(row.sealed_head));
+    const bytes = readPreloadList(this.sql, kind, Number(head.entry.positionInChain));
+    if (!bytes) throw new Error(`preload list v${head.entry.positionInChain} is logged but not stored`);
+    const age = Math.floor(Date.now() / 1000) - Number(head.entry.timeCreated);
+    if (age > PRELOAD_LIST_TTL / 2) this.publishPreload();
+    const f = from ?? row.sealed_size;
+    if (f > row.sealed_size)
+      return {
+        error: ErrorKind.NotFound,
+        message: `the preload chain has ${row.sealed_size} sealed entries`,
+      };
+    const note = this.signedRoot(this.size);
+    if (!note)
+      return { error: ErrorKind.NotYetCosigned, message: `tree size ${this.size} is not cosigned yet` };
+    return encodePreloadListResponse({
+      listBytes: bytes,
+      headProof: {
+        head,
+        incProof: this.tree.proveInclusion(keyForNormalizedDomain(domain, fastSha256))!,
+        signedPrefixRoot: note,
+      },
+      consistency: { oldSize: BigInt(f), entries: this.sealedEntries(domain, f, row.sealed_size) },
+    });
   }
 
   /** Explorer: the service overview. */

@@ -7,6 +7,7 @@
  *     SEALROOM_BENCH_QUICK=1 pnpm --filter @sealroom/manifest bench
  */
 import { measureBundles } from "./bundle-size.ts";
+import { measurePreload } from "./preload.ts";
 import { measureVerify } from "./verify.ts";
 
 const quick = process.env.SEALROOM_BENCH_QUICK === "1";
@@ -41,5 +42,16 @@ console.table(
         : b.name.startsWith("anchor")
           ? "anchor"
           : "-",
+  })),
+);
+
+const preloadDomains = quick ? 10_000 : 100_000;
+const p = await measurePreload(preloadDomains, quick ? 20 : 100);
+console.log(`\npreload list of ${preloadDomains + 1} sites: ${p.listBytes} B; response ${p.responseBytes} B`);
+console.table(
+  p.timings.map((t) => ({
+    measurement: t.name,
+    "per op": t.perOpUs >= 1000 ? `${(t.perOpUs / 1000).toFixed(3)} ms` : `${t.perOpUs.toFixed(2)} µs`,
+    ops: t.ops,
   })),
 );

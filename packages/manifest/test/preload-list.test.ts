@@ -1,3 +1,4 @@
+import { isNormalizedDomain } from "@sealroom/prefix-tree";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { derivePreloadEntries, PRELOAD_COOLDOWN } from "../src/derive-preload-list.ts";
@@ -6,6 +7,7 @@ import {
   decodePreloadList,
   encodePreloadList,
   findPreloadEntry,
+  isNormalizedDomainBytes,
   MAX_PRELOAD_DOMAINS,
   makePreloadList,
   PRELOAD_LIST_HEADER_BYTES,
@@ -209,5 +211,39 @@ describe("derivePreloadEntries", () => {
       { domain: "fresh-tomb.example", chainSize: 3n },
     ]);
     expect(PRELOAD_COOLDOWN).toBe(86400);
+  });
+});
+
+describe("isNormalizedDomainBytes", () => {
+  it("agrees with prefix-tree's isNormalizedDomain on ASCII and random bytes", () => {
+    const check = (bytes: Uint8Array) => {
+      const s = String.fromCharCode(...bytes);
+      expect(isNormalizedDomainBytes(bytes, 0, bytes.length), JSON.stringify(s)).toBe(isNormalizedDomain(s));
+    };
+    fc.assert(
+      fc.property(domain, (d) => check(new TextEncoder().encode(d))),
+      { numRuns: 500 },
+    );
+    const alphabet = fc.constantFrom(..."ab-.0Z_\u00e9".split("").map((c) => c.charCodeAt(0) & 0xff));
+    fc.assert(
+      fc.property(fc.array(alphabet, { minLength: 0, maxLength: 70 }), (a) => check(Uint8Array.from(a))),
+      { numRuns: 3000 },
+    );
+    for (const s of [
+      "a",
+      "a.b",
+      "-a",
+      "a-",
+      "a..b",
+      ".a",
+      "a.",
+      "A",
+      `${"a".repeat(63)}.b`,
+      `${"a".repeat(64)}`,
+    ])
+      check(Uint8Array.from(s, (c) => c.charCodeAt(0)));
+    const long = Uint8Array.from(`${"a.".repeat(126)}ab`, (c) => c.charCodeAt(0));
+    expect(long.length).toBe(254);
+    check(long);
   });
 });

@@ -16,6 +16,7 @@ import { formatVerifierKey } from "@sealroom/prefix-tree";
 import { Hono } from "hono";
 import { configOf } from "../config.ts";
 import { bad, ErrorKind, ServiceError } from "../errors.ts";
+import { isPreloadChainDomain } from "../preload-lists.ts";
 import type { AppendOutcome } from "../transparency-log.ts";
 import { type AppEnv, boundedBody, domainParam, logOf } from "./common.ts";
 
@@ -83,9 +84,16 @@ async function fetchWellKnown(origin: string): Promise<Uint8Array> {
   return out;
 }
 
+/** The service's own preload chains take no enrolment or append (src/preload-lists.ts). */
+function notReserved(domain: string, treeDomain: string): string {
+  if (isPreloadChainDomain(domain, treeDomain))
+    throw bad(`${domain} is reserved for this service's preload lists`);
+  return domain;
+}
+
 write.post("/enroll/:domain", async (c) => {
-  const domain = domainParam(c.req.param("domain"));
   const cfg = configOf(c.env);
+  const domain = notReserved(domainParam(c.req.param("domain")), cfg.treeDomain);
   // Production fetches only https://<domain>; DEV_ORIGINS (loopback only) is for local stacks.
   const origin = cfg.devOrigins.get(domain) ?? `https://${domain}`;
   const doc = await fetchWellKnown(origin);
@@ -110,7 +118,7 @@ function respondAsync(prefer: string | undefined): boolean {
 }
 
 write.post("/append/:domain", async (c) => {
-  const domain = domainParam(c.req.param("domain"));
+  const domain = notReserved(domainParam(c.req.param("domain")), configOf(c.env).treeDomain);
   const position = decodePositionHeader(c.req.header(POSITION_HEADER));
   if (position === undefined) throw bad(`${POSITION_HEADER} must be the decimal position of the new entry`);
   const sig = decodeSignatureHeader(c.req.header(SIGNATURE_HEADER));

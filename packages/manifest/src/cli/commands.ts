@@ -9,6 +9,7 @@ import { CliError } from "./errors.ts";
 import { keygenCommand } from "./keygen.ts";
 import { manifestBuildCommand } from "./manifest-build.ts";
 import { monitorCommand } from "./monitor.ts";
+import { preloadFetchCommand } from "./preload.ts";
 import { uploadCommand } from "./upload.ts";
 import { verifyCommand } from "./verify.ts";
 
@@ -32,6 +33,7 @@ export const commands: Command[] = [
   appendCommand,
   uploadCommand,
   monitorCommand,
+  preloadFetchCommand,
 ];
 
 const defaultIo: CliIo = {

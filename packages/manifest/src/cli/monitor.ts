@@ -40,10 +40,11 @@ import { DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE_SKEW } from "../verify-transparency
 import { parse } from "./args.ts";
 import type { CliIo, Command } from "./commands.ts";
 import { CliError } from "./errors.ts";
+import { checkPreload, type PreloadMonitorState } from "./monitor-preload.ts";
 import { EXIT_NOT_COSIGNED, failureText, request, serviceUrl } from "./service.ts";
 
 const usage =
-  "monitor <domain> --service <url> [--state file] [--witness vkey|@file …] [--quorum n] [--expect-resource base64 …] [--watch] [--interval s] [--json]";
+  "monitor <domain> --service <url> [--state file] [--witness vkey|@file …] [--quorum n] [--expect-resource base64 …] [--preload] [--watch] [--interval s] [--json]";
 
 export interface MonitorState {
   domain: string;
@@ -51,9 +52,18 @@ export interface MonitorState {
   size: string;
   digest: string;
   lastTime: string | null;
+  /** `--preload`: the domain's preload list membership last time (monitor-preload.ts). */
+  preload?: PreloadMonitorState;
 }
 
-export type MonitorFlag = "rewrite" | "fork" | "tombstone" | "unexpected_append" | "bad_proof";
+export type MonitorFlag =
+  | "rewrite"
+  | "fork"
+  | "tombstone"
+  | "unexpected_append"
+  | "bad_proof"
+  | "preload_rewrite"
+  | "preload_dropped";
 
 export interface MonitorReport {
   domain: string;
@@ -62,6 +72,10 @@ export interface MonitorReport {
   treeSize: string;
   newEntries: { position: string; time: string; resourceHash: string; tombstone: boolean }[];
   flags: { flag: MonitorFlag; message: string }[];
+  /** Whether the current head is a tombstone. */
+  tombstoned?: boolean;
+  /** `--preload`: membership changes (entered / left the preload list). */
+  preload?: string[];
 }
 
 async function loadState(path: string | undefined): Promise<MonitorState | undefined> {
@@ -142,6 +156,7 @@ export async function checkOnce(
   }
   const newer = checkpointOf(head.head);
   report.size = newer.size.toString();
+  report.tombstoned = isTombstone(head.head.entry);
   const older = o.state ? toCheckpoint(o.state) : emptyCheckpoint();
   if (newer.size < older.size)
     return flag("rewrite", `the chain shrank from ${older.size} to ${newer.size} entries`);
@@ -204,6 +219,7 @@ function print(io: CliIo, r: MonitorReport, json: boolean): void {
     io.out(
       `${r.domain} entry ${e.position} time ${e.time} resource_hash ${e.resourceHash}${e.tombstone ? " TOMBSTONE" : ""}\n`,
     );
+  for (const n of r.preload ?? []) io.out(`${r.domain} ${n}\n`);
   for (const f of r.flags) io.out(`${r.domain} ${f.flag.toUpperCase()}: ${f.message}\n`);
   if (r.ok) io.out(`${r.domain}: ${r.size} entries, consistent (tree size ${r.treeSize})\n`);
 }
@@ -231,6 +247,7 @@ export const monitorCommand: Command = {
         witness: { type: "string", multiple: true },
         quorum: { type: "string" },
         "expect-resource": { type: "string", multiple: true },
+        preload: { type: "boolean" },
         watch: { type: "boolean" },
         interval: { type: "string" },
         json: { type: "boolean" },
@@ -254,9 +271,28 @@ export const monitorCommand: Command = {
     const expect = new Set((values["expect-resource"] as string[] | undefined) ?? []);
     const json = values.json === true;
     if (witnesses.length === 0) io.err("warning: no --witness given, cosignatures are not checked\n");
+    if (values.preload && witnesses.length === 0) throw new CliError("--preload needs --witness keys");
     let state = await loadState(statePath);
     for (;;) {
       const r = await checkOnce({ domain, service, state, witnesses, quorum, expect });
+      // --- preload list membership (monitor-preload.ts)
+      if (r !== "pending" && values.preload && r.next) {
+        const p = await checkPreload({
+          service,
+          domain,
+          witnesses,
+          quorum,
+          state: state?.preload,
+          tombstoned: r.report.tombstoned === true,
+        });
+        if (p === "pending") io.err(`${domain}: the preload list is not cosigned yet; checked next time\n`);
+        else if (p !== "none") {
+          r.report.preload = p.notes;
+          r.report.flags.push(...p.flags);
+          r.report.ok = r.report.flags.length === 0;
+          r.next = { ...r.next, preload: p.next };
+        }
+      }
       if (r === "pending") {
         if (!values.watch) {
           io.err(`${domain}: the latest tree is not cosigned yet; try again\n`);

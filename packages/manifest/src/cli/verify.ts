@@ -15,13 +15,19 @@ import { canonicalKey } from "../canonical-url.ts";
 import { checkIntegrity } from "../check-integrity.ts";
 import { FailureReason } from "../errors.ts";
 import { INTEGRITY_POLICY_HEADER, parseIntegrityPolicy } from "../integrity-policy-header.ts";
-import { DEFAULT_MAX_AGE, verifyTransparency } from "../verify-transparency.ts";
+import type { PreloadPolicy } from "../preload-policy.ts";
+import {
+  DEFAULT_MAX_AGE,
+  type VerifyTransparencyOptions,
+  verifyTransparency,
+} from "../verify-transparency.ts";
 import { parse } from "./args.ts";
 import type { CliIo, Command } from "./commands.ts";
 import { CliError } from "./errors.ts";
+import { loadPreloadPolicy, storeDir } from "./preload-store.ts";
 
 const usage =
-  "verify <https://site> --service <domain> --witness <vkey|@file> [--witness …] [--quorum n] [--max-age seconds] [--now unix-seconds] [--json]";
+  "verify <https://site> --service <domain> --witness <vkey|@file> [--witness …] [--quorum n] [--max-age seconds] [--now unix-seconds] [--store dir | --no-preload] [--json]";
 
 interface AssetReport {
   url: string;
@@ -54,7 +60,8 @@ async function get(url: string): Promise<{ status: number; headers: Headers; bod
   return { status: res.status, headers: res.headers, body: new Uint8Array(await res.arrayBuffer()) };
 }
 
-async function readKey(v: string): Promise<string> {
+/** A `--witness` value: vkey text, or `@file` holding it. */
+export async function readKey(v: string): Promise<string> {
   if (!v.startsWith("@")) return v.trim();
   try {
     return (await readFile(v.slice(1), "utf8")).trim();
@@ -65,30 +72,23 @@ async function readKey(v: string): Promise<string> {
 
 export async function verifySite(
   site: string,
-  opts: { services: string[]; witnesses: string[]; quorum: number; maxAge: number; now?: number },
+  opts: {
+    services: string[];
+    witnesses: string[];
+    quorum: number;
+    maxAge: number;
+    now?: number;
+    /** Stored preload lists to apply (`sealroom preload fetch`). */
+    preload?: PreloadPolicy;
+  },
   progress: (done: number, total: number, url: string) => void = () => {},
 ): Promise<VerifyReport> {
   const report: VerifyReport = { ok: false, site, assets: [] };
   const fail = (reason: string, detail: string, message: string): VerifyReport =>
     Object.assign(report, { ok: false, reason, detail, message });
 
-  const page = await get(site).catch((e: Error) => e);
-  if (page instanceof Error) return fail(FailureReason.manifestUnavailable, "fetch_failed", page.message);
-  if (page.status !== 200)
-    return fail(FailureReason.manifestUnavailable, "http_status", `GET ${site}: HTTP ${page.status}`);
-  const policy = parseIntegrityPolicy(page.headers.get(INTEGRITY_POLICY_HEADER));
-  if (!policy.ok)
-    return fail(FailureReason.manifestUnavailable, `header_${policy.detail}`, `${site}: ${policy.message}`);
-  report.policy = policy.policy;
-  const manifestUrl = new URL(policy.policy.manifest, site).href;
-  report.manifestUrl = manifestUrl;
-  const mres = await get(manifestUrl).catch((e: Error) => e);
-  if (mres instanceof Error) return fail(FailureReason.manifestUnavailable, "fetch_failed", mres.message);
-  if (mres.status !== 200)
-    return fail(FailureReason.manifestUnavailable, "http_status", `GET ${manifestUrl}: HTTP ${mres.status}`);
-
   const origin = new URL(site).origin;
-  const t = await verifyTransparency(mres.body, {
+  const vopts: VerifyTransparencyOptions = {
     domain: new URL(site).hostname,
     origin,
     trustedServices: opts.services,
@@ -96,7 +96,31 @@ export async function verifySite(
     quorum: opts.quorum,
     maxAge: opts.maxAge,
     ...(opts.now === undefined ? {} : { now: opts.now }),
-  });
+    ...(opts.preload ? { preload: opts.preload } : {}),
+  };
+  // No header or no manifest: with preload lists, `stripped` for a listed site, else not enrolled.
+  const absent = async (detail: string, message: string): Promise<VerifyReport> => {
+    if (!opts.preload) return fail(FailureReason.manifestUnavailable, detail, message);
+    const a = await verifyTransparency(undefined, vopts);
+    if (!a.ok) return fail(a.reason, detail, `${message}: ${a.message}`);
+    report.transparency = { status: a.status };
+    return Object.assign(report, { ok: true });
+  };
+
+  const page = await get(site).catch((e: Error) => e);
+  if (page instanceof Error) return fail(FailureReason.manifestUnavailable, "fetch_failed", page.message);
+  if (page.status !== 200)
+    return fail(FailureReason.manifestUnavailable, "http_status", `GET ${site}: HTTP ${page.status}`);
+  const policy = parseIntegrityPolicy(page.headers.get(INTEGRITY_POLICY_HEADER));
+  if (!policy.ok) return absent(`header_${policy.detail}`, `${site}: ${policy.message}`);
+  report.policy = policy.policy;
+  const manifestUrl = new URL(policy.policy.manifest, site).href;
+  report.manifestUrl = manifestUrl;
+  const mres = await get(manifestUrl).catch((e: Error) => e);
+  if (mres instanceof Error) return absent("fetch_failed", mres.message);
+  if (mres.status !== 200) return absent("http_status", `GET ${manifestUrl}: HTTP ${mres.status}`);
+
+  const t = await verifyTransparency(mres.body, vopts);
   if (!t.ok) return fail(t.reason, t.detail, `${manifestUrl}: ${t.message}`);
   report.transparency = {
     status: t.status,
@@ -148,7 +172,8 @@ function printHuman(r: VerifyReport, io: CliIo): void {
   io.out(`site       ${r.site}\n`);
   if (r.manifestUrl) io.out(`manifest   ${r.manifestUrl}\n`);
   const t = r.transparency as Record<string, unknown> | undefined;
-  if (t) {
+  if (t && t.service === undefined) io.out(`status     ${t.status}\n`);
+  else if (t) {
     io.out(
       `service    ${t.service} (tree size ${t.treeSize}, chain position ${t.position}, logged at ${t.timeCreated})\n`,
     );
@@ -159,6 +184,14 @@ function printHuman(r: VerifyReport, io: CliIo): void {
   io.out(`assets     ${r.assets.length - bad.length}/${r.assets.length} verified\n`);
   for (const a of bad) io.out(`  FAIL ${a.url}: ${a.reason}: ${a.message}\n`);
   io.out(r.ok ? "OK\n" : `FAILED ${r.reason} (${r.detail}): ${r.message}\n`);
+}
+
+/** A non-negative integer flag (`--quorum 2`), or `dflt` when absent. */
+export function intFlag(name: string, v: unknown, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== "string" || !/^\d{1,15}$/.test(v))
+    throw new CliError(`--${name}: expected a non-negative integer`);
+  return Number(v);
 }
 
 export const verifyCommand: Command = {
@@ -174,6 +207,8 @@ export const verifyCommand: Command = {
         quorum: { type: "string" },
         "max-age": { type: "string" },
         now: { type: "string" },
+        store: { type: "string" },
+        "no-preload": { type: "boolean" },
         json: { type: "boolean" },
       },
       usage,
@@ -191,14 +226,20 @@ export const verifyCommand: Command = {
     const witnesses = await Promise.all(((values.witness as string[] | undefined) ?? []).map(readKey));
     if (services.length === 0) throw new CliError("at least one --service <domain> is required");
     if (witnesses.length === 0) throw new CliError("at least one --witness <vkey> is required");
-    const int = (name: string, v: unknown, dflt: number): number => {
-      if (v === undefined) return dflt;
-      if (typeof v !== "string" || !/^\d{1,15}$/.test(v))
-        throw new CliError(`--${name}: expected a non-negative integer`);
-      return Number(v);
-    };
+    const int = intFlag;
     const quorum = int("quorum", values.quorum, 1);
     if (quorum < 1) throw new CliError("--quorum must be at least 1");
+    const now = values.now === undefined ? undefined : int("now", values.now, 0);
+    if (values["no-preload"] && values.store !== undefined)
+      throw new CliError("--store and --no-preload exclude each other");
+    const loaded = values["no-preload"]
+      ? { notes: [] }
+      : await loadPreloadPolicy(storeDir(values.store as string | undefined), services, {
+          witnesses,
+          quorum,
+          ...(now === undefined ? {} : { now }),
+        });
+    if (!values.json) for (const n of loaded.notes) io.err(`preload: ${n}\n`);
     const report = await verifySite(
       site.href,
       {
@@ -206,7 +247,8 @@ export const verifyCommand: Command = {
         witnesses,
         quorum,
         maxAge: int("max-age", values["max-age"], DEFAULT_MAX_AGE),
-        ...(values.now === undefined ? {} : { now: int("now", values.now, 0) }),
+        ...(now === undefined ? {} : { now }),
+        ...(loaded.policy ? { preload: loaded.policy } : {}),
       },
       values.json
         ? undefined

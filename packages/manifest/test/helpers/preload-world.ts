@@ -21,6 +21,7 @@ import { encodeManifestResponse } from "../../src/manifest-response.ts";
 import {
   encodePreloadList,
   makePreloadList,
+  type PreloadEntry,
   type PreloadListKind,
   preloadChainDomain,
 } from "../../src/preload-list.ts";
@@ -105,6 +106,8 @@ export class PreloadWorld {
       version?: bigint;
       treeSize?: bigint;
       chainDomain?: string;
+      /** Extra entries (synthetic sites, for benches). */
+      extra?: PreloadEntry[];
     },
   ): Uint8Array {
     const chainDomain = o.chainDomain ?? preloadChainDomain(this.service, kind);
@@ -120,7 +123,7 @@ export class PreloadWorld {
         treeSize: o.treeSize ?? sealed.size,
         root: sealed.root,
         expires: BigInt(o.expires),
-        entries: derivePreloadEntries(sites, { now: o.time }),
+        entries: [...derivePreloadEntries(sites, { now: o.time }), ...(o.extra ?? [])],
       }),
     );
     const c = chain ?? new SiteChain();
