@@ -25,9 +25,13 @@ export function nodeConfig(extra: NonNullable<ViteUserConfig["test"]> = {}): Vit
 }
 
 /** Apps: tests run inside workerd with the app's own wrangler config (bindings, DOs, R2). */
-export function workerConfig(wranglerConfigPath = "./wrangler.jsonc"): ViteUserConfig {
+export function workerConfig(
+  wranglerConfigPath = "./wrangler.jsonc",
+  /** Test-only Worker vars/secrets layered over wrangler.jsonc (e.g. shorter timeouts). */
+  bindings: Record<string, string> = {},
+): ViteUserConfig {
   return defineConfig({
-    plugins: [cloudflareTest({ wrangler: { configPath: wranglerConfigPath } })],
+    plugins: [cloudflareTest({ wrangler: { configPath: wranglerConfigPath }, miniflare: { bindings } })],
     test: {
       include: ["test/**/*.test.ts"],
       reporters,
