@@ -53,6 +53,7 @@ const timedEngine: MlsEngine<ClientState, PrivateKeyPackage> = {
   ownLeaf: (g) => engine.ownLeaf(g),
   roster: (g) => engine.roster(g),
   epochAuthenticator: (g) => engine.epochAuthenticator(g),
+  cipherSuite: (g) => engine.cipherSuite(g),
   exporter: (g, l, c, n) => engine.exporter(g, l, c, n),
 };
 

@@ -12,6 +12,7 @@
  *
  * Calls must not overlap: await each `receive` before the next (the caller owns I/O ordering).
  */
+import { deriveEpochKeys, type EpochKeys } from "@sealroom/mls-frames";
 import { bytesEqual } from "./bytes.ts";
 import { decodeServerMessage, encodeClientMessage } from "./codec.ts";
 import { CommitterError, DecodeError } from "./errors.ts";
@@ -20,24 +21,33 @@ import type { MlsEngine } from "./mls-engine.ts";
 import { readCommitFraming } from "./mls-framing.ts";
 import type { ClientMessage, CommitBundle, RoomEvent } from "./protocol.ts";
 import { applyEvent, isLive, pendingWork, type RoomView } from "./room-view.ts";
+import { safetyNumber } from "./safety-number.ts";
 
-/** What the frame layer needs from an epoch (consumed by @sealroom/mls-frames). */
-export interface EpochKeys {
+/**
+ * The public facts of an epoch, for the UI: what people compare (the safety number) and who is in it.
+ * The keys for the media path travel separately as `EpochKeys` (@sealroom/mls-frames), which
+ * `FrameCryptor.setEpoch` takes as is.
+ */
+export interface EpochInfo {
   groupId: Uint8Array;
   epoch: bigint;
+  /** MLS cipher suite id (RFC 9420 §17.1): 1 by default, 83 for ts-mls's X-Wing suite. */
+  mlsSuite: number;
+  /** RFC 9420 §8.7. */
   epochAuthenticator: Uint8Array;
+  /** `safetyNumber(epochAuthenticator)`: 30 digits in six groups of 5. */
+  safetyNumber: string;
   ownLeaf: number;
-  /** Leaf index -> member id. */
+  /** Leaf index -> member id, every member of the epoch. */
   roster: ReadonlyMap<number, MemberId>;
-  /** RFC 9420 §8.5 MLS-Exporter of this epoch, e.g. ("SFrame 1.0 Base Key", empty, 16). */
-  exporter(label: string, context: Uint8Array, length: number): Promise<Uint8Array>;
 }
 
 export type LeftGroupReason = "resync" | "removed" | "replaced" | "stopped";
 
 export type CommitterAction =
   | { type: "send"; message: ClientMessage; bytes: Uint8Array }
-  | { type: "new-epoch"; keys: EpochKeys }
+  /** `keys` goes to `FrameCryptor.setEpoch` (or the media worker) unchanged; `info` to the UI. */
+  | { type: "new-epoch"; keys: EpochKeys; info: EpochInfo }
   | { type: "left-group"; reason: LeftGroupReason }
   | { type: "error"; code: string; detail: string };
 
@@ -199,16 +209,28 @@ export class Committer<G, K> {
     this.send(out, { type: "resync", keyPackage });
   }
 
-  private epochKeys(group: G): EpochKeys {
+  /** The `new-epoch` action for `group`: the SFrame keys (one export, RFC 9605 §5.2) and the epoch's facts. */
+  private async newEpoch(group: G): Promise<CommitterAction> {
     const engine = this.engine;
-    return {
+    const roster = engine.roster(group);
+    const epochAuthenticator = engine.epochAuthenticator(group);
+    const info: EpochInfo = {
       groupId: engine.groupId(group),
       epoch: engine.epoch(group),
-      epochAuthenticator: engine.epochAuthenticator(group),
+      mlsSuite: engine.cipherSuite(group),
+      epochAuthenticator,
+      safetyNumber: safetyNumber(epochAuthenticator),
       ownLeaf: engine.ownLeaf(group),
-      roster: engine.roster(group),
-      exporter: (label, context, length) => engine.exporter(group, label, context, length),
+      roster,
     };
+    const keys = await deriveEpochKeys({
+      epoch: info.epoch,
+      mlsSuite: info.mlsSuite,
+      ownLeaf: info.ownLeaf,
+      leaves: [...roster.keys()],
+      exporter: (label, context, length) => engine.exporter(group, label, context, length),
+    });
+    return { type: "new-epoch", keys, info };
   }
 
   private async onSnapshot(you: MemberId, view: RoomView, out: CommitterAction[]): Promise<void> {
@@ -268,7 +290,7 @@ export class Committer<G, K> {
     ) {
       const created = await this.engine.createGroup(view.group.groupId, kp.bytes, kp.secret);
       this.s = { ...this.s, group: created, keyPackage: null };
-      out.push({ type: "new-epoch", keys: this.epochKeys(created) });
+      out.push(await this.newEpoch(created));
       return;
     }
     await this.resync(out);
@@ -295,7 +317,7 @@ export class Committer<G, K> {
         if (event.creator === s.me && kp && mine && bytesEqual(mine.keyPackage, kp.bytes)) {
           const group = await this.engine.createGroup(event.groupId, kp.bytes, kp.secret);
           this.s = { ...this.s, group, keyPackage: null };
-          out.push({ type: "new-epoch", keys: this.epochKeys(group) });
+          out.push(await this.newEpoch(group));
         }
         return;
       }
@@ -370,7 +392,7 @@ export class Committer<G, K> {
       return;
     }
     this.s = { ...this.s, group: next, keyPackage: s.group ? s.keyPackage : null };
-    out.push({ type: "new-epoch", keys: this.epochKeys(next) });
+    out.push(await this.newEpoch(next));
   }
 
   /** The MLS state agrees with the room: same group, epoch, and member set, and our leaf is ours. */

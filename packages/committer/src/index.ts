@@ -1,4 +1,6 @@
 /** @sealroom/committer: designated committer over ts-mls (re-exports only). */
+
+export type { EpochKeys } from "@sealroom/mls-frames";
 export { bytesEqual, compareBytes, Reader, toHex, Writer } from "./bytes.ts";
 export {
   ClientTag,
@@ -12,7 +14,7 @@ export {
   PROTOCOL_VERSION,
   ServerTag,
 } from "./codec.ts";
-export { Committer, type CommitterAction, type EpochKeys, type LeftGroupReason } from "./committer.ts";
+export { Committer, type CommitterAction, type EpochInfo, type LeftGroupReason } from "./committer.ts";
 export { CommitterError, DecodeError, DecodeErrorCode } from "./errors.ts";
 export {
   CLOCK_SKEW_SECONDS,

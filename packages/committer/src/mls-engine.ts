@@ -33,6 +33,8 @@ export interface MlsEngine<G, K> {
   /** Leaf index -> credential identity, for every non-blank leaf. */
   roster(group: G): Map<number, MemberId>;
   epochAuthenticator(group: G): Uint8Array;
+  /** MLS cipher suite id of the group (RFC 9420 §17.1); it picks the SFrame suite of the media keys. */
+  cipherSuite(group: G): number;
   /** RFC 9420 §8.5 MLS-Exporter. */
   exporter(group: G, label: string, context: Uint8Array, length: number): Promise<Uint8Array>;
 }

@@ -7,6 +7,7 @@
 import {
   type CiphersuiteImpl,
   type ClientState,
+  ciphersuites,
   createCommit,
   createGroup,
   decodeMlsMessage,
@@ -170,6 +171,9 @@ export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
       }
     });
     return out;
+  }
+  cipherSuite(group: ClientState): number {
+    return ciphersuites[group.groupContext.cipherSuite];
   }
   epochAuthenticator(group: ClientState): Uint8Array {
     return group.keySchedule.epochAuthenticator;

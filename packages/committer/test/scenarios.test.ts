@@ -3,10 +3,12 @@
  * named scenario on real ts-mls: the room must converge to one epoch whose roster is the present set, with
  * identical epoch authenticators and exporter secrets.
  */
+
+import type { EpochKeys } from "@sealroom/mls-frames";
 import type { ClientState, PrivateKeyPackage } from "ts-mls";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeClientMessage } from "../src/codec.ts";
-import type { EpochKeys } from "../src/committer.ts";
+import type { EpochInfo } from "../src/committer.ts";
 import { CommitterError } from "../src/errors.ts";
 import { safetyNumber } from "../src/safety-number.ts";
 import { sequencerDisconnect, sequencerReceive } from "../src/sequencer.ts";
@@ -56,30 +58,37 @@ async function stepUntil(w: W, id: string, pred: () => boolean) {
 
 describe("designated committer failure modes (ts-mls)", () => {
   it("joins a group of three and gives every member the same epoch keys and safety number", async () => {
-    const keys = new Map<string, EpochKeys>();
+    const epochs = new Map<string, { keys: EpochKeys; info: EpochInfo }>();
     const w = world();
     w.onAction = (id, a) => {
-      if (a.type === "new-epoch") keys.set(id, a.keys);
+      if (a.type === "new-epoch") epochs.set(id, a);
     };
     for (const id of ["a", "b", "c"]) {
       w.connect(id);
       await w.drain();
     }
     await w.checkQuiescent();
-    const ks = ["a", "b", "c"].map((id) => keys.get(id)!);
-    expect(new Set(ks.map((k) => k.epoch))).toEqual(new Set([2n]));
-    const sn = ks.map((k) => safetyNumber(k.epochAuthenticator));
+    const es = ["a", "b", "c"].map((id) => epochs.get(id)!);
+    expect(new Set(es.map((e) => e.keys.epoch))).toEqual(new Set([2n]));
+    expect(new Set(es.map((e) => e.info.epoch))).toEqual(new Set([2n]));
+    const sn = es.map((e) => e.info.safetyNumber);
     expect(new Set(sn).size).toBe(1);
     expect(sn[0]).toMatch(/^\d{5}( \d{5}){5}$/);
-    const base = await Promise.all(ks.map((k) => k.exporter("SFrame 1.0 Base Key", new Uint8Array(0), 16)));
-    expect(base[1]).toEqual(base[0]);
-    expect(base[2]).toEqual(base[0]);
-    expect(ks.map((k) => k.ownLeaf).sort()).toEqual([0, 1, 2]);
-    expect([...ks[0]!.roster.values()].sort()).toEqual(["a", "b", "c"]);
+    expect(sn[0]).toBe(safetyNumber(es[0]!.info.epochAuthenticator));
+    // Suite 1 media keys: SFrame suite 4, a 16-byte base key, the same for everyone.
+    for (const e of es) {
+      expect(e.keys.suite).toBe(4);
+      expect(e.info.mlsSuite).toBe(1);
+      expect(e.keys.baseKey).toEqual(es[0]!.keys.baseKey);
+      expect(e.keys.leaves).toEqual([0, 1, 2]);
+    }
+    expect(es[0]!.keys.baseKey.length).toBe(16);
+    expect(es.map((e) => e.keys.ownLeaf).sort()).toEqual([0, 1, 2]);
+    expect([...es[0]!.info.roster.values()].sort()).toEqual(["a", "b", "c"]);
     // Any key change moves the safety number.
     w.connect("d");
     await w.drain();
-    expect(safetyNumber(keys.get("a")!.epochAuthenticator)).not.toBe(sn[0]);
+    expect(epochs.get("a")!.info.safetyNumber).not.toBe(sn[0]);
   });
 
   it("committer dies after sending the bundle, before the server sees it: the next member takes over", async () => {

@@ -100,8 +100,8 @@ async function main(): Promise<void> {
   const base = randomBytes(16);
   const tx = new FrameCryptor();
   const rx = new FrameCryptor({ replayWindow: 1024 });
-  tx.setEpoch({ epoch: 1n, baseKey: base, ownLeaf: 0, leaves: [0, 1] });
-  rx.setEpoch({ epoch: 1n, baseKey: base, ownLeaf: 1, leaves: [0, 1] });
+  tx.setEpoch({ suite: 4, epoch: 1n, baseKey: base, ownLeaf: 0, leaves: [0, 1] });
+  rx.setEpoch({ suite: 4, epoch: 1n, baseKey: base, ownLeaf: 1, leaves: [0, 1] });
   const sframe = async (frame: Uint8Array) => {
     const e = await tx.encryptFrame(frame, "vp9", 1n);
     if (!e.ok) fail(e.reason);
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   // A 25-member room: S = 5 bits; E = 4; video context 1. CTR after 1 h at 30 fps = 108 000 (3 bytes).
   const roomLeaves = Array.from({ length: 25 }, (_, i) => i);
   const ov = new FrameCryptor();
-  ov.setEpoch({ epoch: 41n, baseKey: base, ownLeaf: 24, leaves: roomLeaves });
+  ov.setEpoch({ suite: 4, epoch: 41n, baseKey: base, ownLeaf: 24, leaves: roomLeaves });
   const overhead = async (codec: string, context: bigint, skip: number) => {
     const frame = randomBytes(1000);
     if (codec === "vp8") frame[0] = 0x11;
@@ -231,11 +231,11 @@ async function main(): Promise<void> {
   const roomKey = randomBytes(16);
   const txs = leaves.slice(0, senders).map((leaf) => {
     const c = new FrameCryptor();
-    c.setEpoch({ epoch: 9n, baseKey: roomKey, ownLeaf: leaf, leaves });
+    c.setEpoch({ suite: 4, epoch: 9n, baseKey: roomKey, ownLeaf: leaf, leaves });
     return c;
   });
   const receiver = new FrameCryptor({ replayWindow: 1024 });
-  receiver.setEpoch({ epoch: 9n, baseKey: roomKey, ownLeaf: receiverLeaf, leaves });
+  receiver.setEpoch({ suite: 4, epoch: 9n, baseKey: roomKey, ownLeaf: receiverLeaf, leaves });
   const seconds = QUICK ? 1 : 5;
   const VIDEO = 4 * 1024; // ~1 Mbit/s at 30 fps
   const AUDIO = 100; // ~40 kbit/s Opus at 20 ms

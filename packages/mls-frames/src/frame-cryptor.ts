@@ -14,10 +14,10 @@
  *   counted in `stats`.
  */
 
-import { type CipherSuiteParams, cipherSuiteParams, DEFAULT_CIPHER_SUITE } from "./cipher-suite.ts";
+import { type CipherSuite, type CipherSuiteParams, cipherSuiteParams } from "./cipher-suite.ts";
 import { type Codec, clearPrefixLength, parseCodec } from "./clear-prefix.ts";
 import { DropReason, emptyStats, type FrameResult, type FrameStats } from "./drop-reasons.ts";
-import type { EpochSecret } from "./epoch-keys.ts";
+import type { EpochKeys } from "./epoch-keys.ts";
 import { DecodeError } from "./errors.ts";
 import { readSFrameHeader } from "./header.ts";
 import { DEFAULT_EPOCH_BITS, decodeMlsKid, encodeMlsKid, senderIndexBits } from "./mls-kid.ts";
@@ -26,10 +26,10 @@ import { createSFrameKey, openSFrame, type SFrameKey, sealSFrame } from "./sfram
 
 /** Highest CTR a sender uses: the replay window works below 2^53 (see replay-window.ts). */
 const MAX_CTR = BigInt(MAX_WINDOW_CTR);
+/** Shortest tag of any RFC 9605 suite (suite 3, 4 bytes): a frame shorter than header + this is truncated. */
+const MIN_TAG = 4;
 
 export interface FrameCryptorOptions {
-  /** SFrame cipher suite (RFC 9605 §4.5); default 4, AES_128_GCM_SHA256_128. */
-  suite?: number;
   /** E, the epoch bits in the KID (§5.2); default 4. */
   epochBits?: number;
   /** How long the previous epoch's receive keys stay usable after a switch; default 10 000 ms. */
@@ -59,6 +59,8 @@ interface RecvState {
 
 interface EpochState {
   readonly epoch: bigint;
+  /** The epoch's SFrame suite (from `EpochKeys.suite`, itself a function of the MLS suite). */
+  readonly params: CipherSuiteParams;
   readonly low: number;
   readonly baseKey: Uint8Array;
   readonly ownLeaf: number;
@@ -71,7 +73,6 @@ interface EpochState {
 }
 
 export class FrameCryptor {
-  readonly params: CipherSuiteParams;
   readonly epochBits: number;
   readonly graceMs: number;
   readonly replayWindow: number;
@@ -86,7 +87,6 @@ export class FrameCryptor {
   readonly #codecs = new Map<string, Codec | null>();
 
   constructor(options: FrameCryptorOptions = {}) {
-    this.params = cipherSuiteParams(options.suite ?? DEFAULT_CIPHER_SUITE);
     this.epochBits = options.epochBits ?? DEFAULT_EPOCH_BITS;
     if (!Number.isInteger(this.epochBits) || this.epochBits < 1 || this.epochBits > 16) {
       throw new RangeError(`"epochBits" must be 1..16`);
@@ -103,6 +103,11 @@ export class FrameCryptor {
     return this.#epochs.at(-1)?.epoch;
   }
 
+  /** SFrame suite of the current (sending) epoch, if any. */
+  get suite(): CipherSuite | undefined {
+    return this.#epochs.at(-1)?.params.id;
+  }
+
   /** A snapshot of the counters. */
   get stats(): FrameStats {
     return { ...this.#stats };
@@ -111,21 +116,23 @@ export class FrameCryptor {
   /**
    * Installs a new epoch: sending switches to it at once; the previous epoch keeps decrypting for
    * `graceMs`. Epochs must increase. An older epoch with the same low E bits is removed first (RFC 9605
-   * §5.2: receivers MUST remove it). Throws RangeError/TypeError on bad input (this is control plane).
+   * §5.2: receivers MUST remove it). The SFrame suite comes with the keys (`keys.suite`), so it cannot
+   * disagree with the base key's length. Throws RangeError/TypeError on bad input (this is control plane).
    */
-  setEpoch(secret: EpochSecret): void {
-    if (typeof secret.epoch !== "bigint" || secret.epoch < 0n)
+  setEpoch(keys: EpochKeys): void {
+    if (typeof keys.epoch !== "bigint" || keys.epoch < 0n)
       throw new TypeError(`"epoch" must be a u64 bigint`);
-    if (!(secret.baseKey instanceof Uint8Array) || secret.baseKey.length !== this.params.Nk) {
-      throw new RangeError(`"baseKey" must be ${this.params.Nk} bytes`);
+    const params = cipherSuiteParams(keys.suite);
+    if (!(keys.baseKey instanceof Uint8Array) || keys.baseKey.length !== params.Nk) {
+      throw new RangeError(`"baseKey" must be ${params.Nk} bytes for SFrame suite ${params.id}`);
     }
-    if (!secret.leaves.includes(secret.ownLeaf)) throw new RangeError(`"ownLeaf" must be one of "leaves"`);
+    if (!keys.leaves.includes(keys.ownLeaf)) throw new RangeError(`"ownLeaf" must be one of "leaves"`);
     const current = this.#epochs.at(-1);
-    if (current !== undefined && secret.epoch <= current.epoch) {
-      throw new RangeError(`epoch ${secret.epoch} is not newer than the current epoch ${current.epoch}`);
+    if (current !== undefined && keys.epoch <= current.epoch) {
+      throw new RangeError(`epoch ${keys.epoch} is not newer than the current epoch ${current.epoch}`);
     }
     const now = this.#now();
-    const low = Number(secret.epoch & this.#epochMask);
+    const low = Number(keys.epoch & this.#epochMask);
     if (current !== undefined) current.expiresAt = now + this.graceMs;
     const kept: EpochState[] = [];
     for (const e of this.#epochs) {
@@ -133,12 +140,13 @@ export class FrameCryptor {
       else kept.push(e);
     }
     kept.push({
-      epoch: secret.epoch,
+      epoch: keys.epoch,
+      params,
       low,
-      baseKey: secret.baseKey.slice(),
-      ownLeaf: secret.ownLeaf,
-      members: new Set(secret.leaves),
-      indexBits: senderIndexBits(secret.leaves),
+      baseKey: keys.baseKey.slice(),
+      ownLeaf: keys.ownLeaf,
+      members: new Set(keys.leaves),
+      indexBits: senderIndexBits(keys.leaves),
       expiresAt: Number.POSITIVE_INFINITY,
       send: new Map(),
       recv: new Map(),
@@ -204,7 +212,7 @@ export class FrameCryptor {
       let s = e.send.get(context);
       if (s === undefined) {
         const kid = encodeMlsKid(context, e.ownLeaf, e.epoch, e.indexBits, this.epochBits);
-        s = { kid, key: createSFrameKey(this.params.id, kid, e.baseKey), ready: undefined, ctr: 0n };
+        s = { kid, key: createSFrameKey(e.params.id, kid, e.baseKey), ready: undefined, ctr: 0n };
         e.send.set(context, s);
       }
       if (s.ctr > MAX_CTR) return this.#drop(DropReason.ctrOutOfRange);
@@ -229,7 +237,8 @@ export class FrameCryptor {
       const c = this.#codec(codec);
       if (c === null) return this.#drop(DropReason.unsupportedCodec);
       const prefixLen = clearPrefixLength(c, frame);
-      if (frame.length < prefixLen + 1 + this.params.Nt) return this.#drop(DropReason.truncated);
+      // The smallest tag any suite has (4 bytes, suite 3); the epoch's own Nt is checked below.
+      if (frame.length < prefixLen + 1 + MIN_TAG) return this.#drop(DropReason.truncated);
       let kid: bigint;
       let ctr: bigint;
       let hLen: number;
@@ -240,12 +249,12 @@ export class FrameCryptor {
         throw err;
       }
       const bodyAt = prefixLen + hLen;
-      if (frame.length - bodyAt < this.params.Nt) return this.#drop(DropReason.truncated);
 
       const low = Number(kid & this.#epochMask);
       let e: EpochState | undefined;
       for (const x of this.#epochs) if (x.low === low) e = x;
       if (e === undefined) return this.#drop(DropReason.unknownEpoch);
+      if (frame.length - bodyAt < e.params.Nt) return this.#drop(DropReason.truncated);
       if (e.expiresAt <= this.#now()) {
         this.#epochs = this.#epochs.filter((x) => x !== e);
         this.#forget(e);
@@ -259,7 +268,7 @@ export class FrameCryptor {
         }
         if (parts.context > BigInt(this.maxContext)) return this.#drop(DropReason.badContext);
         r = {
-          key: createSFrameKey(this.params.id, kid, e.baseKey),
+          key: createSFrameKey(e.params.id, kid, e.baseKey),
           ready: undefined,
           window: new ReplayWindow(this.replayWindow),
           senderLeaf: parts.senderIndex,

@@ -8,7 +8,7 @@
  *   writable.
  * - Fallback (`RTCRtpSender/Receiver.createEncodedStreams()`, Chromium before script transforms): the page
  *   transfers `{ type: "sealroom-frames/stream", readable, writable, options }`; same transform.
- * - Keys: `{ type: "sealroom-frames/epoch", secret: EpochSecret }` installs an epoch while streams run.
+ * - Keys: `{ type: "sealroom-frames/epoch", keys: EpochKeys }` installs an epoch while streams run.
  *   Afterwards every sending video transformer is asked for a keyframe (`generateKeyFrame()`, RFC 9605
  *   §7.2: a keyframe under the new key lets new members start decoding at once); receive transforms that
  *   dropped frames for want of a key send a keyframe request upstream (`sendKeyFrameRequest()`). On the
@@ -17,7 +17,7 @@
  * - `{ type: "sealroom-frames/stats" }` is answered with the cryptor's counters.
  */
 import { DropReason } from "./drop-reasons.ts";
-import type { EpochSecret } from "./epoch-keys.ts";
+import type { EpochKeys } from "./epoch-keys.ts";
 import { FrameCryptor, type FrameCryptorOptions } from "./frame-cryptor.ts";
 import {
   createFrameTransform,
@@ -36,7 +36,7 @@ export const MessageType = {
 } as const;
 
 export type FrameWorkerInbound =
-  | { type: typeof MessageType.epoch; secret: EpochSecret }
+  | { type: typeof MessageType.epoch; keys: EpochKeys }
   | {
       type: typeof MessageType.stream;
       readable: ReadableStream<EncodedFrameLike>;
@@ -114,8 +114,8 @@ export class FrameWorker {
       const msg = data as FrameWorkerInbound;
       switch (msg?.type) {
         case MessageType.epoch:
-          this.cryptor.setEpoch(msg.secret);
-          this.#post({ type: MessageType.epochInstalled, epoch: msg.secret.epoch });
+          this.cryptor.setEpoch(msg.keys);
+          this.#post({ type: MessageType.epochInstalled, epoch: msg.keys.epoch });
           await this.#requestKeyframes();
           return;
         case MessageType.stream:

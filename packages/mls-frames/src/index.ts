@@ -18,10 +18,10 @@ export {
 } from "./clear-prefix.ts";
 export { DropReason, emptyStats, type FrameResult, type FrameStats } from "./drop-reasons.ts";
 export {
+  deriveEpochKeys,
   type EpochKeys,
-  type EpochSecret,
+  type EpochSource,
   epochKeysFromClientState,
-  exportEpochSecret,
   memberLeaves,
   SFRAME_EXPORTER_LABEL,
 } from "./epoch-keys.ts";
@@ -68,6 +68,6 @@ export {
 } from "./mls-kid.ts";
 export { PrivateMessageFrameCipher } from "./private-message-mode.ts";
 export { ReplayWindow } from "./replay-window.ts";
-export { computeSafetyNumber, safetyNumberOf } from "./safety-number.ts";
 export { createSFrameKey, openSFrame, type SFrameKey, sealSFrame, sframeNonce } from "./sframe.ts";
 export { SFrameContext } from "./sframe-context.ts";
+export { sframeSuiteForMls } from "./suite-mapping.ts";

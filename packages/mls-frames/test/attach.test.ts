@@ -1,6 +1,6 @@
-/** Page-side attach helper and the safety-number rendering. */
+/** Page-side attach helper. */
 import { afterEach, describe, expect, it } from "vitest";
-import { attachFrameTransform, computeSafetyNumber, MessageType } from "../src/index.ts";
+import { attachFrameTransform, MessageType } from "../src/index.ts";
 
 const g = globalThis as { RTCRtpScriptTransform?: unknown };
 
@@ -51,18 +51,5 @@ describe("attachFrameTransform", () => {
 
   it("throws when neither API exists", () => {
     expect(() => attachFrameTransform({}, { postMessage() {} }, { direction: "send" })).toThrow(TypeError);
-  });
-});
-
-describe("computeSafetyNumber", () => {
-  it("renders 12 groups of 5 digits, deterministic, input-sensitive", async () => {
-    const a = new Uint8Array(32).fill(7);
-    const b = a.slice();
-    b[31] = 8;
-    const sa = await computeSafetyNumber(a);
-    expect(sa).toMatch(/^(\d{5} ){11}\d{5}$/);
-    expect(await computeSafetyNumber(a.slice())).toBe(sa);
-    expect(await computeSafetyNumber(b)).not.toBe(sa);
-    await expect(computeSafetyNumber(new Uint8Array(0))).rejects.toThrow(TypeError);
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   DropReason,
   type EncodedFrameLike,
-  type EpochSecret,
+  type EpochKeys,
   type FrameWorkerOutbound,
   type FrameWorkerScope,
   installFrameWorker,
@@ -57,8 +57,9 @@ class FakeTransformer implements ScriptTransformerLike {
 
 const base1 = randomBytes(16);
 const base2 = randomBytes(16);
-const epoch = (n: bigint, own: number, baseKey: Uint8Array): EpochSecret => ({
+const epoch = (n: bigint, own: number, baseKey: Uint8Array): EpochKeys => ({
   epoch: n,
+  suite: 4,
   baseKey,
   ownLeaf: own,
   leaves: [0, 1],
@@ -92,8 +93,8 @@ describe("FrameWorker", () => {
 
     // Before any key: the sender drops, nothing leaves in the clear.
     await aliceVideo.writer.write(new SyntheticFrame(vp8Frame(true, 200), "video/VP8", "key"));
-    await aliceScope.send({ type: MessageType.epoch, secret: epoch(1n, 0, base1) });
-    await bobScope.send({ type: MessageType.epoch, secret: epoch(1n, 1, base1) });
+    await aliceScope.send({ type: MessageType.epoch, keys: epoch(1n, 0, base1) });
+    await bobScope.send({ type: MessageType.epoch, keys: epoch(1n, 1, base1) });
     expect(aliceScope.posted).toContainEqual({ type: MessageType.epochInstalled, epoch: 1n });
     expect(tv.keyFrames).toBe(1); // a keyframe is requested after the key switch
     expect(ta.keyFrames).toBe(1); // (the browser rejects it on audio; harmless)
@@ -117,7 +118,7 @@ describe("FrameWorker", () => {
     expect(toHex(new Uint8Array((await next(bobAudio.reader)).data))).toBe(toHex(opus));
 
     // Key switch while the streams run; a frame under the new key reaches bob before his key does.
-    await aliceScope.send({ type: MessageType.epoch, secret: epoch(2n, 0, base2) });
+    await aliceScope.send({ type: MessageType.epoch, keys: epoch(2n, 0, base2) });
     expect(tv.keyFrames).toBe(2);
     await aliceVideo.writer.write(new SyntheticFrame(vp8Frame(true, 400), "video/VP8", "key"));
     const early = await next(aliceVideo.reader);
@@ -127,7 +128,7 @@ describe("FrameWorker", () => {
     expect(stats.type).toBe(MessageType.stats);
     expect(stats.stats["unknown-epoch"]).toBe(1);
     expect(stats.stats.decrypted).toBe(5);
-    await bobScope.send({ type: MessageType.epoch, secret: epoch(2n, 1, base2) });
+    await bobScope.send({ type: MessageType.epoch, keys: epoch(2n, 1, base2) });
     expect(rv.keyFrameRequests).toBe(1); // bob missed a frame for want of a key: ask upstream
     expect(ra.keyFrameRequests).toBe(0);
     const plain = vp8Frame(true, 500, 9);
@@ -183,8 +184,8 @@ describe("FrameWorker", () => {
       options: { direction: "receive", codec: "vp8", streamId: "bob-cam" },
     });
     expect(worker.streamCount).toBe(1);
-    await scope.send({ type: MessageType.epoch, secret: epoch(4n, 0, base1) });
-    await rx.send({ type: MessageType.epoch, secret: epoch(4n, 1, base1) });
+    await scope.send({ type: MessageType.epoch, keys: epoch(4n, 0, base1) });
+    await rx.send({ type: MessageType.epoch, keys: epoch(4n, 1, base1) });
     expect(scope.posted).toContainEqual({
       type: MessageType.keyframeRequest,
       streamId: "cam",
@@ -198,7 +199,7 @@ describe("FrameWorker", () => {
     expect(toHex(new Uint8Array((await next(recv.reader)).data))).toBe(toHex(plain));
 
     await scope.send({ type: "nonsense" });
-    await scope.send({ type: MessageType.epoch, secret: epoch(3n, 0, base1) }); // going back
+    await scope.send({ type: MessageType.epoch, keys: epoch(3n, 0, base1) }); // going back
     const errors = scope.posted.filter((m) => m.type === MessageType.error);
     expect(errors.length).toBe(2);
   });
@@ -208,7 +209,7 @@ describe("FrameWorker", () => {
     const worker = installFrameWorker(scope);
     const ch = channel();
     scope.onrtctransform?.({ transformer: new FakeTransformer(ch, { direction: "send" }) });
-    await scope.send({ type: MessageType.epoch, secret: epoch(1n, 0, base1) });
+    await scope.send({ type: MessageType.epoch, keys: epoch(1n, 0, base1) });
     await ch.writer.write(new SyntheticFrame(randomBytes(10)));
     await ch.writer.write(new SyntheticFrame(randomBytes(10), "audio/opus"));
     expect((await next(ch.reader)).data.byteLength).toBeGreaterThan(10);

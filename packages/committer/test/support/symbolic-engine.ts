@@ -157,6 +157,9 @@ export class SymbolicEngine implements MlsEngine<SymGroup, SymSecret> {
     });
     return out;
   }
+  cipherSuite(_g: SymGroup) {
+    return 1;
+  }
   epochAuthenticator(g: SymGroup) {
     return enc.encode(g.secret);
   }

@@ -77,6 +77,9 @@ export class CrashingEngine<G, K> implements MlsEngine<G, K> {
   epochAuthenticator(g: G) {
     return this.inner.epochAuthenticator(g);
   }
+  cipherSuite(g: G) {
+    return this.inner.cipherSuite(g);
+  }
   exporter(g: G, l: string, c: Uint8Array, n: number) {
     return this.inner.exporter(g, l, c, n);
   }
