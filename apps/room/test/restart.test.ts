@@ -6,20 +6,20 @@
 
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { Committer, type EpochKeys, safetyNumber, TsMlsEngine } from "@sealroom/committer";
+import { Committer, type EpochInfo, TsMlsEngine } from "@sealroom/committer";
 import { describe, expect, it } from "vitest";
 import { type Client, connect, newRoomId } from "./support.ts";
 
 interface Member {
   client: Client;
   committer: Committer<unknown, unknown>;
-  keys: EpochKeys | null;
+  info: EpochInfo | null;
 }
 
 async function join(room: string): Promise<Member> {
   const client = await connect(room);
   const committer = new Committer(await TsMlsEngine.create()) as Committer<unknown, unknown>;
-  const m: Member = { client, committer, keys: null };
+  const m: Member = { client, committer, info: null };
   // connect() consumed the snapshot from the decoded queue; the raw queue still holds it.
   return m;
 }
@@ -33,7 +33,7 @@ async function pump(m: Member, quietMs = 300): Promise<number> {
     n++;
     for (const a of await m.committer.receive(bytes)) {
       if (a.type === "send") m.client.sendBinary(a.bytes);
-      if (a.type === "new-epoch") m.keys = a.keys;
+      if (a.type === "new-epoch") m.info = a.info;
       if (a.type === "error") throw new Error(`${a.code}: ${a.detail}`);
     }
   }
@@ -50,8 +50,8 @@ async function settle(members: Member[]): Promise<void> {
 function expectSameEpoch(members: Member[], epoch: bigint): void {
   const numbers = members.map((m) => {
     expect(m.committer.inSync).toBe(true);
-    expect(m.keys?.epoch).toBe(epoch);
-    return safetyNumber(m.keys!.epochAuthenticator);
+    expect(m.info?.epoch).toBe(epoch);
+    return m.info!.safetyNumber;
   });
   expect(new Set(numbers).size).toBe(1);
 }
@@ -62,7 +62,7 @@ describe("room Durable Object restarts", () => {
     const stub = env.ROOMS.getByName(room);
     const a = await join(room);
     await settle([a]);
-    expect(a.keys?.epoch).toBe(0n); // a created the group
+    expect(a.info?.epoch).toBe(0n); // a created the group
     const b = await join(room);
     await pump(b); // b's snapshot -> b sends its key package -> "announced" is sequenced
     const before = await stub.info();
