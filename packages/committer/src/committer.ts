@@ -12,7 +12,7 @@
  *
  * Calls must not overlap: await each `receive` before the next (the caller owns I/O ordering).
  */
-import { deriveEpochKeys, type EpochKeys } from "@sealroom/mls-frames";
+import { deriveEpochKeys, type EpochKeys } from "@sealroom/mls-frames/epoch-keys";
 import { bytesEqual, toHex } from "./bytes.ts";
 import { commitDigest, decodeServerMessage, encodeClientMessage } from "./codec.ts";
 import { CommitterError, DecodeError } from "./errors.ts";

@@ -61,7 +61,7 @@ function decodeKeyPackage(bytes: Uint8Array): KeyPackage {
   return m.keyPackage;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
   readonly impl: CiphersuiteImpl;
