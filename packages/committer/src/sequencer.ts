@@ -17,7 +17,7 @@ import {
 } from "./codec.ts";
 import { CommitterError, DecodeError, DecodeErrorCode } from "./errors.ts";
 import { assertMemberId, type MemberId, readMemberId, writeMemberId } from "./member-id.ts";
-import { readCommitFraming } from "./mls-framing.ts";
+import { readApplicationFraming, readCommitFraming } from "./mls-framing.ts";
 import { type CommitBundle, RejectReason, type RoomEvent, type ServerMessage } from "./protocol.ts";
 import { applyEvent, emptyRoomView, isLive, liveMembers, type RoomView } from "./room-view.ts";
 
@@ -230,6 +230,28 @@ export function sequencerReceive(
           digest: commitDigest(msg.bundle.commit),
           reason,
         });
+      break;
+    }
+    case "application": {
+      // Chat is numbered like every event so all members see one order. Only a live member's message
+      // for the current group, from an epoch the group has reached, is sequenced; anything else is dropped
+      // (the sender sees no echo). Members who joined after the message's epoch cannot decrypt it.
+      const group = e.state.view.group;
+      const f = readApplicationFraming(msg.message);
+      if (
+        group &&
+        isLive(e.state.view, member) &&
+        bytesEqual(f.groupId, group.groupId) &&
+        f.epoch <= group.epoch
+      )
+        e.event({ type: "application", sender: member, message: msg.message });
+      break;
+    }
+    case "signal": {
+      // Relayed to the addressee's live connection, if any; never sequenced or stored.
+      const to = e.state.connections.get(msg.to);
+      if (to !== undefined && msg.to !== member)
+        e.send(to, { type: "signal", from: member, payload: msg.payload });
       break;
     }
   }

@@ -12,6 +12,7 @@ import {
   type CiphersuiteName,
   type ClientState,
   ciphersuites,
+  createApplicationMessage,
   createCommit,
   createGroup,
   decodeMlsMessage,
@@ -31,6 +32,8 @@ import {
   zeroOutUint8Array,
 } from "ts-mls";
 import { verifyKeyPackage } from "ts-mls/keyPackage.js";
+import { decryptSenderData } from "ts-mls/privateMessage.js";
+import { bytesEqual } from "./bytes.ts";
 import { isLifetimeSane, issueLifetime } from "./key-package-policy.ts";
 import type { MemberId } from "./member-id.ts";
 import type { CommitOutput, MlsEngine } from "./mls-engine.ts";
@@ -181,6 +184,55 @@ export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
     const group = await joinGroup(m.welcome, kp, secret, emptyPskIndex, this.impl);
     if (group.groupContext.cipherSuite !== this.suiteName) throw new Error("suite mismatch in GroupContext");
     return group;
+  }
+
+  async createApplicationMessage(
+    group: ClientState,
+    plaintext: Uint8Array,
+  ): Promise<{ message: Uint8Array; group: ClientState }> {
+    const r = await createApplicationMessage(group, plaintext, this.impl);
+    r.consumed.forEach(zeroOutUint8Array);
+    const message = encodeMlsMessage({
+      version: "mls10",
+      wireformat: "mls_private_message",
+      privateMessage: r.privateMessage,
+    });
+    return { message, group: r.newState };
+  }
+
+  async processApplicationMessage(
+    group: ClientState,
+    message: Uint8Array,
+  ): Promise<{ plaintext: Uint8Array; senderLeaf: number; sender: MemberId; group: ClientState }> {
+    const m = decodeWhole(message);
+    if (m.wireformat !== "mls_private_message" || m.privateMessage.contentType !== "application")
+      throw new Error("not an application message");
+    const pm = m.privateMessage;
+    const ctx = group.groupContext;
+    if (!bytesEqual(pm.groupId, ctx.groupId)) throw new Error("another group's message");
+    // The sender's leaf is in the encrypted sender data (§6.3.2); ts-mls's processPrivateMessage verifies
+    // the signature with that leaf's key but does not return it, so read it with the same secret first.
+    const held =
+      pm.epoch === ctx.epoch
+        ? { senderDataSecret: group.keySchedule.senderDataSecret, ratchetTree: group.ratchetTree }
+        : pm.epoch < ctx.epoch
+          ? group.historicalReceiverData.get(pm.epoch)
+          : undefined;
+    if (held === undefined) throw new Error(`epoch ${pm.epoch} is not held (sent before we joined?)`);
+    const senderData = await decryptSenderData(pm, held.senderDataSecret, this.impl);
+    if (senderData === undefined) throw new Error("undecryptable sender data");
+    const r = await processPrivateMessage(group, pm, emptyPskIndex, this.impl);
+    r.consumed.forEach(zeroOutUint8Array);
+    if (r.kind !== "applicationMessage") throw new Error("not an application message");
+    const leaf = held.ratchetTree[senderData.leafIndex * 2];
+    if (leaf?.nodeType !== "leaf" || leaf.leaf.credential.credentialType !== "basic")
+      throw new Error("sender leaf without a basic credential");
+    return {
+      plaintext: r.message,
+      senderLeaf: senderData.leafIndex,
+      sender: utf8.decode(leaf.leaf.credential.identity),
+      group: r.newState,
+    };
   }
 
   groupId(group: ClientState): Uint8Array {

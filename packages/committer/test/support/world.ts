@@ -63,6 +63,14 @@ export class CrashingEngine<G, K> implements MlsEngine<G, K> {
     await this.point();
     return this.inner.joinGroup(w, kp, k);
   }
+  async createApplicationMessage(g: G, p: Uint8Array) {
+    await this.point();
+    return this.inner.createApplicationMessage(g, p);
+  }
+  async processApplicationMessage(g: G, m: Uint8Array) {
+    await this.point();
+    return this.inner.processApplicationMessage(g, m);
+  }
   groupId(g: G) {
     return this.inner.groupId(g);
   }
