@@ -8,6 +8,7 @@ import pkg from "../package.json" with { type: "json" };
 import { ServiceError, statusOf } from "./errors.ts";
 import { assets } from "./routes/assets.ts";
 import type { AppEnv } from "./routes/common.ts";
+import { explorer } from "./routes/explorer.ts";
 import { read } from "./routes/read.ts";
 import { tree } from "./routes/tree.ts";
 import { write } from "./routes/write.ts";
@@ -28,6 +29,7 @@ app.route("/", write);
 app.route("/", read);
 app.route("/", tree);
 app.route("/", assets);
+app.route("/", explorer);
 
 app.notFound((c) => c.json({ error: "not found" }, 404));
 

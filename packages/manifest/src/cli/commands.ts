@@ -3,9 +3,13 @@
  * "build"]`), a usage line and a `run` function; service commands are added by appending entries.
  */
 
+import { appendCommand } from "./append.ts";
+import { enrollCommand } from "./enroll.ts";
 import { CliError } from "./errors.ts";
 import { keygenCommand } from "./keygen.ts";
 import { manifestBuildCommand } from "./manifest-build.ts";
+import { monitorCommand } from "./monitor.ts";
+import { uploadCommand } from "./upload.ts";
 import { verifyCommand } from "./verify.ts";
 
 export interface CliIo {
@@ -20,7 +24,15 @@ export interface Command {
   run: (args: string[], io: CliIo) => Promise<number>;
 }
 
-export const commands: Command[] = [manifestBuildCommand, verifyCommand, keygenCommand];
+export const commands: Command[] = [
+  manifestBuildCommand,
+  verifyCommand,
+  keygenCommand,
+  enrollCommand,
+  appendCommand,
+  uploadCommand,
+  monitorCommand,
+];
 
 const defaultIo: CliIo = {
   out: (t) => process.stdout.write(t),
@@ -46,8 +58,13 @@ export async function runCli(
     io.err(`sealroom: unknown command "${argv.slice(0, 2).join(" ")}"\n${usage(list)}`);
     return 2;
   }
+  const rest = argv.slice(cmd.path.length);
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(`usage: sealroom ${cmd.usage}\n  ${cmd.summary}\n`);
+    return 0;
+  }
   try {
-    return await cmd.run(argv.slice(cmd.path.length), io);
+    return await cmd.run(rest, io);
   } catch (e) {
     if (e instanceof CliError) {
       io.err(`sealroom ${cmd.path.join(" ")}: ${e.message}\n`);

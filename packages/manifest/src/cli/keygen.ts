@@ -11,29 +11,41 @@ import {
   formatCosignerVerifierKey,
   generateCosignerKey,
 } from "@sealroom/prefix-tree";
+import { generateAppendKey } from "../append-auth.ts";
 import { parse } from "./args.ts";
 import type { Command } from "./commands.ts";
 import { CliError } from "./errors.ts";
 
-const usage = "keygen <name> [--out prefix]";
+const usage = "keygen <name> [--append] [--out prefix]";
 
 export const keygenCommand: Command = {
   path: ["keygen"],
   usage,
   summary:
-    "generate a witness cosigner key (signed-note vkey and skey text; --out writes prefix.vkey and prefix.skey)",
+    "generate a witness cosigner key (or with --append a site's append key, named after its domain) (signed-note vkey and skey text; --out writes prefix.vkey and prefix.skey)",
   async run(args, io) {
-    const { values, positionals } = parse(args, { out: { type: "string" } }, usage);
+    const { values, positionals } = parse(
+      args,
+      { out: { type: "string" }, append: { type: "boolean" } },
+      usage,
+    );
     if (positionals.length !== 1) throw new CliError(`expected one key name\nusage: sealroom ${usage}`);
     const name = positionals[0]!;
-    let key: ReturnType<typeof generateCosignerKey>;
+    let vkey: string;
+    let skey: string;
     try {
-      key = generateCosignerKey(name);
+      if (values.append === true) {
+        // A site's append key (Ed25519 note key, type 0x01) named after its domain: the vkey goes
+        // into /.well-known/waict-enroll as "append_key" (append-auth.ts).
+        ({ verifierKey: vkey, signerKey: skey } = generateAppendKey(name));
+      } else {
+        const key = generateCosignerKey(name);
+        vkey = formatCosignerVerifierKey(key);
+        skey = formatCosignerSignerKey(key);
+      }
     } catch (e) {
       throw new CliError(`key name ${JSON.stringify(name)}: ${(e as Error).message}`);
     }
-    const vkey = formatCosignerVerifierKey(key);
-    const skey = formatCosignerSignerKey(key);
     if (typeof values.out === "string") {
       const prefix = values.out;
       try {
