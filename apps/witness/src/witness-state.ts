@@ -82,6 +82,11 @@ export interface ServiceStatus {
   remoteSize: number | null;
   error: { message: string; at: number } | null;
   refusals: RefusalRecord[];
+  /** Bytes of this object's SQLite database (tree copy, logs, state). */
+  storageBytes: number;
+  /** Rows in the replay tree copy (0 in compact mode). */
+  pages: number;
+  heads: number;
 }
 
 export type PollResult =
@@ -213,6 +218,9 @@ export class WitnessState extends DurableObject<Env> {
       remoteSize: act?.remote_size ?? null,
       error: act?.error ? { message: act.error, at: act.error_at ?? 0 } : null,
       refusals,
+      storageBytes: sql.databaseSize,
+      pages: sql.exec<{ n: number }>("SELECT count(*) AS n FROM pages").one().n,
+      heads: sql.exec<{ n: number }>("SELECT count(*) AS n FROM heads").one().n,
     };
   }
 

@@ -8,6 +8,7 @@ import {
   encodeTreeEventBatch,
   PrefixTree,
   proveBatch,
+  type Sha256,
   type TreeEvent,
 } from "@sealroom/prefix-tree";
 
@@ -33,8 +34,13 @@ export interface Sealed {
 
 /** An honest transparency log: batch N, its proof against the tree after [0, N) and root N+1. */
 export class HonestLog {
-  readonly tree = new PrefixTree();
+  readonly tree: PrefixTree;
   readonly sealed: Sealed[] = [];
+
+  /** `hash` only changes speed (every SHA-256 gives the same roots): benches pass fastSha256. */
+  constructor(hash?: Sha256) {
+    this.tree = new PrefixTree(hash ? { hash } : {});
+  }
 
   seal(events: TreeEvent[]): Sealed {
     const batch = { events };
