@@ -1,5 +1,5 @@
 /** @sealroom/mls-frames: public API (re-exports only; each module names the spec section it implements). */
-export { type AeadKey, importAeadKey } from "./aead.ts";
+export { type AeadKey, type AeadOptions, importAeadKey, SYNC_GCM_MAX_BYTES } from "./aead.ts";
 export { attachFrameTransform, type RtpEndpointLike, type WorkerLike } from "./attach.ts";
 export { concatBytes, constantTimeEqual, encodeBigEndian, U64_MAX } from "./bytes.ts";
 export {
