@@ -47,6 +47,9 @@ export function strykerConfig({ mutate, vitestConfig = "vitest.config.ts", timeo
     coverageAnalysis: "perTest",
     mutate: files.length === 0 ? mutate : files,
     ignorers: ["message-strings"],
+    // `--no-static` (run.mjs): skip static mutants (module-level constants), each of which needs the
+    // whole suite; they are then reported as not run, never as killed.
+    ignoreStatic: process.env.SEALROOM_MUTATE_IGNORE_STATIC === "1",
     // The machine is shared: one test process at a time (run.mjs also runs Stryker under nice).
     concurrency: 1,
     timeoutMS,

@@ -91,13 +91,15 @@ for (const name of names) {
   const eqPath = join(dir, "mutation", "equivalent.json");
   const equivalents = existsSync(eqPath) ? JSON.parse(readFileSync(eqPath, "utf8")).mutants : [];
   const used = new Set();
-  const c = { mutants: 0, killed: 0, survived: 0, equivalent: 0, message: 0, errors: 0 };
+  const c = { mutants: 0, killed: 0, survived: 0, equivalent: 0, message: 0, static: 0, errors: 0 };
   for (const [file, data] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     for (const m of data.mutants) {
       c.mutants++;
       if (m.status === "Killed" || m.status === "Timeout") c.killed++;
-      else if (m.status === "Ignored") c.message++;
-      else if (m.status === "CompileError" || m.status === "RuntimeError") c.errors++;
+      else if (m.status === "Ignored") {
+        if (/static/i.test(m.statusReason ?? "")) c.static++;
+        else c.message++;
+      } else if (m.status === "CompileError" || m.status === "RuntimeError") c.errors++;
       else if (m.status === "Survived" || m.status === "NoCoverage") {
         const original = oneLine(originalText(data.source, m.location));
         const replacement = oneLine(m.replacement ?? "");
@@ -143,13 +145,14 @@ const header = [
   "survived",
   "equivalent",
   "message",
+  "static, not run",
   "errors",
   "score",
   "last run (UTC)",
 ];
 const table = rows.map((r) =>
   r.missing
-    ? [r.name, "-", "-", "-", "-", "-", "-", "no report", "-"]
+    ? [r.name, "-", "-", "-", "-", "-", "-", "-", "no report", "-"]
     : [
         r.name,
         r.mutants,
@@ -157,6 +160,7 @@ const table = rows.map((r) =>
         r.survived,
         r.equivalent,
         r.message,
+        r.static,
         r.errors,
         `${r.score.toFixed(1)} %`,
         r.when,
@@ -171,7 +175,7 @@ console.log(
 );
 for (const t of table) console.log(line(t));
 console.log(
-  "killed includes timeouts; survived includes uncovered mutants; equivalent = reviewed list in <pkg>/mutation/equivalent.json;\nmessage = error-message text only (ignored); errors = mutants that do not compile or crash the runner (not scored); score = killed / (killed + survived);\n(partial) = a run was stopped early: only the mutants it tested are counted.",
+  "killed includes timeouts; survived includes uncovered mutants; equivalent = reviewed list in <pkg>/mutation/equivalent.json;\nmessage = error-message text only (ignored); static, not run = module-level mutants skipped with --no-static;\nerrors = mutants that do not compile or crash the runner (not scored); score = killed / (killed + survived);\n(partial) = a run was stopped early: only the mutants it tested are counted.",
 );
 for (const w of warnings) console.log(`warning: ${w}`);
 if (showSurvivors) {
