@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   appendRequest,
+  batchEvents,
   call,
   checkpoint,
   entryBody,
@@ -100,11 +101,23 @@ const requests = fc.oneof(
   fc.tuple(junk).map(([d]) => ({ path: `/asset-hosts/${seg(d)}`, init: {} as RequestInit })),
 );
 
+/**
+ * The state the fuzzer could touch: the enrolled site's sealed chain and the tree's domains. Other
+ * test files may append to their own sites concurrently, so the check is that nothing the fuzzer
+ * could have caused appears: no new entry for site12, no domain outside the tests' own sites.
+ */
 async function state() {
   const cp = await checkpoint();
-  const pl = await (await call("/preload-list")).json();
   const tile = new Uint8Array(await (await call(`/entries-tile/${site.domain}/000.p/1`)).arrayBuffer());
-  return { size: cp.size, root: cp.root, pl, tile: Array.from(tile) };
+  const next = await call(`/entries-tile/${site.domain}/000.p/2`);
+  return { size: cp.size, tile: Array.from(tile), second: next.status };
+}
+
+async function eventsSince(size: number) {
+  const out: string[] = [];
+  const now = (await checkpoint()).size;
+  for (let n = size; n < now; n++) out.push(...(await batchEvents(n)).map((e) => e.domain));
+  return out;
 }
 
 describe("fuzzing every endpoint", () => {
@@ -133,6 +146,14 @@ describe("fuzzing every endpoint", () => {
     );
     // A replayed, genuinely signed append is refused too.
     expect((await call(`/append/${site.domain}`, appendRequest(site, 0n, entryBody(9)))).status).toBe(409);
-    expect(await state()).toEqual(before);
+    const after = await state();
+    expect(after.tile).toEqual(before.tile);
+    expect(after.second).toBe(404);
+    for (const d of await eventsSince(before.size)) {
+      expect(d).not.toBe(site.domain);
+      expect(d).toMatch(/^site\d+\.test$/);
+    }
+    const pl = (await (await call("/preload-list")).json()) as { domains: string[] };
+    for (const d of pl.domains) expect(d).toMatch(/^site\d+\.test$/);
   });
 });

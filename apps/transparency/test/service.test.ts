@@ -138,6 +138,22 @@ describe("enrolment and appends", () => {
     expect(cp.size).toBeGreaterThanOrEqual(sizeBefore);
   });
 
+  it("Prefer: respond-async answers 202 once the append is staged; /stats counts the rows", async () => {
+    const site = await makeSite(16);
+    await whileCosigning(call(`/enroll/${site.domain}`, { method: "POST" }));
+    const req = appendRequest(site, 1n, entryBody(1));
+    (req.headers as Record<string, string>).prefer = "respond-async";
+    const r = await call(`/append/${site.domain}`, req);
+    expect(r.status).toBe(202);
+    expect(await r.json()).toEqual({ position: "1", staged: true });
+    const stats = (await (await call("/stats")).json()) as {
+      rows: { entries: number };
+      databaseSize: number;
+    };
+    expect(stats.rows.entries).toBeGreaterThanOrEqual(2);
+    expect(stats.databaseSize).toBeGreaterThan(0);
+  });
+
   it("re-enrolment appends and rotates the append key", async () => {
     const site = await makeSite(4, 0, 40);
     await whileCosigning(call(`/enroll/${site.domain}`, { method: "POST" }));

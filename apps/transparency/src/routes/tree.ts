@@ -45,6 +45,10 @@ tree.get("/checkpoint", async (c) => {
   return c.json(cp, 200, { "cache-control": "no-store" });
 });
 
+tree.get("/stats", async (c) =>
+  c.json(await logOf(c.env).storageStats(), 200, { "cache-control": "no-store" }),
+);
+
 tree.get("/preload-list", async (c) =>
   c.json(await logOf(c.env).preloadList(), 200, { "cache-control": "no-store" }),
 );

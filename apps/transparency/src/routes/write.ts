@@ -112,6 +112,11 @@ write.post("/enroll/:domain", async (c) => {
   return answer(o);
 });
 
+/** RFC 7240 `Prefer: respond-async` (extension): answer 202 once staged, without waiting for witnesses. */
+function respondAsync(prefer: string | undefined): boolean {
+  return prefer !== undefined && /(^|[,\s])respond-async($|[,;\s])/i.test(prefer);
+}
+
 write.post("/append/:domain", async (c) => {
   const domain = notReserved(domainParam(c.req.param("domain")), configOf(c.env).treeDomain);
   const position = decodePositionHeader(c.req.header(POSITION_HEADER));
@@ -126,6 +131,9 @@ write.post("/append/:domain", async (c) => {
     body,
     position.toString(),
     sig,
+    !respondAsync(c.req.header("prefer")),
   );
+  if (o.kind === "pending" && respondAsync(c.req.header("prefer")))
+    return c.json({ position: o.position, staged: true }, 202);
   return answer(o);
 });

@@ -1,0 +1,319 @@
+/**
+ * Transparency service benchmark through local workerd (`wrangler dev`, real DO SQLite), bounded
+ * in count and time, loopback only (run via `pnpm bench`, which wraps it in loopback.sh + nice):
+ *
+ *  1. appends/s: C clients, each appending sequentially to its own enrolled domain for T seconds
+ *     with `Prefer: respond-async` (202 once durably staged); then every acknowledged append is
+ *     checked to be in the final sealed tree (chain proofs from 0, entry count = acks + 1).
+ *     Anchor: GET /healthz requests/s with the same clients and duration (the Worker + DO RPC
+ *     floor on this machine, measured in the same run).
+ *  2. append -> cosigned ChainHeadWithProof latency, p50/p99, with 1 s epochs and one witness
+ *     played in-process (polls /checkpoint every 50 ms, signs with a real Ed25519 key, uploads).
+ *     Anchor: the epoch itself (1000 ms).
+ *  3. rows and bytes per append on the real DO SQLite (/stats before and after phase 1).
+ *
+ * Env: SEALROOM_BENCH_QUICK=1 for a short smoke run.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeChainConsistencyProof } from "@sealroom/hash-chain";
+import {
+  decodeBase64,
+  encodeBase64,
+  generateAppendKey,
+  POSITION_HEADER,
+  resourceHashOf,
+  SIGNATURE_HEADER,
+  serializeNewEntryData,
+  signAppend,
+} from "@sealroom/manifest";
+import {
+  formatCosignerVerifierKey,
+  formatSignatureLine,
+  generateCosignerKey,
+  signCosignature,
+} from "@sealroom/prefix-tree";
+
+const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
+const CLIENTS = QUICK ? 8 : 32;
+const SECONDS = QUICK ? 2 : 6;
+const LATENCY_SAMPLES = QUICK ? 10 : 60;
+const PORT = 28_788;
+const SITE_PORT0 = 28_900;
+const SERVICE = `http://127.0.0.1:${PORT}`;
+const TDOMAIN = "transparency.bench.localhost";
+const APP = join(import.meta.dirname, "..");
+
+const witness = generateCosignerKey("witness.bench.localhost");
+const domains = Array.from({ length: CLIENTS }, (_, i) => `s${i}.bench.localhost`);
+const keys = domains.map((d) => generateAppendKey(d));
+const tmp = mkdtempSync(join(tmpdir(), "sealroom-bench-"));
+const hosts = [`${SERVICE}`];
+const rh = (v: string) => resourceHashOf(new TextEncoder().encode(v));
+
+function startSites(): Server[] {
+  return domains.map((d, i) => {
+    const doc = serializeNewEntryData({
+      resourceHash: rh(`${d}:0`),
+      assetHosts: hosts,
+      appendKey: keys[i]!.verifierKey,
+    });
+    const s = createServer((req, res) => {
+      if (req.url === "/.well-known/waict-enroll") res.writeHead(200).end(doc);
+      else res.writeHead(404).end();
+    });
+    s.listen(SITE_PORT0 + i, "127.0.0.1");
+    return s;
+  });
+}
+
+function startService(): ChildProcess {
+  const vars = {
+    TREE_DOMAIN: TDOMAIN,
+    WITNESS_KEYS: formatCosignerVerifierKey(witness),
+    WITNESS_QUORUM: "1",
+    WITNESS_NOTIFY_URLS: "",
+    EPOCH_MS: "1000",
+    APPEND_TIMEOUT_MS: "30000",
+    DEV_ORIGINS: JSON.stringify(
+      Object.fromEntries(domains.map((d, i) => [d, `http://127.0.0.1:${SITE_PORT0 + i}`])),
+    ),
+  };
+  const envFile = join(tmp, "vars.env");
+  writeFileSync(
+    envFile,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}='${v}'\n`)
+      .join(""),
+  );
+  const bin = join(APP, "node_modules/.bin/wrangler");
+  return spawn(
+    bin,
+    [
+      "dev",
+      "--env-file",
+      envFile,
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(PORT),
+      "--inspector-port",
+      "29229",
+      "--persist-to",
+      join(tmp, "state"),
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "error",
+    ],
+    { cwd: APP, stdio: "ignore", detached: true },
+  );
+}
+
+async function waitUp(): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    try {
+      if ((await fetch(`${SERVICE}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("wrangler dev did not come up");
+}
+
+let witnessOn = true;
+async function playWitness(): Promise<void> {
+  let last = -1;
+  while (witnessOn) {
+    try {
+      const cp = (await (await fetch(`${SERVICE}/checkpoint`)).json()) as { size: number; root: string };
+      if (cp.size > 0 && cp.size !== last) {
+        const sig = signCosignature(
+          witness,
+          { tdomain: TDOMAIN, size: BigInt(cp.size), root: decodeBase64(cp.root)! },
+          BigInt(Math.floor(Date.now() / 1000)),
+        );
+        await fetch(`${SERVICE}/upload-cosignature/${cp.size}`, {
+          method: "POST",
+          body: formatSignatureLine(sig),
+        });
+        last = cp.size;
+      }
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function appendInit(i: number, position: number, async: boolean): RequestInit {
+  const body = new TextEncoder().encode(
+    serializeNewEntryData({ resourceHash: rh(`${domains[i]}:${position}`), assetHosts: hosts }),
+  );
+  const sig = signAppend(keys[i]!.signerKey, { domain: domains[i]!, position: BigInt(position), body });
+  const headers: Record<string, string> = {
+    [POSITION_HEADER]: String(position),
+    [SIGNATURE_HEADER]: encodeBase64(sig),
+  };
+  if (async) headers.prefer = "respond-async";
+  return { method: "POST", body, headers };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+interface Stats {
+  databaseSize: number;
+  pageRowsWritten: number;
+  pageBytesWritten: number;
+  rows: Record<string, number>;
+}
+const stats = async () => (await (await fetch(`${SERVICE}/stats`)).json()) as Stats;
+
+async function main(): Promise<void> {
+  const sites = startSites();
+  const svc = startService();
+  const rows: [string, string, string][] = [];
+  try {
+    await waitUp();
+    const w = playWitness();
+    // Enrol every domain (each waits for its cosignature).
+    const enr = await Promise.all(domains.map((d) => fetch(`${SERVICE}/enroll/${d}`, { method: "POST" })));
+    if (enr.some((r) => r.status !== 200)) throw new Error(`enrol: ${enr.map((r) => r.status).join(",")}`);
+    const next = domains.map(() => 1);
+
+    // Anchor: /healthz requests/s, same clients and duration.
+    let hz = 0;
+    let end = Date.now() + SECONDS * 1000;
+    await Promise.all(
+      domains.map(async () => {
+        while (Date.now() < end) {
+          const r = await fetch(`${SERVICE}/healthz`);
+          await r.arrayBuffer();
+          if (r.ok) hz++;
+        }
+      }),
+    );
+    rows.push([
+      "GET /healthz (anchor: Worker + DO RPC)",
+      `${(hz / SECONDS).toFixed(0)} req/s`,
+      `${CLIENTS} clients, ${SECONDS} s`,
+    ]);
+
+    // Phase 1: appends/s (durably staged, 202).
+    const s0 = await stats();
+    let acked = 0;
+    let refused = 0;
+    end = Date.now() + SECONDS * 1000;
+    const t0 = performance.now();
+    await Promise.all(
+      domains.map(async (d, i) => {
+        while (Date.now() < end) {
+          const r = await fetch(`${SERVICE}/append/${d}`, appendInit(i, next[i]!, true));
+          await r.arrayBuffer();
+          if (r.status === 202) {
+            acked++;
+            next[i]!++;
+          } else refused++;
+        }
+      }),
+    );
+    const secs = (performance.now() - t0) / 1000;
+    rows.push([
+      "POST /append, Prefer: respond-async",
+      `${(acked / secs).toFixed(0)} appends/s`,
+      `${acked} acknowledged, ${refused} refused, ${CLIENTS} domains`,
+    ]);
+    // Nothing lost: wait until sealed, then every chain has exactly 1 + acked entries.
+    for (let i = 0; i < 100; i++) {
+      const st = await stats();
+      if (st.rows.staged === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    let total = 0;
+    for (const [i, d] of domains.entries()) {
+      const p = decodeChainConsistencyProof(
+        new Uint8Array(await (await fetch(`${SERVICE}/chain-proof/${d}?from=0&to=${next[i]}`)).arrayBuffer()),
+      );
+      if (p.entries.length !== next[i])
+        throw new Error(`${d}: ${p.entries.length} sealed entries, expected ${next[i]}`);
+      total += p.entries.length - 1;
+    }
+    if (total !== acked) throw new Error(`sealed ${total} appends, acknowledged ${acked}`);
+    const s1 = await stats();
+    const per = (x: number) => (x / acked).toFixed(2);
+    const stored = (s: Stats) =>
+      Object.entries(s.rows).reduce((a, [k, v]) => (k === "staged" ? a : a + v), 0);
+    rows.push([
+      "every acknowledged append sealed in the tree",
+      `${total}/${acked}`,
+      "checked by chain proofs from 0",
+    ]);
+    rows.push([
+      "page rows written per append",
+      per(s1.pageRowsWritten - s0.pageRowsWritten),
+      `${per(s1.pageBytesWritten - s0.pageBytesWritten)} page bytes/append`,
+    ]);
+    rows.push([
+      "rows stored per append",
+      per(stored(s1) - stored(s0)),
+      `entries + new pages + batches (+ staged rows, deleted at seal)`,
+    ]);
+    rows.push([
+      "SQLite database bytes per append",
+      per(s1.databaseSize - s0.databaseSize),
+      `database ${(s1.databaseSize / 1e6).toFixed(1)} MB`,
+    ]);
+
+    // Phase 2: append -> cosigned ChainHeadWithProof latency (1 s epochs, one witness).
+    const lat: number[] = [];
+    const conc = Math.min(8, CLIENTS);
+    let k = 0;
+    await Promise.all(
+      Array.from({ length: conc }, async (_, c) => {
+        while (k < LATENCY_SAMPLES) {
+          k++;
+          const i = c;
+          const t = performance.now();
+          const r = await fetch(`${SERVICE}/append/${domains[i]}`, appendInit(i, next[i]!, false));
+          await r.arrayBuffer();
+          if (r.status !== 200) throw new Error(`append answered ${r.status}`);
+          next[i]!++;
+          lat.push(performance.now() - t);
+        }
+      }),
+    );
+    rows.push([
+      "append -> cosigned proof, p50",
+      `${pct(lat, 50).toFixed(0)} ms`,
+      `anchor: epoch 1000 ms; ${lat.length} appends, ${conc} clients`,
+    ]);
+    rows.push([
+      "append -> cosigned proof, p99",
+      `${pct(lat, 99).toFixed(0)} ms`,
+      "witness polls every 50 ms",
+    ]);
+    witnessOn = false;
+    await w;
+  } finally {
+    witnessOn = false;
+    try {
+      process.kill(-svc.pid!, "SIGINT");
+    } catch {}
+    for (const s of sites) s.close();
+    await new Promise((r) => setTimeout(r, 1500));
+    try {
+      process.kill(-svc.pid!, "SIGKILL");
+    } catch {}
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  console.log(`\ntransparency service via wrangler dev (workerd, DO SQLite), ${new Date().toISOString()}\n`);
+  console.log(`| ${"measure".padEnd(w0)} | ${"value".padEnd(w1)} | notes |`);
+  console.log(`| ${"-".repeat(w0)} | ${"-".repeat(w1)} | ----- |`);
+  for (const r of rows) console.log(`| ${r[0].padEnd(w0)} | ${r[1].padEnd(w1)} | ${r[2]} |`);
+}
+
+await main();
