@@ -67,6 +67,7 @@ import type { Env } from "./env.ts";
 import { ErrorKind, type ErrorResult } from "./errors.ts";
 import {
   duePreloadList,
+  isPreloadChainDomain,
   PRELOAD_LIST_TTL,
   PRELOAD_TABLE_SQL,
   readPreloadList,
@@ -726,6 +727,7 @@ export class TransparencyLog extends DurableObject<Env> {
     for (const r of this.sql.exec<{ domain: string; sealed_head: ArrayBuffer }>(
       "SELECT domain, sealed_head FROM domains WHERE sealed_head IS NOT NULL ORDER BY domain",
     )) {
+      if (isPreloadChainDomain(r.domain, this.config().treeDomain)) continue; // the service's own chain
       if (!isTombstone(decodeChainNode(u8(r.sealed_head)).entry)) domains.push(r.domain);
     }
     return { tree_domain: this.config().treeDomain, size: this.size, root: encodeBase64(this.root), domains };

@@ -147,6 +147,9 @@ describe("preload lists", () => {
     expect((await call("/preload-list/transparency?from=01")).status).toBe(400);
     expect((await call("/preload-list/transparency?from=999999")).status).toBe(404);
     // The plain JSON view of issue 9 is still there.
-    expect((await call("/preload-list")).headers.get("content-type")).toMatch(/json/);
+    const plain = await call("/preload-list");
+    expect(plain.headers.get("content-type")).toMatch(/json/);
+    const domains = ((await plain.json()) as { domains: string[] }).domains;
+    expect(domains.some((d) => d.startsWith("preload."))).toBe(false);
   });
 });
