@@ -106,5 +106,7 @@ export function applyEvent(view: RoomView, seq: bigint, event: RoomEvent): RoomV
       if (!view.group) return { ...view, nextSeq };
       return { ...view, nextSeq, group: applyBundle(view.group, event.bundle) };
     }
+    case "application":
+      return { ...view, nextSeq };
   }
 }

@@ -98,7 +98,7 @@ export async function explore(cfg: ExploreConfig): Promise<ExploreReport> {
       if (c.inbox.length > 0) moves.push([`${id}<srv`, (x) => x.stepClient(id), crashes, reconnects]);
       if (crashes < cfg.maxCrashes) moves.push([`crash(${id})`, (x) => x.crash(id), crashes + 1, reconnects]);
       if (reconnects < cfg.maxReconnects && (c.inbox.length > 0 || c.outbox.length > 0)) {
-        moves.push([`reconnect(${id})`, (x) => x.reconnect(id), crashes, reconnects + 1]);
+        moves.push([`reconnect(${id})`, (x) => void x.reconnect(id), crashes, reconnects + 1]);
       }
     }
     for (const [name, move, cr, rc] of moves) {
