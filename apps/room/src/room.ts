@@ -17,6 +17,9 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   ClientTag,
+  CommitterError,
+  type ConnectionId,
+  connectionMember,
   createSequencer,
   DecodeError,
   decodeSequencerState,
@@ -38,6 +41,8 @@ import { type Bucket, fullBucket, takeToken } from "./token-bucket.ts";
 /** What each socket carries across hibernation (`serializeAttachment`). */
 interface Attachment {
   member: MemberId;
+  /** The sequencer's connection id (decimal; a u64). */
+  connection: string;
   lastSeen: number;
   messages: Bucket;
   keyPackages: Bucket;
@@ -75,12 +80,12 @@ export class Room extends DurableObject<Env> {
     this.reconcile();
   }
 
-  /** Members whose socket did not survive a restart leave (their close event will never arrive). */
+  /** Connections whose socket did not survive a restart close (their close event will never arrive). */
   private reconcile(): void {
     if (this.seq === null) return;
-    const live = new Set(this.ctx.getWebSockets().map((ws) => this.attachment(ws)?.member));
-    for (const m of [...this.seq.connected].sort()) {
-      if (!live.has(m)) this.apply(sequencerDisconnect(this.seq, m));
+    const live = new Set(this.ctx.getWebSockets().map((ws) => this.attachment(ws)?.connection));
+    for (const c of [...this.seq.connections.values()].sort((a, b) => (a < b ? -1 : 1))) {
+      if (!live.has(c.toString())) this.apply(sequencerDisconnect(this.seq, c));
     }
   }
 
@@ -99,16 +104,18 @@ export class Room extends DurableObject<Env> {
     }
     const member = `m${this.nextMember}`;
     const now = Date.now();
+    const result = sequencerConnect(this.seq ?? createSequencer(roomId), member);
     const attachment: Attachment = {
       member,
+      connection: result.connection.toString(),
       lastSeen: now,
       messages: fullBucket(this.limits.messageBurst, now),
       keyPackages: fullBucket(this.limits.keyPackageBurst, now),
     };
-    this.ctx.acceptWebSocket(server, [member]);
+    this.ctx.acceptWebSocket(server, [member, connectionTag(result.connection)]);
     server.serializeAttachment(attachment);
     this.nextMember += 1;
-    this.apply(sequencerConnect(this.seq ?? createSequencer(roomId), member));
+    this.apply(result);
     await this.ensureAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -126,7 +133,12 @@ export class Room extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const a = this.attachment(ws);
-    if (a === undefined || this.seq === null || !this.seq.connected.has(a.member)) return;
+    if (
+      a === undefined ||
+      this.seq === null ||
+      connectionMember(this.seq, BigInt(a.connection)) === undefined
+    )
+      return;
     const now = Date.now();
     const size = typeof message === "string" ? utf8Length(message) : message.byteLength;
     if (size > this.limits.maxMessageBytes) {
@@ -184,10 +196,11 @@ export class Room extends DurableObject<Env> {
     }
     let result: SequencerResult;
     try {
-      result = sequencerReceive(this.seq, a.member, bytes);
+      result = sequencerReceive(this.seq, BigInt(a.connection), bytes);
     } catch (err) {
       if (err instanceof DecodeError)
         return this.drop(ws, a, CloseCode.malformed, `malformed frame: ${err.message}`);
+      if (err instanceof CommitterError) return this.drop(ws, a, CloseCode.normal, "connection replaced");
       throw err;
     }
     ws.serializeAttachment(next);
@@ -201,12 +214,12 @@ export class Room extends DurableObject<Env> {
     } catch {
       // Already closed.
     }
-    if (a !== undefined) this.leave(a.member);
+    if (a !== undefined) this.leave(BigInt(a.connection));
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     const a = this.attachment(ws);
-    if (a !== undefined) this.leave(a.member);
+    if (a !== undefined) this.leave(BigInt(a.connection));
   }
 
   /** Heartbeat: members silent for longer than the timeout leave; re-armed while sockets remain. */
@@ -245,12 +258,12 @@ export class Room extends DurableObject<Env> {
     } catch {
       // Already closing.
     }
-    this.leave(a.member);
+    this.leave(BigInt(a.connection));
   }
 
-  private leave(member: MemberId): void {
-    if (this.seq === null || !this.seq.connected.has(member)) return;
-    this.apply(sequencerDisconnect(this.seq, member));
+  private leave(connection: ConnectionId): void {
+    if (this.seq === null || connectionMember(this.seq, connection) === undefined) return;
+    this.apply(sequencerDisconnect(this.seq, connection));
   }
 
   /** Stage, persist, then publish: the new state and member counter are stored before any frame leaves. */
@@ -268,9 +281,14 @@ export class Room extends DurableObject<Env> {
   }
 
   private publish(state: SequencerState, o: Outgoing): void {
-    const targets = o.to === null ? [...state.connected] : [o.to];
-    for (const m of targets) for (const ws of this.ctx.getWebSockets(m)) safeSend(ws, o.bytes);
+    const targets = o.to === null ? [...state.connections.values()] : [o.to];
+    for (const c of targets) for (const ws of this.ctx.getWebSockets(connectionTag(c))) safeSend(ws, o.bytes);
   }
+}
+
+/** Sockets are tagged with their member id and their connection id (`c<n>`). */
+function connectionTag(c: ConnectionId): string {
+  return `c${c}`;
 }
 
 function utf8Length(s: string): number {
