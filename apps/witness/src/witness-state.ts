@@ -457,6 +457,8 @@ export class WitnessState extends DurableObject<Env> {
       hash: fastSha256,
       store: new SqlPageStore(sql),
       heads: new SqlHeadStore(sql),
+      // A Durable Object has 128 MB: keep the replayed tree's loaded pages within a third of it.
+      cacheBytes: 48 * 1024 * 1024,
     });
     return this.tree;
   }

@@ -10,14 +10,7 @@ import { preloadPolicy } from "../src/preload-policy.ts";
 import { verifyPreloadList } from "../src/verify-preload-list.ts";
 import { verifyTransparency } from "../src/verify-transparency.ts";
 import { NOW, PreloadWorld } from "../test/helpers/preload-world.ts";
-import type { Timing } from "./verify.ts";
-
-async function time(name: string, ops: number, f: () => unknown | Promise<unknown>): Promise<Timing> {
-  for (let i = 0; i < Math.min(5, ops); i++) await f();
-  const t0 = performance.now();
-  for (let i = 0; i < ops; i++) await f();
-  return { name, perOpUs: ((performance.now() - t0) * 1000) / ops, ops };
-}
+import { type Timing, time } from "./verify.ts";
 
 export async function measurePreload(
   domains: number,

@@ -30,7 +30,7 @@ const cpuUs = () => {
  * Wall-clock and process CPU time per op. The bench machine is shared: wall-clock rates swing with
  * other jobs' load, process CPU time much less, so the goals compare CPU times.
  */
-async function time(name: string, ops: number, f: () => unknown | Promise<unknown>): Promise<Timing> {
+export async function time(name: string, ops: number, f: () => unknown | Promise<unknown>): Promise<Timing> {
   for (let i = 0; i < Math.min(20, ops); i++) await f();
   const c0 = cpuUs();
   const t0 = performance.now();
