@@ -1,40 +1,13 @@
 /**
- * @sealroom/prefix-tree's storage interfaces over Durable Object SQLite. Both are deliberately
- * generic: pages are opaque (id, bytes) rows, whatever the package's page layout; heads are keyed
- * by the 32-byte tree key. Neither opens a transaction: the caller (the Durable Object's seal)
+ * The tree's chain heads over Durable Object SQLite (pages use @sealroom/prefix-tree's own
+ * `SqlPageStore`: opaque (id, bytes) rows). Heads are keyed by the 32-byte tree key. It does not
+ * open a transaction: the caller (the Durable Object's seal)
  * wraps the whole tree update in one `transactionSync`, so pages, heads and the batch row commit
  * together or not at all.
  */
 import type { ChainNode } from "@sealroom/hash-chain";
 import { decodeChainNode, encodeChainNode } from "@sealroom/hash-chain";
-import type { ChainHeadStore, PageStore, PageWrite } from "@sealroom/prefix-tree";
-
-export const PAGES_TABLE_SQL = "CREATE TABLE IF NOT EXISTS pages (id TEXT PRIMARY KEY, bytes BLOB NOT NULL)";
-
-export class SqlPageStore implements PageStore {
-  /** Counters for the benchmark (rows and bytes handed to SQLite). */
-  rowsWritten = 0;
-  bytesWritten = 0;
-  private readonly sql: SqlStorage;
-  constructor(sql: SqlStorage) {
-    this.sql = sql;
-  }
-
-  getPage(id: string): Uint8Array | undefined {
-    const row = this.sql
-      .exec<{ bytes: ArrayBuffer }>("SELECT bytes FROM pages WHERE id = ?", id)
-      .toArray()[0];
-    return row ? new Uint8Array(row.bytes) : undefined;
-  }
-
-  putPages(writes: readonly PageWrite[]): void {
-    for (const w of writes) {
-      this.sql.exec("INSERT OR REPLACE INTO pages (id, bytes) VALUES (?, ?)", w.id, w.bytes);
-      this.rowsWritten++;
-      this.bytesWritten += w.bytes.length;
-    }
-  }
-}
+import type { ChainHeadStore } from "@sealroom/prefix-tree";
 
 /** The tree's (sealed) chain heads, in the `domains` table's `sealed_head` column. */
 export class SqlHeadStore implements ChainHeadStore {

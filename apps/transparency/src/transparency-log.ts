@@ -55,10 +55,12 @@ import {
   formatSignedPrefixRoot,
   keyForNormalizedDomain,
   type NoteSignature,
+  PAGES_TABLE_SQL,
   PrefixTree,
   parseSignatureLines,
   parseVerifierKey,
   proveBatch,
+  SqlPageStore,
   type TreeEvent,
   verifyCosignature,
 } from "@sealroom/prefix-tree";
@@ -74,7 +76,7 @@ import {
   SERVICE_APPEND_KEY,
   storePreloadList,
 } from "./preload-lists.ts";
-import { PAGES_TABLE_SQL, SqlHeadStore, SqlPageStore } from "./sql-stores.ts";
+import { SqlHeadStore } from "./sql-stores.ts";
 
 /** Ordered schema migrations; index + 1 is the version recorded in `schema_version`. */
 /**

@@ -26,6 +26,7 @@ import {
   formatSignatureLine,
   PrefixTree,
   PrefixTreeError,
+  SqlPageStore,
   signCosignature,
   verifyBatch,
 } from "@sealroom/prefix-tree";
@@ -34,7 +35,7 @@ import type { Env } from "./env.ts";
 import { WitnessError } from "./errors.ts";
 import { Refusal, RefusalKind } from "./refusal.ts";
 import { fetchBatch, fetchCheckpoint, type RemoteCheckpoint, uploadCosignature } from "./service-client.ts";
-import { SqlHeadStore, SqlPageStore, STORE_TABLES } from "./sql-stores.ts";
+import { SqlHeadStore, STORE_TABLES } from "./sql-stores.ts";
 
 /** Ordered schema migrations; index + 1 is the version recorded in `schema_version`. */
 const MIGRATIONS: readonly (readonly string[])[] = [

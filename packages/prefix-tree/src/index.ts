@@ -36,6 +36,7 @@ export { defaultSha256, emptyRoot, type Sha256, type Sha256Into } from "./hash.t
 export { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
 export { decodePageRow, PAGE_VERSION, type PageRow, ROW_BITS, ROW_VERSION } from "./page.ts";
 export { MemoryPageStore, type PageStore, type PageWrite } from "./page-store.ts";
+export { PAGES_TABLE_SQL, type SqlExec, SqlPageStore } from "./sql-page-store.ts";
 export { type Leaves32, PrefixTree, type PrefixTreeOptions, type TreeStats } from "./prefix-tree.ts";
 export { PROOF_MAGIC, ProofVersion, verifyInclusion, verifyNonInclusion } from "./proof.ts";
 export { type ReplayResult, replayBatch } from "./replay.ts";
