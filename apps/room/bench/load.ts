@@ -9,6 +9,7 @@
  *   bash tooling/scripts/loopback.sh nice -n 10 node apps/room/bench/load.ts
  */
 import { createHash } from "node:crypto";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { decodeServerMessage, encodeClientMessage } from "@sealroom/committer";
 import { freePort, ROOT, start, stop, waitFor } from "../../../tooling/e2e/src/workspace.ts";
@@ -111,6 +112,7 @@ const elapsed = (performance.now() - started) / 1000;
 for (const ws of sockets) ws.close(1000, "done");
 await new Promise((res) => setTimeout(res, 1_000));
 await stop(server);
+rmSync(`/tmp/sealroom-load-${port}`, { recursive: true, force: true });
 
 let forks = 0;
 for (const members of seen.values()) {
