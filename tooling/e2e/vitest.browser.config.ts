@@ -5,5 +5,5 @@ export default nodeConfig({
   include: ["test-browser/**/*.test.ts"],
   reporters: ["default", ["json", { outputFile: ".reports/browser.json" }]],
   fileParallelism: false,
-  testTimeout: 120_000,
+  testTimeout: 240_000,
 });

@@ -313,14 +313,16 @@ describe("what the media path and the room see", () => {
   });
 
   it("a tap on the sent frames cannot decrypt them without the keys; no key byte reaches the room", async () => {
-    await chromium.context.route(/\/assets\/media-worker-[^/]+\.js$/, (route) =>
+    // A fresh browser profile, so no cached copy of the app's media worker is used.
+    const tapped = await launchChromium();
+    await tapped.context.route(/\/assets\/media-worker-[^/]+\.js$/, (route) =>
       route.fulfill({ status: 200, contentType: "text/javascript", body: tapBundle }),
     );
     const errors: string[] = [];
     const roomId = await newRoom();
     const pages: Page[] = [];
     for (let i = 0; i < 2; i++) {
-      const page = await chromium.context.newPage();
+      const page = await tapped.context.newPage();
       page.on("worker", (w) => {
         if (w.url().includes("media-worker")) workers.set(page, w);
       });
@@ -334,7 +336,6 @@ describe("what the media path and the room see", () => {
       await page.goto(`${origin}/r/${roomId}?video=160x120@10`);
       pages.push(page);
     }
-    await chromium.context.unroute(/\/assets\/media-worker-[^/]+\.js$/);
     await expectAgreement(pages);
     await expectDecoding(pages);
     const [a, b] = pages.map((p) => workers.get(p)!);
@@ -370,7 +371,7 @@ describe("what the media path and the room see", () => {
       }
     }
     expect(secrets.size).toBeGreaterThan(2);
-    for (const p of pages) await p.close();
+    await tapped.close();
 
     // The room Durable Object's stored state (SQLite files and WAL under --persist-to) and every byte
     // relayed over any participant's socket in this file.

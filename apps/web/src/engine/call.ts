@@ -51,6 +51,7 @@ export interface RemoteMediaStats {
 const PING_MS = 2_000;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 8_000;
+const PEER_WATCHDOG_MS = 6_000;
 
 type Listener<K extends keyof CallEvents> = (e: CallEvents[K]) => void;
 
@@ -74,6 +75,10 @@ export class Call {
   private attempt = 0;
   private holdUntil = 0;
   private stopped = false;
+  /** Counts sockets; MLS worker replies about an older socket are dropped. */
+  private session = 0;
+  /** Members present in the last view: a peer closes only when its member leaves. */
+  private lastPresent = new Set<string>();
   /** Signals that arrived before the room told us who we are. */
   private early: { from: string; payload: PeerSignal }[] = [];
 
@@ -225,7 +230,9 @@ export class Call {
 
   private restart(): void {
     // A new socket is a new member: forget the group and every peer of the old identity.
-    this.toMls({ type: "reset" });
+    this.session += 1;
+    this.toMls({ type: "reset", session: this.session });
+    this.lastPresent = new Set();
     for (const [m, p] of this.peers) {
       p.close();
       this.emit("peer-closed", { member: m });
@@ -254,6 +261,7 @@ export class Call {
   }
 
   private fromMls(m: MlsWorkerOut): void {
+    if (m.session !== this.session) return;
     switch (m.type) {
       case "send":
         if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(m.bytes);
@@ -261,7 +269,12 @@ export class Call {
       case "view":
         this.me = m.me;
         this.present = m.present;
-        this.emit("participants", m);
+        this.emit("participants", {
+          me: m.me,
+          present: m.present,
+          inSync: m.inSync,
+          isCommitter: m.isCommitter,
+        });
         this.syncPeers();
         break;
       case "epoch":
@@ -281,16 +294,20 @@ export class Call {
 
   private syncPeers(): void {
     if (this.me === null) return;
-    for (const s of this.early.splice(0)) void this.peer(s.from).receive(s.payload);
+    for (const s of this.early.splice(0)) this.deliver(s.from, s.payload);
     const present = new Set(this.present);
     for (const m of present) if (m !== this.me) this.peer(m);
-    for (const [m, p] of this.peers) {
-      if (!present.has(m)) {
+    // A signal can arrive before the event announcing its sender: only a member that was present and
+    // is not any more has left.
+    for (const m of this.lastPresent) {
+      const p = this.peers.get(m);
+      if (!present.has(m) && p) {
         p.close();
         this.peers.delete(m);
         this.emit("peer-closed", { member: m });
       }
     }
+    this.lastPresent = present;
   }
 
   private peer(member: string): Peer {
@@ -302,11 +319,36 @@ export class Call {
       iceServers: this.iceServers,
       mediaWorker: this.media!,
       local: this.local!,
-      signal: (payload) => this.ws?.send(JSON.stringify({ type: "signal", to: member, payload })),
+      signal: (payload) => {
+        // Signals of a socket that is gone are moot: a new socket means new peers on both sides.
+        if (this.ws?.readyState === WebSocket.OPEN)
+          this.ws.send(JSON.stringify({ type: "signal", to: member, payload }));
+      },
       onTrack: (track) => this.emit("track", { member, track }),
-      onState: () => undefined,
+      onState: (state) => {
+        // A failed connection starts over with a new generation; the other side follows (see deliver).
+        if (state === "failed" && this.peers.get(member) === p) {
+          p!.close();
+          this.peers.delete(member);
+          this.peer(member);
+        }
+      },
     });
     this.peers.set(member, p);
+    // Watchdog: a connection still not up after a while (a signal lost in a glare or across a rejoin)
+    // starts over with a new generation, which makes the other side start over too.
+    const peer = p;
+    setTimeout(
+      () => {
+        const st = peer.pc.connectionState;
+        if (this.peers.get(member) === peer && (st === "new" || st === "connecting" || st === "failed")) {
+          peer.close();
+          this.peers.delete(member);
+          if (this.lastPresent.has(member)) this.peer(member);
+        }
+      },
+      PEER_WATCHDOG_MS + Math.random() * PEER_WATCHDOG_MS,
+    );
     return p;
   }
 
@@ -319,6 +361,21 @@ export class Call {
     }
     if (msg.type !== "signal" || typeof msg.from !== "string") return;
     if (this.me === null) this.early.push({ from: msg.from, payload: msg.payload ?? {} });
-    else void this.peer(msg.from).receive(msg.payload ?? {});
+    else this.deliver(msg.from, msg.payload ?? {});
+  }
+
+  /**
+   * Each peer connection has a random generation carried in its signals. A signal from a new generation
+   * means the other side started over (its connection failed or was replaced): start over too.
+   */
+  private deliver(from: string, payload: PeerSignal): void {
+    let p = this.peer(from);
+    if (payload.gen !== undefined && p.remoteGen !== null && payload.gen !== p.remoteGen) {
+      p.close();
+      this.peers.delete(from);
+      p = this.peer(from);
+    }
+    p.remoteGen ??= payload.gen ?? null;
+    void p.receive(payload);
   }
 }

@@ -6,7 +6,7 @@
  */
 import { Committer, TsMlsEngine } from "@sealroom/committer";
 import { MessageType } from "@sealroom/mls-frames";
-import type { EpochSummary, MlsWorkerIn, MlsWorkerOut } from "./protocol.ts";
+import type { EpochSummary, MlsWorkerIn, MlsWorkerOut, MlsWorkerOutBody } from "./protocol.ts";
 
 const scope = globalThis as unknown as {
   postMessage(m: MlsWorkerOut): void;
@@ -17,15 +17,13 @@ let committer: Committer<unknown, unknown> | null = null;
 let keyPort: MessagePort | null = null;
 let suite = 1;
 let queue: Promise<void> = Promise.resolve();
+let session = 0;
 
-const post = (m: MlsWorkerOut) => scope.postMessage(m);
+const post = (m: MlsWorkerOutBody) => scope.postMessage({ ...m, session });
 
 async function fresh(): Promise<Committer<unknown, unknown>> {
-  if (suite !== 1) {
-    // The committer package runs suite 1 only so far (X-Wing, suite 83, is being added to it).
-    throw new Error(`MLS suite ${suite} is not supported by this build`);
-  }
-  return new Committer(await TsMlsEngine.create()) as Committer<unknown, unknown>;
+  // The engine refuses suites other than 1 and 83 (X-Wing) with a RangeError.
+  return new Committer(await TsMlsEngine.create({ suite: suite as 1 | 83 })) as Committer<unknown, unknown>;
 }
 
 function postView(c: Committer<unknown, unknown>): void {
@@ -92,6 +90,7 @@ scope.onmessage = (e) => {
           keyPort = m.port;
           break;
         case "reset":
+          session = m.session;
           committer?.stop();
           keyPort?.postMessage({ type: MessageType.clear });
           committer = await fresh();

@@ -8,6 +8,8 @@
 import { attachFrameTransform } from "@sealroom/mls-frames";
 
 export interface PeerSignal {
+  /** The sending connection's generation (random per `RTCPeerConnection`). */
+  gen?: number;
   description?: RTCSessionDescriptionInit;
   candidate?: RTCIceCandidateInit | null;
 }
@@ -32,6 +34,9 @@ export class Peer {
   readonly pc: RTCPeerConnection;
   readonly remote: string;
   readonly tracks: MediaStreamTrack[] = [];
+  readonly gen = crypto.getRandomValues(new Uint32Array(1))[0]!;
+  /** The remote connection's generation, once a signal from it arrived. */
+  remoteGen: number | null = null;
   private readonly polite: boolean;
   private makingOffer = false;
   private ignoreOffer = false;
@@ -47,7 +52,7 @@ export class Peer {
     };
     if (!useScriptTransform()) config.encodedInsertableStreams = true;
     this.pc = new RTCPeerConnection(config);
-    this.pc.onicecandidate = (e) => opts.signal({ candidate: e.candidate?.toJSON() ?? null });
+    this.pc.onicecandidate = (e) => this.signal({ candidate: e.candidate?.toJSON() ?? null });
     this.pc.onconnectionstatechange = () => opts.onState(this.pc.connectionState);
     this.pc.ontrack = (e) => {
       this.attachReceiver(e.receiver);
@@ -55,16 +60,18 @@ export class Peer {
       opts.onTrack(e.track);
     };
     this.pc.onnegotiationneeded = () => {
-      this.chain = this.chain.then(async () => {
-        try {
-          this.makingOffer = true;
-          this.preferVp8();
-          await this.pc.setLocalDescription();
-          opts.signal({ description: this.pc.localDescription!.toJSON() });
-        } finally {
-          this.makingOffer = false;
-        }
-      });
+      this.chain = this.chain
+        .then(async () => {
+          try {
+            this.makingOffer = true;
+            this.preferVp8();
+            await this.pc.setLocalDescription();
+            this.signal({ description: this.pc.localDescription!.toJSON() });
+          } finally {
+            this.makingOffer = false;
+          }
+        })
+        .catch(() => undefined);
     };
     for (const track of opts.local.getTracks()) {
       const sender = this.pc.addTrack(track, opts.local);
@@ -101,6 +108,10 @@ export class Peer {
     this.pc.close();
   }
 
+  private signal(s: PeerSignal): void {
+    this.opts.signal({ ...s, gen: this.gen });
+  }
+
   private async apply({ description, candidate }: PeerSignal): Promise<void> {
     if (description) {
       const collision =
@@ -111,7 +122,7 @@ export class Peer {
       if (description.type === "offer") {
         this.preferVp8();
         await this.pc.setLocalDescription();
-        this.opts.signal({ description: this.pc.localDescription!.toJSON() });
+        this.signal({ description: this.pc.localDescription!.toJSON() });
       }
     } else if (candidate !== undefined) {
       try {

@@ -8,8 +8,8 @@
 export type MlsWorkerIn =
   | { type: "start"; suite: number }
   | { type: "frame"; bytes: Uint8Array }
-  /** The socket was replaced: forget the group and start over as a new member. */
-  | { type: "reset" }
+  /** The socket was replaced: forget the group and start over as a new member (`session` tags replies). */
+  | { type: "reset"; session: number }
   | { type: "key-port"; port: MessagePort };
 
 /** Public facts of an epoch (what the UI shows). */
@@ -22,8 +22,9 @@ export interface EpochSummary {
   roster: [number, string][];
 }
 
-/** MLS worker -> page. */
-export type MlsWorkerOut =
+/** MLS worker -> page; every message carries the session (socket) it belongs to. */
+export type MlsWorkerOut = { session: number } & MlsWorkerOutBody;
+export type MlsWorkerOutBody =
   | { type: "send"; bytes: Uint8Array }
   | { type: "view"; me: string | null; present: string[]; inSync: boolean; isCommitter: boolean }
   | { type: "epoch"; summary: EpochSummary }
