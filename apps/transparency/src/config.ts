@@ -49,6 +49,10 @@ export function configOf(env: Env): Config {
       // enrolment fetches to an arbitrary http origin.
       if (typeof origin !== "string" || !LOOPBACK_ORIGIN.test(origin))
         throw new Error(`config: DEV_ORIGINS[${d}] must be http://127.0.0.1:<port>`);
+      // Only names under the RFC 6761 reserved TLDs .localhost and .test, which no public site
+      // can hold: wrangler.jsonc's local mapping, if deployed, can never shadow a real domain.
+      if (!/\.(?:localhost|test)$/.test(d) && d !== "localhost")
+        throw new Error(`config: DEV_ORIGINS may only map *.localhost and *.test names, not ${d}`);
       devOrigins.set(d, origin);
     }
   }

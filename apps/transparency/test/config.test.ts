@@ -27,6 +27,9 @@ describe("config", () => {
       /127\.0\.0\.1/,
     );
     expect(() => configOf({ ...base, DEV_ORIGINS: '{"a.example":"https://a.example"}' })).toThrow();
+    expect(() => configOf({ ...base, DEV_ORIGINS: '{"bank.example":"http://127.0.0.1:80"}' })).toThrow(
+      /localhost/,
+    );
     expect(() => configOf({ ...base, WITNESS_KEYS: "a+00000000+AQ==" })).toThrow();
     expect(() => configOf({ ...base, EPOCH_MS: "0" })).toThrow(/EPOCH_MS/);
     expect(() => configOf({} as Env)).toThrow(/TREE_DOMAIN/);

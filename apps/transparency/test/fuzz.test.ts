@@ -94,7 +94,7 @@ const requests = fc.oneof(
     init: {
       method: "PUT",
       body,
-      headers: { "Sealroom-Domain": dom, "Sealroom-Signature": "A".repeat(86) + "==" },
+      headers: { "Sealroom-Domain": dom, "Sealroom-Signature": `${"A".repeat(86)}==` },
     } as RequestInit,
   })),
   fc.tuple(junk).map(([d]) => ({ path: `/fetch/${seg(d)}`, init: {} as RequestInit })),

@@ -98,7 +98,7 @@ async function loadState(path: string | undefined): Promise<MonitorState | undef
 
 function toCheckpoint(s: MonitorState): ChainCheckpoint {
   const digest = decodeBase64(s.digest);
-  if (!digest || digest.length !== 32) throw new CliError("state file: bad digest");
+  if (digest?.length !== 32) throw new CliError("state file: bad digest");
   return { size: BigInt(s.size), digest, ...(s.lastTime !== null ? { lastTime: BigInt(s.lastTime) } : {}) };
 }
 
