@@ -7,6 +7,8 @@
  *   pnpm mutate hash-chain prefix-tree   those packages
  *   pnpm --filter @sealroom/<pkg> mutate [-- --files src/a.ts,src/b.ts]   one package (from its dir)
  *   --files a,b   only those source files (own report + incremental state, see stryker-config.mjs)
+ *   --no-static   skip static mutants (module-level constants: each needs the whole suite, most
+ *                 of a run's time); the table counts them as "static, not run"
  *   --summary     print the table from the existing reports without running Stryker
  */
 import { spawnSync } from "node:child_process";
@@ -21,12 +23,14 @@ const summary = fileURLToPath(new URL("./summary.mjs", import.meta.url));
 const args = process.argv.slice(2);
 let files = "";
 let summaryOnly = false;
+let noStatic = false;
 const names = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--") continue;
   if (args[i] === "--files") files = args[++i] ?? "";
   else if (args[i].startsWith("--files=")) files = args[i].slice("--files=".length);
   else if (args[i] === "--summary") summaryOnly = true;
+  else if (args[i] === "--no-static") noStatic = true;
   else names.push(args[i]);
 }
 
@@ -57,7 +61,11 @@ if (!summaryOnly) {
     const r = spawnSync("nice", ["-n", "15", stryker, "run", "stryker.config.mjs"], {
       cwd: dir,
       stdio: "inherit",
-      env: { ...process.env, SEALROOM_MUTATE_FILES: files },
+      env: {
+        ...process.env,
+        SEALROOM_MUTATE_FILES: files,
+        SEALROOM_MUTATE_IGNORE_STATIC: noStatic ? "1" : "",
+      },
     });
     if (r.status !== 0) {
       console.error(`stryker failed in packages/${p} (exit ${r.status ?? r.signal})`);

@@ -10,9 +10,12 @@
  *   - `.mutation/tmp/`: Stryker's sandboxes.
  * `SEALROOM_MUTATE_FILES` (comma-separated paths, set by `tooling/mutate/run.mjs --files`) narrows
  * the run to some files; it gets its own report and incremental file so a narrow run never throws
- * away the state of a full one. The summary (`summary.mjs`) merges the newest result of each file.
+ * away the state of a full one; its first run starts from the full run's incremental state (copied),
+ * so results already known for those files are reused. The summary (`summary.mjs`) merges the
+ * newest result of each file.
  */
 import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const ignorer = fileURLToPath(new URL("./stryker-message-ignorer.mjs", import.meta.url));
@@ -23,12 +26,17 @@ const ignorer = fileURLToPath(new URL("./stryker-message-ignorer.mjs", import.me
  *   vitestConfig: the vitest config used while mutating (a fast-test config when the full suite
  *   runs long explorations); timeoutMS: extra time allowed per mutant run.
  */
-export function strykerConfig({ mutate, vitestConfig = "vitest.config.ts", timeoutMS = 10_000 }) {
+export function strykerConfig({ mutate, vitestConfig = "vitest.config.ts", timeoutMS = 5_000 }) {
   const files = (process.env.SEALROOM_MUTATE_FILES ?? "")
     .split(",")
     .map((f) => f.trim())
     .filter(Boolean);
   const set = files.length === 0 ? "all" : setName(files);
+  const incrementalFile = `.mutation/incremental/${set}.json`;
+  if (set !== "all" && !existsSync(incrementalFile) && existsSync(".mutation/incremental/all.json")) {
+    mkdirSync(".mutation/incremental", { recursive: true });
+    copyFileSync(".mutation/incremental/all.json", incrementalFile);
+  }
   return {
     $schema:
       "https://raw.githubusercontent.com/stryker-mutator/stryker/master/packages/api/schema/stryker-core.json",
@@ -39,11 +47,14 @@ export function strykerConfig({ mutate, vitestConfig = "vitest.config.ts", timeo
     coverageAnalysis: "perTest",
     mutate: files.length === 0 ? mutate : files,
     ignorers: ["message-strings"],
+    // `--no-static` (run.mjs): skip static mutants (module-level constants), each of which needs the
+    // whole suite; they are then reported as not run, never as killed.
+    ignoreStatic: process.env.SEALROOM_MUTATE_IGNORE_STATIC === "1",
     // The machine is shared: one test process at a time (run.mjs also runs Stryker under nice).
     concurrency: 1,
     timeoutMS,
     incremental: true,
-    incrementalFile: `.mutation/incremental/${set}.json`,
+    incrementalFile,
     tempDirName: ".mutation/tmp",
     cleanTempDir: true,
     ignorePatterns: [".mutation", ".reports", "bench", "dist", "coverage", ".turbo"],

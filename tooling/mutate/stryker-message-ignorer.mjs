@@ -18,6 +18,7 @@ function isErrorMessageLiteral(path) {
   const isTemplate = node.type === "TemplateLiteral";
   const isString = node.type === "StringLiteral";
   if (!isTemplate && !isString) return false;
+  if (isArgumentName(path)) return true;
   if (isString && !node.value.includes(" ")) return false;
   // Walk up through pure message-building wrappers (a ? "x" : "y", "a" + b).
   let child = path;
@@ -41,6 +42,25 @@ function isErrorMessageLiteral(path) {
   if (index < 0) return false;
   const builtin = ["Error", "TypeError", "RangeError", "SyntaxError"].includes(callee.name);
   return builtin || index > 0;
+}
+
+/** `assertBytes(x, "bytes")`, `assertEntry(e, \`${name}.entry\`)`, `function f(name = "node")`. */
+function isArgumentName(path) {
+  const parent = path.parentPath?.node;
+  if (!parent) return false;
+  if (
+    parent.type === "CallExpression" &&
+    parent.callee.type === "Identifier" &&
+    /^assert[A-Z]/.test(parent.callee.name)
+  ) {
+    return parent.arguments.indexOf(path.node) > 0;
+  }
+  return (
+    parent.type === "AssignmentPattern" &&
+    parent.right === path.node &&
+    parent.left.type === "Identifier" &&
+    parent.left.name === "name"
+  );
 }
 
 export const strykerPlugins = [

@@ -63,16 +63,23 @@ const warnings = [];
 for (const name of names) {
   const dir = join(root, "packages", name);
   const reportsDir = join(dir, ".mutation", "reports");
-  const reports = existsSync(reportsDir)
-    ? readdirSync(reportsDir)
-        .filter((f) => f.endsWith(".json"))
-        .map((f) => ({ path: join(reportsDir, f), mtime: statSync(join(reportsDir, f)).mtimeMs }))
-        .sort((a, b) => a.mtime - b.mtime)
-    : [];
-  if (reports.length === 0) {
-    rows.push({ name, missing: true });
-    continue;
+  const incrementalDir = join(dir, ".mutation", "incremental");
+  const listJson = (d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith(".json")) : []);
+  // A run stopped with Ctrl-C writes only its incremental file (the mutants tested so far): use it,
+  // flagged as partial, when it is newer than that file set's last complete report.
+  const reports = [];
+  let partial = false;
+  for (const f of new Set([...listJson(reportsDir), ...listJson(incrementalDir)])) {
+    const report = join(reportsDir, f);
+    const incremental = join(incrementalDir, f);
+    const rt = existsSync(report) ? statSync(report).mtimeMs : -1;
+    const it = existsSync(incremental) ? statSync(incremental).mtimeMs : -1;
+    if (it > rt + 60_000) {
+      reports.push({ path: incremental, mtime: it });
+      partial = true;
+    } else if (rt >= 0) reports.push({ path: report, mtime: rt });
   }
+  reports.sort((a, b) => a.mtime - b.mtime);
   /** @type {Map<string, any>} file -> newest report entry */
   const files = new Map();
   let newest = 0;
@@ -84,13 +91,15 @@ for (const name of names) {
   const eqPath = join(dir, "mutation", "equivalent.json");
   const equivalents = existsSync(eqPath) ? JSON.parse(readFileSync(eqPath, "utf8")).mutants : [];
   const used = new Set();
-  const c = { mutants: 0, killed: 0, survived: 0, equivalent: 0, message: 0, errors: 0 };
+  const c = { mutants: 0, killed: 0, survived: 0, equivalent: 0, message: 0, static: 0, errors: 0 };
   for (const [file, data] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     for (const m of data.mutants) {
       c.mutants++;
       if (m.status === "Killed" || m.status === "Timeout") c.killed++;
-      else if (m.status === "Ignored") c.message++;
-      else if (m.status === "CompileError" || m.status === "RuntimeError") c.errors++;
+      else if (m.status === "Ignored") {
+        if (/static/i.test(m.statusReason ?? "")) c.static++;
+        else c.message++;
+      } else if (m.status === "CompileError" || m.status === "RuntimeError") c.errors++;
       else if (m.status === "Survived" || m.status === "NoCoverage") {
         const original = oneLine(originalText(data.source, m.location));
         const replacement = oneLine(m.replacement ?? "");
@@ -122,7 +131,8 @@ for (const name of names) {
       );
   });
   const score = c.killed + c.survived === 0 ? 100 : (100 * c.killed) / (c.killed + c.survived);
-  rows.push({ name, ...c, score, when: new Date(newest).toISOString().slice(0, 16).replace("T", " ") });
+  const when = new Date(newest).toISOString().slice(0, 16).replace("T", " ");
+  rows.push({ name: partial ? `${name} (partial)` : name, ...c, score, when });
 }
 
 console.log(
@@ -135,13 +145,14 @@ const header = [
   "survived",
   "equivalent",
   "message",
+  "static, not run",
   "errors",
   "score",
   "last run (UTC)",
 ];
 const table = rows.map((r) =>
   r.missing
-    ? [r.name, "-", "-", "-", "-", "-", "-", "no report", "-"]
+    ? [r.name, "-", "-", "-", "-", "-", "-", "-", "no report", "-"]
     : [
         r.name,
         r.mutants,
@@ -149,6 +160,7 @@ const table = rows.map((r) =>
         r.survived,
         r.equivalent,
         r.message,
+        r.static,
         r.errors,
         `${r.score.toFixed(1)} %`,
         r.when,
@@ -163,7 +175,7 @@ console.log(
 );
 for (const t of table) console.log(line(t));
 console.log(
-  "killed includes timeouts; survived includes uncovered mutants; equivalent = reviewed list in <pkg>/mutation/equivalent.json;\nmessage = error-message text only (ignored); errors = mutants that do not compile or crash the runner (not scored); score = killed / (killed + survived).",
+  "killed includes timeouts; survived includes uncovered mutants; equivalent = reviewed list in <pkg>/mutation/equivalent.json;\nmessage = error-message text only (ignored); static, not run = module-level mutants skipped with --no-static;\nerrors = mutants that do not compile or crash the runner (not scored); score = killed / (killed + survived);\n(partial) = a run was stopped early: only the mutants it tested are counted.",
 );
 for (const w of warnings) console.log(`warning: ${w}`);
 if (showSurvivors) {

@@ -7,4 +7,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bash "$here/bootstrap.sh"
 source "$here/env.sh"
 cd "$SEALROOM_ROOT"
+# Local witness key + each app's .dev.vars (git-ignored; generated once, reused afterwards).
+node tooling/scripts/dev-keys.ts
 exec pnpm dev "$@"

@@ -32,6 +32,11 @@ export type WorkerTestOverrides =
       : never
     : never;
 
+export interface WorkerConfigOptions {
+  /** Node-side setup files (e.g. a local HTTP server the Worker under test talks to). */
+  globalSetup?: string[];
+}
+
 /**
  * Apps: tests run inside workerd with the app's own wrangler config (bindings, DOs, R2), plus
  * optional Miniflare overrides (e.g. test vars, an outbound service standing in for the Internet).
@@ -39,6 +44,7 @@ export type WorkerTestOverrides =
 export function workerConfig(
   wranglerConfigPath = "./wrangler.jsonc",
   miniflare?: WorkerTestOverrides,
+  options: WorkerConfigOptions = {},
 ): ViteUserConfig {
   return defineConfig({
     plugins: [
@@ -48,6 +54,7 @@ export function workerConfig(
       include: ["test/**/*.test.ts"],
       reporters,
       testTimeout: 60_000,
+      ...(options.globalSetup ? { globalSetup: options.globalSetup } : {}),
     },
   });
 }

@@ -1,4 +1,4 @@
-/** Bindings of the room Worker, as declared in wrangler.jsonc. */
+/** Bindings of the room Worker, as declared in wrangler.jsonc (secrets and optional vars documented in README.md). */
 import type { Room } from "./room.ts";
 
 export interface Env {
@@ -6,4 +6,20 @@ export interface Env {
   ASSETS: Fetcher;
   /** Set at deploy time (`--var SEALROOM_COMMIT:<sha>`); empty in local development. */
   SEALROOM_COMMIT: string;
+  /** Cloudflare Realtime app id and secret (`wrangler secret put`); without both the client uses the peer mesh. */
+  CALLS_APP_ID?: string;
+  CALLS_APP_SECRET?: string;
+  /** Realtime API base, default `https://rtc.live.cloudflare.com/v1` (tests point it at a local server). */
+  CALLS_API_BASE?: string;
+  /** Cloudflare TURN key id and API token; without them the ICE servers endpoint returns STUN only. */
+  TURN_KEY_ID?: string;
+  TURN_KEY_API_TOKEN?: string;
+  /** Optional overrides of the room limits (decimal strings), see limits.ts. */
+  ROOM_MAX_MEMBERS?: string;
+  ROOM_MAX_MESSAGE_BYTES?: string;
+  ROOM_MESSAGES_PER_SECOND?: string;
+  ROOM_MESSAGE_BURST?: string;
+  ROOM_KEY_PACKAGES_PER_MINUTE?: string;
+  ROOM_KEY_PACKAGE_BURST?: string;
+  ROOM_HEARTBEAT_TIMEOUT_MS?: string;
 }

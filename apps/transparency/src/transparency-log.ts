@@ -77,6 +77,12 @@ import {
 import { PAGES_TABLE_SQL, SqlHeadStore, SqlPageStore } from "./sql-stores.ts";
 
 /** Ordered schema migrations; index + 1 is the version recorded in `schema_version`. */
+/**
+ * Byte budget of the tree's page cache: a Durable Object has 128 MB, and the tree must leave room for
+ * the isolate, the staged events and in-flight requests (prefix-tree evicts least recently used pages).
+ */
+const TREE_CACHE_BYTES = 48 * 1024 * 1024;
+
 const MIGRATIONS: readonly string[] = [
   "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
   `${PAGES_TABLE_SQL};
@@ -189,7 +195,12 @@ export class TransparencyLog extends DurableObject<Env> {
 
   /** Reads the published state from storage (constructor, and after a failed seal). */
   private load(): void {
-    this.tree = new PrefixTree({ store: this.pages, heads: new SqlHeadStore(this.sql), hash: fastSha256 });
+    this.tree = new PrefixTree({
+      store: this.pages,
+      heads: new SqlHeadStore(this.sql),
+      hash: fastSha256,
+      cacheBytes: TREE_CACHE_BYTES,
+    });
     const last = this.sql
       .exec<{ n: number; root: ArrayBuffer }>("SELECT n, root FROM batches ORDER BY n DESC LIMIT 1")
       .toArray()[0];

@@ -1,5 +1,7 @@
-/** Worker entry: the Hono app and the Durable Object class wrangler binds. */
+/** Worker entry: the Hono app, the cron handler and the Durable Object class wrangler binds. */
 import { app } from "./app.ts";
+import type { Env } from "./env.ts";
+import { scheduled } from "./scheduled.ts";
 
 export { WitnessState } from "./witness-state.ts";
-export default app;
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

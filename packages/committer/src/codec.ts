@@ -4,22 +4,51 @@
  * unknown tags, oversized lengths, unsorted or duplicate lists, flags other than 0/1, bad member ids and MLS
  * payloads of the wrong kind are all rejected with `DecodeError`, so each value has exactly one encoding.
  */
+import { sha256 } from "@noble/hashes/sha2.js";
 import { Reader, Writer } from "./bytes.ts";
 import { DecodeError, DecodeErrorCode } from "./errors.ts";
 import { type MemberId, readMemberId, writeMemberId } from "./member-id.ts";
-import { MlsWireFormat, readCommitFraming, readWireFormat } from "./mls-framing.ts";
+import { MlsWireFormat, readApplicationFraming, readCommitFraming, readWireFormat } from "./mls-framing.ts";
 import type { BundleAdd, ClientMessage, CommitBundle, RoomEvent, ServerMessage } from "./protocol.ts";
 import type { GroupView, PresentMember, RoomView } from "./room-view.ts";
 
 export const PROTOCOL_VERSION = 1;
+/** Length of `commitDigest`, the name of a bundle in `commit-rejected`. */
+export const COMMIT_DIGEST_LENGTH = 32;
+
+/** SHA-256 of a bundle's commit MLSMessage: how `commit-rejected` names the bundle it rejects. */
+export function commitDigest(commit: Uint8Array): Uint8Array {
+  return sha256(commit);
+}
 /** Cap on one MLS message (a Welcome with the ratchet tree at a few hundred members fits easily). */
 export const MAX_MLS_MESSAGE = 1 << 20;
+/**
+ * Cap on one client frame, checked before parsing: 1 MiB, the WebSocket message limit of Cloudflare
+ * Workers / Durable Objects. The room Worker closes a socket that sends more (import this, do not copy it).
+ */
+export const MAX_CLIENT_FRAME_BYTES = 1 << 20;
+/** Cap on one MLS application message (chat): a 4 KiB plaintext plus MLS framing, signature, padding. */
+export const MAX_APPLICATION_MESSAGE = 16 * 1024;
+/** Cap on one media-signalling payload (an SDP offer with many candidates stays far below). */
+export const MAX_SIGNAL_PAYLOAD = 64 * 1024;
 /** Cap on members in any list; rooms are video calls. */
 export const MAX_MEMBERS = 1000;
 
-export const ClientTag = { KeyPackage: 0x01, CommitBundle: 0x02, Resync: 0x03 } as const;
-export const ServerTag = { Snapshot: 0x81, Event: 0x82, CommitRejected: 0x83 } as const;
-export const EventTag = { Announced: 0x01, Left: 0x02, GroupStarted: 0x03, Committed: 0x04 } as const;
+export const ClientTag = {
+  KeyPackage: 0x01,
+  CommitBundle: 0x02,
+  Resync: 0x03,
+  Application: 0x04,
+  Signal: 0x05,
+} as const;
+export const ServerTag = { Snapshot: 0x81, Event: 0x82, CommitRejected: 0x83, Signal: 0x84 } as const;
+export const EventTag = {
+  Announced: 0x01,
+  Left: 0x02,
+  GroupStarted: 0x03,
+  Committed: 0x04,
+  Application: 0x05,
+} as const;
 
 function fail(code: DecodeErrorCode, at: number, detail: string): never {
   throw new DecodeError(code, at, detail);
@@ -67,6 +96,30 @@ function readCommit(r: Reader): Uint8Array {
     throw e;
   }
   return b;
+}
+
+function readApplication(r: Reader): Uint8Array {
+  const at = r.pos + 4;
+  const b = r.bytes32(MAX_APPLICATION_MESSAGE, 1);
+  try {
+    readApplicationFraming(b);
+  } catch (e) {
+    if (e instanceof DecodeError) fail(DecodeErrorCode.InvalidMlsFraming, at + e.offset, e.message);
+    throw e;
+  }
+  return b;
+}
+
+function writeApplication(w: Writer, b: Uint8Array): void {
+  if (b.length === 0 || b.length > MAX_APPLICATION_MESSAGE)
+    throw new RangeError(`application message of ${b.length} bytes`);
+  w.bytes32(b);
+}
+
+function writeSignal(w: Writer, payload: Uint8Array): void {
+  if (payload.length === 0 || payload.length > MAX_SIGNAL_PAYLOAD)
+    throw new RangeError(`signal payload of ${payload.length} bytes`);
+  w.bytes32(payload);
 }
 
 function writeMls(w: Writer, b: Uint8Array): void {
@@ -138,6 +191,15 @@ export function encodeClientMessage(m: ClientMessage): Uint8Array {
       w.u8(ClientTag.Resync);
       writeMls(w, m.keyPackage);
       break;
+    case "application":
+      w.u8(ClientTag.Application);
+      writeApplication(w, m.message);
+      break;
+    case "signal":
+      w.u8(ClientTag.Signal);
+      writeMemberId(w, m.to);
+      writeSignal(w, m.payload);
+      break;
   }
   return w.finish();
 }
@@ -148,6 +210,8 @@ function readVersion(r: Reader): void {
 }
 
 export function decodeClientMessage(bytes: Uint8Array): ClientMessage {
+  if (bytes.length > MAX_CLIENT_FRAME_BYTES)
+    fail(DecodeErrorCode.Oversized, 0, `frame of ${bytes.length} bytes exceeds ${MAX_CLIENT_FRAME_BYTES}`);
   const r = new Reader(bytes);
   readVersion(r);
   const at = r.pos;
@@ -162,6 +226,12 @@ export function decodeClientMessage(bytes: Uint8Array): ClientMessage {
       break;
     case ClientTag.Resync:
       m = { type: "resync", keyPackage: readMls(r, MlsWireFormat.KeyPackage) };
+      break;
+    case ClientTag.Application:
+      m = { type: "application", message: readApplication(r) };
+      break;
+    case ClientTag.Signal:
+      m = { type: "signal", to: readMemberId(r), payload: r.bytes32(MAX_SIGNAL_PAYLOAD, 1) };
       break;
     default:
       fail(DecodeErrorCode.UnknownTag, at, `client message tag ${tag}`);
@@ -194,6 +264,11 @@ function writeEvent(w: Writer, e: RoomEvent): void {
       writeMemberId(w, e.sender);
       writeBundle(w, e.bundle);
       break;
+    case "application":
+      w.u8(EventTag.Application);
+      writeMemberId(w, e.sender);
+      writeApplication(w, e.message);
+      break;
   }
 }
 
@@ -209,6 +284,8 @@ function readEvent(r: Reader): RoomEvent {
       return { type: "group-started", groupId: r.bytes8(1), creator: readMemberId(r) };
     case EventTag.Committed:
       return { type: "committed", sender: readMemberId(r), bundle: readBundle(r) };
+    case EventTag.Application:
+      return { type: "application", sender: readMemberId(r), message: readApplication(r) };
     default:
       return fail(DecodeErrorCode.UnknownTag, at, `event tag ${tag}`);
   }
@@ -286,7 +363,14 @@ export function encodeServerMessage(m: ServerMessage): Uint8Array {
       writeEvent(w, m.event);
       break;
     case "commit-rejected":
-      w.u8(ServerTag.CommitRejected).u64(m.epoch).u8(m.reason);
+      if (m.digest.length !== COMMIT_DIGEST_LENGTH)
+        throw new RangeError(`"digest" must be ${COMMIT_DIGEST_LENGTH} bytes`);
+      w.u8(ServerTag.CommitRejected).u64(m.epoch).raw(m.digest).u8(m.reason);
+      break;
+    case "signal":
+      w.u8(ServerTag.Signal);
+      writeMemberId(w, m.from);
+      writeSignal(w, m.payload);
       break;
   }
   return w.finish();
@@ -307,12 +391,16 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessage {
       break;
     case ServerTag.CommitRejected: {
       const epoch = r.u64();
+      const digest = r.raw(COMMIT_DIGEST_LENGTH);
       const rat = r.pos;
       const reason = r.u8();
       if (reason < 1 || reason > 4) fail(DecodeErrorCode.UnknownTag, rat, `reject reason ${reason}`);
-      m = { type: "commit-rejected", epoch, reason: reason as 1 | 2 | 3 | 4 };
+      m = { type: "commit-rejected", epoch, digest, reason: reason as 1 | 2 | 3 | 4 };
       break;
     }
+    case ServerTag.Signal:
+      m = { type: "signal", from: readMemberId(r), payload: r.bytes32(MAX_SIGNAL_PAYLOAD, 1) };
+      break;
     default:
       fail(DecodeErrorCode.UnknownTag, at, `server message tag ${tag}`);
   }

@@ -1,5 +1,5 @@
 /**
- * The client side of the designated-committer algorithm (DESIGN.md "Designated committer", issue #5
+ * The client side of the designated-committer algorithm (docs/architecture.md "Sealed calls", issue #5
  * "Rules"), as a deterministic state machine: server frames in, actions out, no timers or sockets.
  *
  * - The view of the room advances only by sequenced events, with the same reducer the server uses.
@@ -12,13 +12,13 @@
  *
  * Calls must not overlap: await each `receive` before the next (the caller owns I/O ordering).
  */
-import { deriveEpochKeys, type EpochKeys } from "@sealroom/mls-frames";
-import { bytesEqual } from "./bytes.ts";
-import { decodeServerMessage, encodeClientMessage } from "./codec.ts";
+import { deriveEpochKeys, type EpochKeys } from "@sealroom/mls-frames/epoch-keys";
+import { bytesEqual, toHex } from "./bytes.ts";
+import { commitDigest, decodeServerMessage, encodeClientMessage } from "./codec.ts";
 import { CommitterError, DecodeError } from "./errors.ts";
 import type { MemberId } from "./member-id.ts";
 import type { MlsEngine } from "./mls-engine.ts";
-import { readCommitFraming } from "./mls-framing.ts";
+import { readApplicationFraming, readCommitFraming } from "./mls-framing.ts";
 import type { ClientMessage, CommitBundle, RoomEvent } from "./protocol.ts";
 import { applyEvent, isLive, pendingWork, type RoomView } from "./room-view.ts";
 import { safetyNumber } from "./safety-number.ts";
@@ -44,11 +44,38 @@ export interface EpochInfo {
 
 export type LeftGroupReason = "resync" | "removed" | "replaced" | "stopped";
 
+/** Longest chat plaintext `sendChat` accepts (the room protocol caps the MLS message at 16 KiB). */
+export const MAX_CHAT_BYTES = 4096;
+
+/**
+ * Why a sequenced chat message could not be read: we were not in the group (lobby, resyncing), it was
+ * sent in an epoch we never held (before we joined) or does not verify, or the MLS sender is not the
+ * member the room says sent it.
+ */
+export type ChatUnreadableReason = "not-in-group" | "undecryptable" | "forged-sender";
+
 export type CommitterAction =
   | { type: "send"; message: ClientMessage; bytes: Uint8Array }
   /** `keys` goes to `FrameCryptor.setEpoch` (or the media worker) unchanged; `info` to the UI. */
   | { type: "new-epoch"; keys: EpochKeys; info: EpochInfo }
   | { type: "left-group"; reason: LeftGroupReason }
+  /**
+   * A chat message (MLS application message), in the room's order (`seq`). `own` for our own message
+   * coming back from the room (then it is delivered; until then it is in flight). `epoch` is the epoch it
+   * was sent in; `sender`/`senderLeaf` are authenticated by MLS (and equal the room's claim).
+   */
+  | {
+      type: "chat";
+      seq: bigint;
+      sender: MemberId;
+      senderLeaf: number;
+      epoch: bigint;
+      plaintext: Uint8Array;
+      own: boolean;
+    }
+  | { type: "chat-unreadable"; seq: bigint; sender: MemberId; reason: ChatUnreadableReason }
+  /** Media signalling from another member (opaque bytes, not sequenced). */
+  | { type: "signal"; from: MemberId; payload: Uint8Array }
   | { type: "error"; code: string; detail: string };
 
 interface State<G, K> {
@@ -58,7 +85,9 @@ interface State<G, K> {
   awaitingSnapshot: boolean;
   keyPackage: { bytes: Uint8Array; secret: K } | null;
   group: G | null;
-  pending: { epoch: bigint; commit: Uint8Array; group: G } | null;
+  pending: { epoch: bigint; commit: Uint8Array; digest: Uint8Array; group: G } | null;
+  /** Our chat messages sent and not yet echoed: hex SHA-256 of the MLS message -> plaintext. */
+  ownChats: ReadonlyMap<string, { plaintext: Uint8Array; epoch: bigint; leaf: number }>;
   stopped: boolean;
 }
 
@@ -76,6 +105,7 @@ export class Committer<G, K> {
       keyPackage: null,
       group: null,
       pending: null,
+      ownChats: new Map(),
       stopped: false,
     };
   }
@@ -149,6 +179,45 @@ export class Committer<G, K> {
     return out;
   }
 
+  /**
+   * Encrypt a chat message as an MLS application message (RFC 9420 §6.3) for the current epoch and return
+   * the frame to send. It is delivered back as a `chat` action (`own: true`) when the room sequences it;
+   * a frame lost in a reconnect is never echoed. Throws `CommitterError` (`not-in-group`) unless in sync,
+   * `RangeError` for more than `MAX_CHAT_BYTES`. Do not overlap with `receive`.
+   */
+  async sendChat(plaintext: Uint8Array): Promise<CommitterAction[]> {
+    if (!(plaintext instanceof Uint8Array) || plaintext.length > MAX_CHAT_BYTES)
+      throw new RangeError(`"plaintext" must be a Uint8Array of at most ${MAX_CHAT_BYTES} bytes`);
+    if (this.busy) throw new CommitterError("reentrant", "await the previous call first");
+    const { group, stopped } = this.s;
+    if (stopped || !group || !this.inSync)
+      throw new CommitterError("not-in-group", "not in sync with the room");
+    this.busy = true;
+    try {
+      const r = await this.engine.createApplicationMessage(group, plaintext);
+      const ownChats = new Map(this.s.ownChats);
+      ownChats.set(toHex(commitDigest(r.message)), {
+        plaintext,
+        epoch: this.engine.epoch(group),
+        leaf: this.engine.ownLeaf(group),
+      });
+      // A commit of ours in flight was made from the older state; its new epoch does not depend on it.
+      this.s = { ...this.s, group: r.group, ownChats };
+      const out: CommitterAction[] = [];
+      this.send(out, { type: "application", message: r.message });
+      return out;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The frame that relays media-signalling bytes to member `to` (peer mesh SDP/ICE; opaque to the room). */
+  signal(to: MemberId, payload: Uint8Array): CommitterAction[] {
+    const out: CommitterAction[] = [];
+    this.send(out, { type: "signal", to, payload });
+    return out;
+  }
+
   /** One frame from the room server. */
   async receive(bytes: Uint8Array): Promise<CommitterAction[]> {
     if (this.busy) throw new CommitterError("reentrant", "await the previous receive() first");
@@ -172,9 +241,17 @@ export class Committer<G, K> {
         case "event":
           await this.onEvent(msg.seq, msg.event, out);
           break;
-        case "commit-rejected":
-          // Events sequenced before the rejection already reached us; retry from the current view.
-          this.s = { ...this.s, pending: null };
+        case "commit-rejected": {
+          // Events sequenced before the rejection already reached us; retry from the current view. Only
+          // the bundle named is dropped: a late rejection of an older bundle (one that lost the race for
+          // its epoch) must not clear the newer commit we sent since, or we would send a duplicate.
+          const p = this.s.pending;
+          if (p && p.epoch === msg.epoch && bytesEqual(p.digest, msg.digest))
+            this.s = { ...this.s, pending: null };
+          break;
+        }
+        case "signal":
+          out.push({ type: "signal", from: msg.from, payload: msg.payload });
           break;
       }
       await this.maybeCommit(out);
@@ -246,7 +323,7 @@ export class Committer<G, K> {
     }
     // The answer to our resync, or a reconnect: frames in flight died with the old connection (an
     // unanswered commit of ours, or even the resync request itself), so nothing is pending any more.
-    this.s = { ...s, awaitingSnapshot: false, pending: null };
+    this.s = { ...s, awaitingSnapshot: false, pending: null, ownChats: new Map() };
     if (s.group) {
       const g = view.group;
       const same =
@@ -328,7 +405,59 @@ export class Committer<G, K> {
       case "announced":
         this.s = { ...s, view: applyEvent(s.view, seq, event) };
         return;
+      case "application":
+        this.s = { ...s, view: applyEvent(s.view, seq, event) };
+        await this.onChat(seq, event.sender, event.message, out);
+        return;
     }
+  }
+
+  private async onChat(seq: bigint, sender: MemberId, message: Uint8Array, out: CommitterAction[]) {
+    const s = this.s;
+    if (sender === s.me) {
+      const key = toHex(commitDigest(message));
+      const mine = s.ownChats.get(key);
+      if (!mine) return; // sent before a reconnect or a resync: we no longer hold its plaintext
+      const ownChats = new Map(s.ownChats);
+      ownChats.delete(key);
+      this.s = { ...s, ownChats };
+      out.push({
+        type: "chat",
+        seq,
+        sender,
+        senderLeaf: mine.leaf,
+        epoch: mine.epoch,
+        plaintext: mine.plaintext,
+        own: true,
+      });
+      return;
+    }
+    if (!s.group) {
+      out.push({ type: "chat-unreadable", seq, sender, reason: "not-in-group" });
+      return;
+    }
+    let r: Awaited<ReturnType<MlsEngine<G, K>["processApplicationMessage"]>>;
+    try {
+      r = await this.engine.processApplicationMessage(s.group, message);
+    } catch {
+      out.push({ type: "chat-unreadable", seq, sender, reason: "undecryptable" });
+      return;
+    }
+    // The room names the sender; MLS proves who signed. A server (or member) claiming otherwise is caught.
+    if (r.sender !== sender) {
+      out.push({ type: "chat-unreadable", seq, sender, reason: "forged-sender" });
+      return;
+    }
+    this.s = { ...this.s, group: r.group };
+    out.push({
+      type: "chat",
+      seq,
+      sender,
+      senderLeaf: r.senderLeaf,
+      epoch: readApplicationFraming(message).epoch,
+      plaintext: r.plaintext,
+      own: false,
+    });
   }
 
   private async onCommitted(seq: bigint, sender: MemberId, bundle: CommitBundle, out: CommitterAction[]) {
@@ -431,7 +560,10 @@ export class Committer<G, K> {
       adds: adds.map((a) => ({ member: a.member, announceSeq: a.announceSeq })),
       removes,
     };
-    this.s = { ...this.s, pending: { epoch: view.group.epoch, commit: r.commit, group: r.group } };
+    this.s = {
+      ...this.s,
+      pending: { epoch: view.group.epoch, commit: r.commit, digest: commitDigest(r.commit), group: r.group },
+    };
     this.send(out, { type: "commit-bundle", bundle });
   }
 }

@@ -1,20 +1,32 @@
 /** @sealroom/committer: designated committer over ts-mls (re-exports only). */
 
-export type { EpochKeys } from "@sealroom/mls-frames";
+export type { EpochKeys } from "@sealroom/mls-frames/epoch-keys";
 export { bytesEqual, compareBytes, Reader, toHex, Writer } from "./bytes.ts";
 export {
   ClientTag,
+  COMMIT_DIGEST_LENGTH,
+  commitDigest,
   decodeClientMessage,
   decodeServerMessage,
   EventTag,
   encodeClientMessage,
   encodeServerMessage,
+  MAX_APPLICATION_MESSAGE,
+  MAX_CLIENT_FRAME_BYTES,
   MAX_MEMBERS,
   MAX_MLS_MESSAGE,
+  MAX_SIGNAL_PAYLOAD,
   PROTOCOL_VERSION,
   ServerTag,
 } from "./codec.ts";
-export { Committer, type CommitterAction, type EpochInfo, type LeftGroupReason } from "./committer.ts";
+export {
+  type ChatUnreadableReason,
+  Committer,
+  type CommitterAction,
+  type EpochInfo,
+  type LeftGroupReason,
+  MAX_CHAT_BYTES,
+} from "./committer.ts";
 export { CommitterError, DecodeError, DecodeErrorCode } from "./errors.ts";
 export {
   CLOCK_SKEW_SECONDS,
@@ -26,7 +38,20 @@ export {
 } from "./key-package-policy.ts";
 export { assertMemberId, isMemberId, type MemberId } from "./member-id.ts";
 export type { CommitOutput, MlsEngine } from "./mls-engine.ts";
-export { type CommitFraming, MlsWireFormat, readCommitFraming, readWireFormat } from "./mls-framing.ts";
+export {
+  type CommitFraming,
+  MlsWireFormat,
+  readApplicationFraming,
+  readCommitFraming,
+  readWireFormat,
+} from "./mls-framing.ts";
+export {
+  DEFAULT_MLS_SUITE,
+  isMlsSuite,
+  MLS_SUITE_NAMES,
+  MlsSuite,
+  parseMlsSuite,
+} from "./mls-suite.ts";
 export {
   type BundleAdd,
   type ClientMessage,
@@ -47,6 +72,9 @@ export {
 } from "./room-view.ts";
 export { safetyNumber, safetyNumberGroups } from "./safety-number.ts";
 export {
+  type ConnectionId,
+  type ConnectResult,
+  connectionMember,
   createSequencer,
   decodeSequencerState,
   deriveGroupId,

@@ -35,6 +35,18 @@ export interface MlsEngine<G, K> {
   epochAuthenticator(group: G): Uint8Array;
   /** MLS cipher suite id of the group (RFC 9420 §17.1); it picks the SFrame suite of the media keys. */
   cipherSuite(group: G): number;
+  /** An application message (chat, RFC 9420 §6.3 PrivateMessage) from us in the group's current epoch. */
+  createApplicationMessage(group: G, plaintext: Uint8Array): Promise<{ message: Uint8Array; group: G }>;
+  /**
+   * Decrypt and verify another member's application message, of the current epoch or one still held
+   * (ts-mls keeps a few past epochs' receive keys); throws if it is not for us, does not verify, or comes
+   * from an epoch we never held (before we joined). `sender` is the credential identity of the signing
+   * leaf in the message's epoch.
+   */
+  processApplicationMessage(
+    group: G,
+    message: Uint8Array,
+  ): Promise<{ plaintext: Uint8Array; senderLeaf: number; sender: MemberId; group: G }>;
   /** RFC 9420 §8.5 MLS-Exporter. */
   exporter(group: G, label: string, context: Uint8Array, length: number): Promise<Uint8Array>;
 }

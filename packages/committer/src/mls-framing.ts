@@ -17,6 +17,7 @@ export const MlsWireFormat = {
   KeyPackage: 5,
 } as const;
 const MLS10 = 1;
+const CONTENT_APPLICATION = 1;
 const CONTENT_COMMIT = 3;
 const SENDER_MEMBER = 1;
 
@@ -71,6 +72,28 @@ export function readWireFormat(bytes: Uint8Array): number {
   const { wireFormat } = readHeader(bytes);
   if (wireFormat < 1 || wireFormat > 5) throw bad(2, `wire format ${wireFormat}`);
   return wireFormat;
+}
+
+/**
+ * Clear header of an application message (chat): a PrivateMessage (§6.3) whose clear `content_type` is
+ * application. Throws `DecodeError` otherwise. Application data is never sent as PublicMessage (§6.2).
+ */
+export function readApplicationFraming(bytes: Uint8Array): CommitFraming {
+  const { r, wireFormat } = readHeader(bytes);
+  try {
+    if (wireFormat !== MlsWireFormat.PrivateMessage) throw bad(2, `wire format ${wireFormat} is not private`);
+    const groupId = readVector(r);
+    const epoch = r.u64();
+    const at = r.pos;
+    if (r.u8() !== CONTENT_APPLICATION) throw bad(at, "not an application message");
+    return { wireFormat, groupId, epoch };
+  } catch (e) {
+    if (e instanceof DecodeError) {
+      if (e.code === DecodeErrorCode.InvalidMlsFraming) throw e;
+      throw bad(e.offset, e.message);
+    }
+    throw e;
+  }
 }
 
 /** Clear header of a commit; throws `DecodeError` if the message is not a member's commit. */

@@ -1,5 +1,5 @@
 /**
- * The room's public state and the one reducer that advances it (DESIGN.md "Designated committer").
+ * The room's public state and the one reducer that advances it (docs/architecture.md "Sealed calls").
  * The sequencer applies each event it numbers with `applyEvent`, and every client applies the same events
  * in the same order with the same function, so all views that have seen event n are equal: this is what
  * makes "the committer" a function of the view. The view holds no keys, only who announced which key
@@ -106,5 +106,7 @@ export function applyEvent(view: RoomView, seq: bigint, event: RoomEvent): RoomV
       if (!view.group) return { ...view, nextSeq };
       return { ...view, nextSeq, group: applyBundle(view.group, event.bundle) };
     }
+    case "application":
+      return { ...view, nextSeq };
   }
 }

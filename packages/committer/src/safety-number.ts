@@ -1,5 +1,5 @@
 /**
- * Safety number (DESIGN.md "Safety number"): a code people compare out of band. It is a function of the
+ * Safety number (docs/wire-formats.md "Safety number"): a code people compare out of band. It is a function of the
  * MLS epoch authenticator only (RFC 9420 §8.7), which every member of an epoch derives identically and which
  * changes with any member's key material. Format, our choice: SHA-256 over a domain-separation label and
  * the authenticator, then six 5-byte chunks each reduced mod 100000 (as Signal's safety numbers do) to give

@@ -1,29 +1,46 @@
 /**
  * The room server's side of the designated-committer protocol, as pure functions over a serialisable
- * state (DESIGN.md "Designated committer"): it numbers events, tracks presence and the group's epoch,
+ * state (docs/architecture.md "Sealed calls"): it numbers events, tracks presence and the group's epoch,
  * reads a commit's epoch from its MLS framing, accepts only the first valid commit bundle for the current
  * epoch, starts a group when no live member holds one, and answers (re)connects with a snapshot. It holds
  * no keys and never parses past the MLS header. The room Worker calls one function per socket event and
  * persists `encodeSequencerState` before sending the outputs (stage, then publish).
  */
 import { bytesEqual, Reader, Writer } from "./bytes.ts";
-import { decodeClientMessage, encodeServerMessage, readRoomView, writeRoomView } from "./codec.ts";
+import {
+  commitDigest,
+  decodeClientMessage,
+  encodeServerMessage,
+  MAX_MEMBERS,
+  readRoomView,
+  writeRoomView,
+} from "./codec.ts";
 import { CommitterError, DecodeError, DecodeErrorCode } from "./errors.ts";
 import { assertMemberId, type MemberId, readMemberId, writeMemberId } from "./member-id.ts";
-import { readCommitFraming } from "./mls-framing.ts";
+import { readApplicationFraming, readCommitFraming } from "./mls-framing.ts";
 import { type CommitBundle, RejectReason, type RoomEvent, type ServerMessage } from "./protocol.ts";
 import { applyEvent, emptyRoomView, isLive, liveMembers, type RoomView } from "./room-view.ts";
+
+/**
+ * A connection's own identity (its generation in this room): handed out by `sequencerConnect`, strictly
+ * increasing, never reused. Member ids outlive connections (a member who reconnects keeps its id and its
+ * announcement), so every socket event names the connection: a stale socket's close or late frames after
+ * the member rejoined on a new connection can then never touch the live one.
+ */
+export type ConnectionId = bigint;
 
 export interface SequencerState {
   roomId: string;
   view: RoomView;
-  /** Open connections, announced or not (all of them receive broadcasts). */
-  connected: ReadonlySet<MemberId>;
+  /** Open connections, announced or not (all of them receive broadcasts): member -> its live connection. */
+  connections: ReadonlyMap<MemberId, ConnectionId>;
+  /** The id the next connection gets. */
+  nextConnection: ConnectionId;
 }
 
-/** One frame to send: `to` is a member, or `null` for every member in `state.connected` after the call. */
+/** One frame to send: `to` is a connection, or `null` for every connection in `state.connections` after the call. */
 export interface Outgoing {
-  to: MemberId | null;
+  to: ConnectionId | null;
   message: ServerMessage;
   bytes: Uint8Array;
 }
@@ -33,16 +50,32 @@ export interface SequencerResult {
   out: Outgoing[];
 }
 
-const STATE_VERSION = 1;
+export interface ConnectResult extends SequencerResult {
+  /** The new connection's id: tag the socket with it and pass it to every later call for that socket. */
+  connection: ConnectionId;
+  /**
+   * The member's previous connection, if it was still open (a rejoin under the same id): it is closed as
+   * far as the sequencer is concerned; its later frames are refused and its close is ignored. Close it.
+   */
+  replaced: ConnectionId | null;
+}
+
+const STATE_VERSION = 2;
 
 export function createSequencer(roomId: string): SequencerState {
   assertMemberId(roomId, "roomId");
-  return { roomId, view: emptyRoomView, connected: new Set() };
+  return { roomId, view: emptyRoomView, connections: new Map(), nextConnection: 1n };
 }
 
 /** Group ids are public and only need to be unique per room and generation (RFC 9420 §8.1 leaves the form open). */
 export function deriveGroupId(roomId: string, generation: bigint): Uint8Array {
   return new TextEncoder().encode(`sealroom:${roomId}:${generation}`);
+}
+
+/** The member whose live connection is `connection`, if any. */
+export function connectionMember(state: SequencerState, connection: ConnectionId): MemberId | undefined {
+  for (const [m, c] of state.connections) if (c === connection) return m;
+  return undefined;
 }
 
 class Emitter {
@@ -51,7 +84,7 @@ class Emitter {
   constructor(state: SequencerState) {
     this.state = state;
   }
-  send(to: MemberId | null, message: ServerMessage): void {
+  send(to: ConnectionId | null, message: ServerMessage): void {
     this.out.push({ to, message, bytes: encodeServerMessage(message) });
   }
   event(event: RoomEvent): void {
@@ -63,9 +96,9 @@ class Emitter {
       const added = new Set(event.bundle.adds.map((a) => a.member));
       const slim: RoomEvent = { ...event, bundle: { ...event.bundle, welcome: null } };
       const slimBytes = encodeServerMessage({ type: "event", seq, event: slim });
-      for (const m of [...this.state.connected].sort()) {
-        if (added.has(m)) this.send(m, { type: "event", seq, event });
-        else this.out.push({ to: m, message: { type: "event", seq, event: slim }, bytes: slimBytes });
+      for (const [m, c] of [...this.state.connections].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+        if (added.has(m)) this.send(c, { type: "event", seq, event });
+        else this.out.push({ to: c, message: { type: "event", seq, event: slim }, bytes: slimBytes });
       }
       return;
     }
@@ -99,19 +132,35 @@ class Emitter {
   }
 }
 
-/** A connection opened (or re-opened: the member keeps its announcement). It gets a snapshot. */
-export function sequencerConnect(state: SequencerState, member: MemberId): SequencerResult {
+/**
+ * A connection opened. It gets a new connection id and a snapshot. A member who reconnects keeps its id
+ * and announcement; if its previous connection is still open (the old socket's close has not arrived yet),
+ * that one is replaced: from now on its frames are refused and its close is ignored, so frames sent before
+ * the reconnect are never sequenced after it and a late close cannot remove the live member.
+ */
+export function sequencerConnect(state: SequencerState, member: MemberId): ConnectResult {
   assertMemberId(member, "member");
-  const e = new Emitter({ ...state, connected: new Set([...state.connected, member]) });
-  e.send(member, { type: "snapshot", you: member, view: e.state.view });
-  return e.result();
+  const connection = state.nextConnection;
+  const replaced = state.connections.get(member) ?? null;
+  if (replaced === null && state.connections.size >= MAX_MEMBERS)
+    throw new CommitterError("room-full", `more than ${MAX_MEMBERS} connections`);
+  const connections = new Map(state.connections);
+  connections.set(member, connection);
+  const e = new Emitter({ ...state, connections, nextConnection: connection + 1n });
+  e.send(connection, { type: "snapshot", you: member, view: e.state.view });
+  return { ...e.result(), connection, replaced };
 }
 
-/** A connection closed. Leaving twice, or leaving from the lobby before announcing, broadcasts nothing. */
-export function sequencerDisconnect(state: SequencerState, member: MemberId): SequencerResult {
-  const connected = new Set(state.connected);
-  connected.delete(member);
-  const e = new Emitter({ ...state, connected });
+/**
+ * A connection closed. The close of a connection that is no longer the member's live one (replaced by a
+ * rejoin, or closed already) changes nothing. Leaving from the lobby before announcing broadcasts nothing.
+ */
+export function sequencerDisconnect(state: SequencerState, connection: ConnectionId): SequencerResult {
+  const member = connectionMember(state, connection);
+  if (member === undefined) return { state, out: [] };
+  const connections = new Map(state.connections);
+  connections.delete(member);
+  const e = new Emitter({ ...state, connections });
   if (state.view.present.has(member)) {
     e.event({ type: "left", member });
     e.maybeStartGroup();
@@ -145,16 +194,18 @@ function checkBundle(view: RoomView, sender: MemberId, bundle: CommitBundle): Re
 }
 
 /**
- * A frame from a connected member. Throws `DecodeError` for malformed bytes (the Worker closes that
- * socket) and `CommitterError` if `member` is not connected.
+ * A frame from connection `connection`. Throws `DecodeError` for malformed bytes (the Worker closes that
+ * socket) and `CommitterError` (`not-connected`) if the connection is not a member's live one (closed, or
+ * replaced by a rejoin: close that socket too).
  */
 export function sequencerReceive(
   state: SequencerState,
-  member: MemberId,
+  connection: ConnectionId,
   bytes: Uint8Array,
 ): SequencerResult {
-  if (!state.connected.has(member))
-    throw new CommitterError("not-connected", `member ${member} is not connected`);
+  const member = connectionMember(state, connection);
+  if (member === undefined)
+    throw new CommitterError("not-connected", `connection ${connection} is not a live connection`);
   const msg = decodeClientMessage(bytes);
   const e = new Emitter(state);
   switch (msg.type) {
@@ -166,12 +217,41 @@ export function sequencerReceive(
       // Re-announcing makes the member non-live, so the committer removes and re-adds it.
       e.event({ type: "announced", member, keyPackage: msg.keyPackage });
       e.maybeStartGroup();
-      e.send(member, { type: "snapshot", you: member, view: e.state.view });
+      e.send(connection, { type: "snapshot", you: member, view: e.state.view });
       break;
     case "commit-bundle": {
       const reason = checkBundle(e.state.view, member, msg.bundle);
       if (reason === null) e.event({ type: "committed", sender: member, bundle: msg.bundle });
-      else e.send(member, { type: "commit-rejected", epoch: e.state.view.group?.epoch ?? 0n, reason });
+      else
+        e.send(connection, {
+          type: "commit-rejected",
+          // The decoder already read this header (a commit-bundle's commit always has one).
+          epoch: readCommitFraming(msg.bundle.commit).epoch,
+          digest: commitDigest(msg.bundle.commit),
+          reason,
+        });
+      break;
+    }
+    case "application": {
+      // Chat is numbered like every event so all members see one order. Only a live member's message
+      // for the current group, from an epoch the group has reached, is sequenced; anything else is dropped
+      // (the sender sees no echo). Members who joined after the message's epoch cannot decrypt it.
+      const group = e.state.view.group;
+      const f = readApplicationFraming(msg.message);
+      if (
+        group &&
+        isLive(e.state.view, member) &&
+        bytesEqual(f.groupId, group.groupId) &&
+        f.epoch <= group.epoch
+      )
+        e.event({ type: "application", sender: member, message: msg.message });
+      break;
+    }
+    case "signal": {
+      // Relayed to the addressee's live connection, if any; never sequenced or stored.
+      const to = e.state.connections.get(msg.to);
+      if (to !== undefined && msg.to !== member)
+        e.send(to, { type: "signal", from: member, payload: msg.payload });
       break;
     }
   }
@@ -182,9 +262,15 @@ export function encodeSequencerState(s: SequencerState): Uint8Array {
   const w = new Writer().u8(STATE_VERSION);
   writeMemberId(w, s.roomId);
   writeRoomView(w, s.view);
-  const connected = [...s.connected].sort();
-  w.u16(connected.length);
-  for (const m of connected) writeMemberId(w, m);
+  w.u64(s.nextConnection);
+  const connections = [...s.connections].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  if (connections.length > MAX_MEMBERS) throw new RangeError(`more than ${MAX_MEMBERS} connections`);
+  w.u16(connections.length);
+  for (const [m, c] of connections) {
+    if (c >= s.nextConnection) throw new RangeError(`connection ${c} not below "nextConnection"`);
+    writeMemberId(w, m);
+    w.u64(c);
+  }
   return w.finish();
 }
 
@@ -194,16 +280,25 @@ export function decodeSequencerState(bytes: Uint8Array): SequencerState {
   if (v !== STATE_VERSION) throw new DecodeError(DecodeErrorCode.UnknownTag, 0, `state version ${v}`);
   const roomId = readMemberId(r);
   const view = readRoomView(r);
-  const connected = new Set<MemberId>();
+  const nextConnection = r.u64();
+  const connections = new Map<MemberId, ConnectionId>();
+  const ids = new Set<ConnectionId>();
   let prev: MemberId | undefined;
-  for (let n = r.u16(); n > 0; n--) {
+  const nat = r.pos;
+  const n = r.u16();
+  if (n > MAX_MEMBERS) throw new DecodeError(DecodeErrorCode.Oversized, nat, `${n} connections`);
+  for (let i = n; i > 0; i--) {
     const at = r.pos;
     const m = readMemberId(r);
     if (prev !== undefined && !(prev < m))
       throw new DecodeError(DecodeErrorCode.NonCanonical, at, "unsorted");
     prev = m;
-    connected.add(m);
+    const c = r.u64();
+    if (c >= nextConnection || ids.has(c))
+      throw new DecodeError(DecodeErrorCode.NonCanonical, at, `connection ${c} reused or not issued`);
+    ids.add(c);
+    connections.set(m, c);
   }
   r.end();
-  return { roomId, view, connected };
+  return { roomId, view, connections, nextConnection };
 }

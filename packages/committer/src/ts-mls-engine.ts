@@ -1,13 +1,18 @@
 /**
- * `MlsEngine` over ts-mls with cipher suite 1, MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 (DESIGN.md
- * "Sealed calls"). Commits go out as PrivateMessage (RFC 9420 §6.3) so the server sees only the clear
+ * `MlsEngine` over ts-mls, for one MLS cipher suite chosen per engine (so per group): suite 1,
+ * MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, by default (docs/architecture.md "Sealed calls"), or the X-Wing suite
+ * 83 (mls-suite.ts). The engine refuses key packages and Welcomes of any other suite (RFC 9420 §12.4.3.1
+ * has the joiner check the Welcome's suite against its key package; we check it against the suite the
+ * member was told, before ts-mls sees it). Commits go out as PrivateMessage (RFC 9420 §6.3) so the server sees only the clear
  * header; Welcomes carry the ratchet tree in the `ratchet_tree` extension (§12.4.3.3) because the room
  * server holds no tree to hand a joiner.
  */
 import {
   type CiphersuiteImpl,
+  type CiphersuiteName,
   type ClientState,
   ciphersuites,
+  createApplicationMessage,
   createCommit,
   createGroup,
   decodeMlsMessage,
@@ -27,15 +32,21 @@ import {
   zeroOutUint8Array,
 } from "ts-mls";
 import { verifyKeyPackage } from "ts-mls/keyPackage.js";
+import { decryptSenderData } from "ts-mls/privateMessage.js";
+import { bytesEqual } from "./bytes.ts";
 import { isLifetimeSane, issueLifetime } from "./key-package-policy.ts";
 import type { MemberId } from "./member-id.ts";
 import type { CommitOutput, MlsEngine } from "./mls-engine.ts";
+import { DEFAULT_MLS_SUITE, isMlsSuite, MLS_SUITE_NAMES, type MlsSuite } from "./mls-suite.ts";
 
-export const SUITE_NAME = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519" as const;
+/** ts-mls name of the default suite (1). */
+export const SUITE_NAME = MLS_SUITE_NAMES[DEFAULT_MLS_SUITE];
 
 export interface TsMlsEngineOptions {
   /** Seconds since the Unix epoch; the caller's clock (default `Date.now()`). */
   now?: () => bigint;
+  /** The group's MLS suite, as the invite link says: 1 (default) or 83 (X-Wing). */
+  suite?: MlsSuite;
 }
 
 function decodeWhole(bytes: Uint8Array) {
@@ -50,19 +61,32 @@ function decodeKeyPackage(bytes: Uint8Array): KeyPackage {
   return m.keyPackage;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
   readonly impl: CiphersuiteImpl;
+  /** The one suite this engine's groups, key packages and Welcomes use. */
+  readonly suite: MlsSuite;
+  private readonly suiteName: CiphersuiteName;
   private readonly now: () => bigint;
 
+  /** `impl` must implement `options.suite` (default 1); `create` builds both. */
   constructor(impl: CiphersuiteImpl, options: TsMlsEngineOptions = {}) {
+    this.suite = options.suite ?? DEFAULT_MLS_SUITE;
+    if (!isMlsSuite(this.suite)) throw new RangeError(`"suite" must be 1 or 83`);
+    this.suiteName = MLS_SUITE_NAMES[this.suite];
+    if (impl.name !== this.suiteName)
+      throw new RangeError(`"impl" implements ${impl.name}, not suite ${this.suite} (${this.suiteName})`);
     this.impl = impl;
     this.now = options.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
   }
 
+  /** Suite 83 loads `@hpke/hybridkem-x-wing` (a dependency of this package) on first use. */
   static async create(options: TsMlsEngineOptions = {}): Promise<TsMlsEngine> {
-    return new TsMlsEngine(await getCiphersuiteImpl(getCiphersuiteFromName(SUITE_NAME)), options);
+    const suite = options.suite ?? DEFAULT_MLS_SUITE;
+    if (!isMlsSuite(suite)) throw new RangeError(`"suite" must be 1 or 83`);
+    const impl = await getCiphersuiteImpl(getCiphersuiteFromName(MLS_SUITE_NAMES[suite]));
+    return new TsMlsEngine(impl, { ...options, suite });
   }
 
   async generateKeyPackage(member: MemberId): Promise<{ keyPackage: Uint8Array; secret: PrivateKeyPackage }> {
@@ -85,7 +109,7 @@ export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
   async validateKeyPackage(keyPackage: Uint8Array, member: MemberId): Promise<boolean> {
     try {
       const kp = decodeKeyPackage(keyPackage);
-      if (kp.cipherSuite !== SUITE_NAME || kp.version !== "mls10") return false;
+      if (kp.cipherSuite !== this.suiteName || kp.version !== "mls10") return false;
       const cred = kp.leafNode.credential;
       if (cred.credentialType !== "basic" || utf8.decode(cred.identity) !== member) return false;
       if (kp.leafNode.leafNodeSource !== "key_package") return false;
@@ -101,7 +125,9 @@ export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
     keyPackage: Uint8Array,
     secret: PrivateKeyPackage,
   ): Promise<ClientState> {
-    return createGroup(groupId, decodeKeyPackage(keyPackage), secret, [], this.impl);
+    const kp = decodeKeyPackage(keyPackage);
+    if (kp.cipherSuite !== this.suiteName) throw new Error(`key package of suite ${kp.cipherSuite}`);
+    return createGroup(groupId, kp, secret, [], this.impl);
   }
 
   async commit(
@@ -150,7 +176,63 @@ export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
   ): Promise<ClientState> {
     const m = decodeWhole(welcome);
     if (m.wireformat !== "mls_welcome") throw new Error("not a welcome");
-    return joinGroup(m.welcome, decodeKeyPackage(keyPackage), secret, emptyPskIndex, this.impl);
+    // The group must be of the suite this member was told (the invite link's), whatever else it says.
+    if (m.welcome.cipherSuite !== this.suiteName)
+      throw new Error(`suite mismatch: Welcome for ${m.welcome.cipherSuite}, expected ${this.suiteName}`);
+    const kp = decodeKeyPackage(keyPackage);
+    if (kp.cipherSuite !== this.suiteName) throw new Error(`key package of suite ${kp.cipherSuite}`);
+    const group = await joinGroup(m.welcome, kp, secret, emptyPskIndex, this.impl);
+    if (group.groupContext.cipherSuite !== this.suiteName) throw new Error("suite mismatch in GroupContext");
+    return group;
+  }
+
+  async createApplicationMessage(
+    group: ClientState,
+    plaintext: Uint8Array,
+  ): Promise<{ message: Uint8Array; group: ClientState }> {
+    const r = await createApplicationMessage(group, plaintext, this.impl);
+    r.consumed.forEach(zeroOutUint8Array);
+    const message = encodeMlsMessage({
+      version: "mls10",
+      wireformat: "mls_private_message",
+      privateMessage: r.privateMessage,
+    });
+    return { message, group: r.newState };
+  }
+
+  async processApplicationMessage(
+    group: ClientState,
+    message: Uint8Array,
+  ): Promise<{ plaintext: Uint8Array; senderLeaf: number; sender: MemberId; group: ClientState }> {
+    const m = decodeWhole(message);
+    if (m.wireformat !== "mls_private_message" || m.privateMessage.contentType !== "application")
+      throw new Error("not an application message");
+    const pm = m.privateMessage;
+    const ctx = group.groupContext;
+    if (!bytesEqual(pm.groupId, ctx.groupId)) throw new Error("another group's message");
+    // The sender's leaf is in the encrypted sender data (§6.3.2); ts-mls's processPrivateMessage verifies
+    // the signature with that leaf's key but does not return it, so read it with the same secret first.
+    const held =
+      pm.epoch === ctx.epoch
+        ? { senderDataSecret: group.keySchedule.senderDataSecret, ratchetTree: group.ratchetTree }
+        : pm.epoch < ctx.epoch
+          ? group.historicalReceiverData.get(pm.epoch)
+          : undefined;
+    if (held === undefined) throw new Error(`epoch ${pm.epoch} is not held (sent before we joined?)`);
+    const senderData = await decryptSenderData(pm, held.senderDataSecret, this.impl);
+    if (senderData === undefined) throw new Error("undecryptable sender data");
+    const r = await processPrivateMessage(group, pm, emptyPskIndex, this.impl);
+    r.consumed.forEach(zeroOutUint8Array);
+    if (r.kind !== "applicationMessage") throw new Error("not an application message");
+    const leaf = held.ratchetTree[senderData.leafIndex * 2];
+    if (leaf?.nodeType !== "leaf" || leaf.leaf.credential.credentialType !== "basic")
+      throw new Error("sender leaf without a basic credential");
+    return {
+      plaintext: r.message,
+      senderLeaf: senderData.leafIndex,
+      sender: utf8.decode(leaf.leaf.credential.identity),
+      group: r.newState,
+    };
   }
 
   groupId(group: ClientState): Uint8Array {

@@ -3,13 +3,16 @@
  * fuzzing of every decoder (>= 10,000 cases each): random bytes and mutations of valid frames must either
  * decode to a value that re-encodes to the same bytes (one encoding per value) or throw `DecodeError`.
  */
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  commitDigest,
   decodeClientMessage,
   decodeServerMessage,
   encodeClientMessage,
   encodeServerMessage,
+  MAX_CLIENT_FRAME_BYTES,
 } from "../src/codec.ts";
 import { DecodeError } from "../src/errors.ts";
 import { readCommitFraming } from "../src/mls-framing.ts";
@@ -20,6 +23,9 @@ const kp = (s: string) => Uint8Array.from([0, 1, 0, 5, ...new TextEncoder().enco
 const welcome = Uint8Array.from([0, 1, 0, 3, 9, 9]);
 // PrivateMessage header: mls10, wire format 2, group_id<V> "g1", epoch 7, content_type commit, body.
 const commit = Uint8Array.from([0, 1, 0, 2, 2, 0x67, 0x31, 0, 0, 0, 0, 0, 0, 0, 7, 3, 0xaa, 0xbb]);
+
+// The same header with content_type application: a chat message.
+const chat = Uint8Array.from([0, 1, 0, 2, 2, 0x67, 0x31, 0, 0, 0, 0, 0, 0, 0, 7, 1, 0xcc]);
 
 const clientSamples: ClientMessage[] = [
   { type: "key-package", keyPackage: kp("alice") },
@@ -37,6 +43,8 @@ const clientSamples: ClientMessage[] = [
     },
   },
   { type: "commit-bundle", bundle: { commit, welcome: null, adds: [], removes: ["c", "d"] } },
+  { type: "application", message: chat },
+  { type: "signal", to: "peer-2", payload: new TextEncoder().encode('{"sdp":"v=0"}') },
 ];
 
 const serverSamples: ServerMessage[] = [
@@ -69,13 +77,20 @@ const serverSamples: ServerMessage[] = [
     seq: 8n,
     event: { type: "committed", sender: "b", bundle: { commit, welcome: null, adds: [], removes: ["a"] } },
   },
-  { type: "commit-rejected", epoch: 3n, reason: 1 },
+  { type: "commit-rejected", epoch: 3n, digest: new Uint8Array(32).fill(0xd1), reason: 1 },
+  { type: "event", seq: 9n, event: { type: "application", sender: "c", message: chat } },
+  { type: "signal", from: "a", payload: Uint8Array.of(1, 2, 3) },
 ];
 
 const stateSample: SequencerState = {
   roomId: "room",
   view: (serverSamples[0] as Extract<ServerMessage, { type: "snapshot" }>).view,
-  connected: new Set(["a", "b", "lobby"]),
+  connections: new Map([
+    ["a", 3n],
+    ["b", 1n],
+    ["lobby", 7n],
+  ]),
+  nextConnection: 8n,
 };
 
 function expectDecodeErrorOrCanonical<T>(
@@ -109,8 +124,36 @@ describe("room protocol codec", () => {
     const b = encodeClientMessage({ type: "key-package", keyPackage: kp("a") });
     // version 1, tag 0x01, u32 length 5, MLSMessage(mls10, key_package, "a")
     expect([...b]).toEqual([1, 1, 0, 0, 0, 5, 0, 1, 0, 5, 0x61]);
-    const r = encodeServerMessage({ type: "commit-rejected", epoch: 258n, reason: 3 });
-    expect([...r]).toEqual([1, 0x83, 0, 0, 0, 0, 0, 0, 1, 2, 3]);
+    const digest = commitDigest(commit);
+    expect(digest).toEqual(Uint8Array.from(createHash("sha256").update(commit).digest()));
+    const r = encodeServerMessage({ type: "commit-rejected", epoch: 258n, digest, reason: 3 });
+    // version 1, tag 0x83, u64 epoch of the rejected commit, its SHA-256, reason
+    expect([...r]).toEqual([1, 0x83, 0, 0, 0, 0, 0, 0, 1, 2, ...digest, 3]);
+  });
+
+  it("lays out chat and signalling frames as documented, and refuses a commit in the chat slot", () => {
+    expect([...encodeClientMessage({ type: "application", message: chat })]).toEqual([
+      1,
+      4,
+      0,
+      0,
+      0,
+      chat.length,
+      ...chat,
+    ]);
+    expect([...encodeClientMessage({ type: "signal", to: "b", payload: Uint8Array.of(9) })]).toEqual([
+      1, 5, 1, 0x62, 0, 0, 0, 1, 9,
+    ]);
+    expect([...encodeServerMessage({ type: "signal", from: "a", payload: Uint8Array.of(9) })]).toEqual([
+      1, 0x84, 1, 0x61, 0, 0, 0, 1, 9,
+    ]);
+    const wrong = encodeClientMessage({ type: "application", message: chat }).slice();
+    wrong[6 + 15] = 3; // content_type commit
+    expect(() => decodeClientMessage(wrong)).toThrowError(/invalid-mls-framing/);
+    expect(() => encodeClientMessage({ type: "signal", to: "b", payload: new Uint8Array(0) })).toThrow(
+      RangeError,
+    );
+    expect(() => decodeClientMessage(new Uint8Array(MAX_CLIENT_FRAME_BYTES + 1))).toThrowError(/oversized/);
   });
 
   it("rejects truncation, trailing bytes, bad tags, unsorted lists and wrong MLS payloads", () => {

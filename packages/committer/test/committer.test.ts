@@ -3,7 +3,7 @@
  * echo, rejection handling, malformed frames, stop(), and the re-entrancy guard.
  */
 import { describe, expect, it } from "vitest";
-import { encodeServerMessage } from "../src/codec.ts";
+import { commitDigest, encodeServerMessage } from "../src/codec.ts";
 import { Committer } from "../src/committer.ts";
 import { CommitterError } from "../src/errors.ts";
 import { SymbolicEngine } from "./support/symbolic-engine.ts";
@@ -44,11 +44,24 @@ describe("Committer", () => {
     w.stepServer("a");
     await w.stepClient("a");
     expect(a.engine.epoch(a.committer.group!)).toBe(1n); // adopted on echo
-    // A rejection clears the pending commit without touching the group.
+    // A rejection clears the pending commit it names (epoch + digest), and only that, without touching
+    // the group.
+    w.connect("c");
+    await w.stepClient("c");
+    w.stepServer("c");
+    while (!a.committer.hasPendingCommit) await w.stepClient("a");
+    const pending = a.committer.inspect().pending!;
     const before = a.committer.group;
-    await a.committer.receive(encodeServerMessage({ type: "commit-rejected", epoch: 1n, reason: 1 }));
+    const reject = (epoch: bigint, digest: Uint8Array) =>
+      a.committer.receive(encodeServerMessage({ type: "commit-rejected", epoch, digest, reason: 1 }));
+    await reject(pending.epoch - 1n, commitDigest(pending.commit)); // an older epoch
+    await reject(pending.epoch, new Uint8Array(32)); // another bundle of this epoch
+    expect(a.committer.inspect().pending!.commit).toBe(pending.commit); // kept, nothing re-sent
+    const out = await reject(pending.epoch, commitDigest(pending.commit));
     expect(a.committer.group).toBe(before);
-    expect(a.committer.hasPendingCommit).toBe(false);
+    // Dropped; c still waits, so a commits afresh from the same epoch (a new bundle, sent).
+    expect(a.committer.inspect().pending!.commit).not.toBe(pending.commit); // symbolic MLS: same bytes
+    expect(out.map((x) => (x.type === "send" ? x.message.type : x.type))).toEqual(["commit-bundle"]);
   });
 
   it("reports a malformed frame and asks to be re-added", async () => {
@@ -67,7 +80,9 @@ describe("Committer", () => {
     w.connect("a");
     await w.drain();
     const a = w.clients.get("a")!;
-    const p = a.committer.receive(encodeServerMessage({ type: "commit-rejected", epoch: 0n, reason: 1 }));
+    const p = a.committer.receive(
+      encodeServerMessage({ type: "commit-rejected", epoch: 0n, digest: new Uint8Array(32), reason: 1 }),
+    );
     await expect(a.committer.receive(Uint8Array.of(1))).rejects.toThrow(CommitterError);
     await p;
     expect(a.committer.stop()).toEqual([{ type: "left-group", reason: "stopped" }]);

@@ -36,3 +36,22 @@ describe("safety number", () => {
     expect(() => safetyNumberGroups(new Uint8Array(0))).toThrow(TypeError);
   });
 });
+
+describe("safety number groups", () => {
+  it("are six 5-digit strings, zero-padded, and the joined form is them with single spaces", () => {
+    for (let i = 0; i < 300; i++) {
+      const auth = Uint8Array.of(i & 0xff, i >> 8, 7);
+      const groups = safetyNumberGroups(auth);
+      expect(groups).toHaveLength(6);
+      for (const g of groups) expect(g).toMatch(/^\d{5}$/);
+      expect(safetyNumber(auth)).toBe(groups.join(" "));
+      expect(groups.join(" ")).toBe(reference(auth));
+    }
+  });
+
+  it("accepts a 1-byte authenticator and refuses non-Uint8Arrays", () => {
+    expect(safetyNumber(Uint8Array.of(0))).toBe(reference(Uint8Array.of(0)));
+    expect(() => safetyNumberGroups([1, 2, 3] as unknown as Uint8Array)).toThrow(TypeError);
+    expect(() => safetyNumberGroups(undefined as unknown as Uint8Array)).toThrow(TypeError);
+  });
+});

@@ -206,7 +206,7 @@ describe("designated committer failure modes (ts-mls)", () => {
   it("a leave announced twice is harmless", async () => {
     const w = await settled("a", "b", "c");
     w.crash("b");
-    const r = sequencerDisconnect(w.server, "b");
+    const r = sequencerDisconnect(w.server, w.clients.get("b")!.conn);
     expect(r.out).toHaveLength(0);
     await converge(w, ["a", "c"]);
   });
@@ -217,7 +217,7 @@ describe("designated committer failure modes (ts-mls)", () => {
     await w.stepClient("c");
     const late = w.clients.get("c")!.outbox[0]!;
     w.crash("c");
-    expect(() => sequencerReceive(w.server, "c", late)).toThrow(CommitterError);
+    expect(() => sequencerReceive(w.server, w.clients.get("c")!.conn, late)).toThrow(CommitterError);
     await converge(w, ["a", "b"]);
   });
 
@@ -258,5 +258,82 @@ describe("designated committer failure modes (ts-mls)", () => {
     await w.drain();
     expect([...w.server.view.group!.roster.keys()]).toEqual(["a"]);
     expect(w.clients.get("a")!.committer.hasPendingCommit).toBe(false);
+  });
+  it("a late rejection of a bundle that lost the race for its epoch clears only that bundle", async () => {
+    const w = await settled("a", "b");
+    const a = w.clients.get("a")!;
+    const sends: string[] = [];
+    const leftGroup: string[] = [];
+    w.onAction = (id, x) => {
+      if (id === "a" && x.type === "send") sends.push(x.message.type);
+      if (id === "a" && x.type === "left-group") leftGroup.push(x.reason);
+    };
+    w.connect("d");
+    await w.stepClient("d");
+    w.stepServer("d"); // announced d
+    await stepUntil(w, "a", () => a.committer.hasPendingCommit); // a's bundle B1 (add d), held back
+    w.connect("e");
+    await w.stepClient("e");
+    w.stepServer("e"); // announced e
+    // b also believed it was the committer of epoch 1 (a member whose view lagged, or a hostile one) and
+    // its bundle adding d reaches the room first.
+    const b = w.clients.get("b")!;
+    const view = w.server.view;
+    const dKp = view.present.get("d")!;
+    const r = await engine.commit(b.committer.group!, [dKp.keyPackage], []);
+    const bundle = {
+      commit: r.commit,
+      welcome: r.welcome,
+      adds: [{ member: "d", announceSeq: dKp.announceSeq }],
+      removes: [],
+    };
+    const { commitDigest } = await import("../src/codec.ts");
+    // b adopts its own commit on the echo, as a committer does.
+    (b.committer as unknown as { s: object }).s = {
+      ...(b.committer as unknown as { s: object }).s,
+      pending: { epoch: 1n, commit: r.commit, digest: commitDigest(r.commit), group: r.group },
+    };
+    b.outbox.push(encodeClientMessage({ type: "commit-bundle", bundle }));
+    w.stepServer("b"); // committed (epoch 1 -> 2)
+    w.stepServer("a"); // B1 lost the race: commit-rejected (epoch 1, digest of B1), queued after the event
+    // a applies b's commit, commits the Add of e from epoch 2 (B2), then reads the late rejection of B1.
+    while (a.inbox.length > 0) await w.stepClient("a");
+    expect(a.committer.hasPendingCommit).toBe(true); // B2 survives the rejection of B1
+    await converge(w, ["a", "b", "d", "e"]);
+    expect(sends.filter((t) => t === "commit-bundle")).toHaveLength(2); // B1, B2: no duplicate
+    expect(leftGroup).toEqual([]); // no resync
+    expect(w.server.view.group!.epoch).toBe(3n);
+  });
+
+  it("a stale socket after a rejoin under the same id: its late frames are refused, its close removes nobody", async () => {
+    const w = await settled("a", "b", "c");
+    const a = w.clients.get("a")!;
+    const leftGroup: string[] = [];
+    w.onAction = (id, x) => {
+      if (x.type === "left-group") leftGroup.push(`${id}:${x.reason}`);
+    };
+    w.connect("d");
+    await w.stepClient("d");
+    w.stepServer("d");
+    await stepUntil(w, "a", () => a.committer.hasPendingCommit);
+    const late = a.outbox[0]!; // a's bundle adding d, still in the old socket
+    // a's network drops; it rejoins as "a" on a new connection before the room saw the old socket close.
+    const old = w.reconnect("a", false);
+    expect(w.server.connections.get("a")).not.toBe(old);
+    await w.drain(); // the snapshot; a commits the Add of d again, on the new connection
+    // The old socket's frame arrives now: never sequenced after the reconnect.
+    expect(() => sequencerReceive(w.server, old, late)).toThrow(CommitterError);
+    // ... and its close: nothing happens, a stays present and live.
+    const seq = w.server.view.nextSeq;
+    const before = w.server;
+    w.closeStale(old);
+    expect(w.server.view.nextSeq).toBe(seq);
+    expect(w.server.view).toBe(before.view);
+    expect(w.server.connections.get("a")).toBe(a.conn);
+    await converge(w, ["a", "b", "c", "d"]);
+    // The live a still receives everything: the next join includes it.
+    w.connect("e");
+    await converge(w, ["a", "b", "c", "d", "e"]);
+    expect(leftGroup).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 /**
- * The sequencer alone (DESIGN.md "Designated committer"): numbering, presence, group start, first commit
+ * The sequencer alone (docs/architecture.md "Sealed calls"): numbering, presence, group start, first commit
  * per epoch wins, stale bundles rejected, duplicate leaves ignored, state persistence.
  */
 import { describe, expect, it } from "vitest";
-import { decodeServerMessage, encodeClientMessage } from "../src/codec.ts";
+import { commitDigest, decodeServerMessage, encodeClientMessage } from "../src/codec.ts";
 import { CommitterError, DecodeError } from "../src/errors.ts";
 import { type ClientMessage, RejectReason } from "../src/protocol.ts";
 import {
@@ -27,6 +27,11 @@ function commitFor(groupId: Uint8Array, epoch: bigint, tag = 0): Uint8Array {
 }
 const msg = (m: ClientMessage) => encodeClientMessage(m);
 
+/** The live connection of member `m` (-1n, never issued, once it is gone). */
+function conn(s: SequencerState, m: string): bigint {
+  return s.connections.get(m) ?? -1n;
+}
+
 function events(r: SequencerResult) {
   return r.out.map((o) => decodeServerMessage(o.bytes));
 }
@@ -35,7 +40,7 @@ function room(...members: string[]): SequencerState {
   let s = createSequencer("room");
   for (const m of members) {
     s = sequencerConnect(s, m).state;
-    s = sequencerReceive(s, m, msg({ type: "key-package", keyPackage: kp(m) })).state;
+    s = sequencerReceive(s, conn(s, m), msg({ type: "key-package", keyPackage: kp(m) })).state;
   }
   return s;
 }
@@ -45,10 +50,12 @@ describe("sequencer", () => {
     let s = createSequencer("room");
     const r = sequencerConnect(s, "a");
     expect(r.out).toHaveLength(1);
-    expect(r.out[0]!.to).toBe("a");
+    expect(r.out[0]!.to).toBe(r.connection);
+    expect(r.connection).toBe(1n);
+    expect(r.replaced).toBeNull();
     expect(events(r)[0]).toMatchObject({ type: "snapshot", you: "a", view: { nextSeq: 0n, group: null } });
     s = r.state;
-    const r2 = sequencerReceive(s, "a", msg({ type: "key-package", keyPackage: kp("a") }));
+    const r2 = sequencerReceive(s, conn(s, "a"), msg({ type: "key-package", keyPackage: kp("a") }));
     expect(events(r2).map((m) => (m.type === "event" ? [m.seq, m.event.type] : m.type))).toEqual([
       [0n, "announced"],
       [1n, "group-started"],
@@ -60,8 +67,12 @@ describe("sequencer", () => {
     let s = createSequencer("room");
     s = sequencerConnect(s, "b").state;
     s = sequencerConnect(s, "a").state;
-    const rb = sequencerReceive(s, "b", msg({ type: "key-package", keyPackage: kp("b") }));
-    const ra = sequencerReceive(rb.state, "a", msg({ type: "key-package", keyPackage: kp("a") }));
+    const rb = sequencerReceive(s, conn(s, "b"), msg({ type: "key-package", keyPackage: kp("b") }));
+    const ra = sequencerReceive(
+      rb.state,
+      conn(rb.state, "a"),
+      msg({ type: "key-package", keyPackage: kp("a") }),
+    );
     expect(events(rb).filter((m) => m.type === "event" && m.event.type === "group-started")).toHaveLength(1);
     expect(events(ra).filter((m) => m.type === "event" && m.event.type === "group-started")).toHaveLength(0);
     expect([...ra.state.view.group!.roster.keys()]).toEqual(["b"]);
@@ -74,7 +85,7 @@ describe("sequencer", () => {
     const add = { member: "b", announceSeq: s.view.present.get("b")!.announceSeq };
     const first = sequencerReceive(
       s,
-      "a",
+      conn(s, "a"),
       msg({
         type: "commit-bundle",
         bundle: { commit: commitFor(g.groupId, 0n, 1), welcome, adds: [add], removes: [] },
@@ -86,18 +97,26 @@ describe("sequencer", () => {
     // A second commit from the same epoch (a duplicate or a racing committer) is rejected.
     const again = sequencerReceive(
       s,
-      "a",
+      conn(s, "a"),
       msg({
         type: "commit-bundle",
         bundle: { commit: commitFor(g.groupId, 0n, 2), welcome, adds: [add], removes: [] },
       }),
     );
-    expect(events(again)).toEqual([{ type: "commit-rejected", epoch: 1n, reason: RejectReason.WrongEpoch }]);
+    // The rejection names the bundle: its own epoch (0) and the digest of its commit.
+    expect(events(again)).toEqual([
+      {
+        type: "commit-rejected",
+        epoch: 0n,
+        digest: commitDigest(commitFor(g.groupId, 0n, 2)),
+        reason: RejectReason.WrongEpoch,
+      },
+    ]);
     expect(again.state).toBe(s);
     // Another group's commit at the right epoch number is rejected too.
     const other = sequencerReceive(
       s,
-      "b",
+      conn(s, "b"),
       msg({
         type: "commit-bundle",
         bundle: { commit: commitFor(Uint8Array.of(9), 1n), welcome: null, adds: [], removes: ["a"] },
@@ -113,19 +132,19 @@ describe("sequencer", () => {
     const add = { member: "b", announceSeq: s.view.present.get("b")!.announceSeq };
     const r = sequencerReceive(
       s,
-      "a",
+      conn(s, "a"),
       msg({
         type: "commit-bundle",
         bundle: { commit: commitFor(g.groupId, 0n), welcome, adds: [add], removes: [] },
       }),
     );
     const byTo = new Map(r.out.map((o) => [o.to, decodeServerMessage(o.bytes)]));
-    expect([...byTo.keys()]).toEqual(["a", "b", "lobby"]);
+    expect([...byTo.keys()]).toEqual([conn(s, "a"), conn(s, "b"), conn(s, "lobby")]);
     const welcomeOf = (m: ReturnType<typeof decodeServerMessage> | undefined) =>
       m?.type === "event" && m.event.type === "committed" ? m.event.bundle.welcome : undefined;
-    expect(welcomeOf(byTo.get("b"))).toEqual(welcome);
-    expect(welcomeOf(byTo.get("a"))).toBeNull();
-    expect(welcomeOf(byTo.get("lobby"))).toBeNull();
+    expect(welcomeOf(byTo.get(conn(s, "b")))).toEqual(welcome);
+    expect(welcomeOf(byTo.get(conn(s, "a")))).toBeNull();
+    expect(welcomeOf(byTo.get(conn(s, "lobby")))).toBeNull();
   });
 
   it("rejects bundles from non-members, stale adds, and Welcome/Add mismatches", () => {
@@ -134,7 +153,7 @@ describe("sequencer", () => {
     const add = { member: "b", announceSeq: s.view.present.get("b")!.announceSeq };
     const c = commitFor(g.groupId, 0n);
     const reason = (from: string, bundle: Parameters<typeof msg>[0]) => {
-      const m = events(sequencerReceive(s, from, msg(bundle)))[0]!;
+      const m = events(sequencerReceive(s, conn(s, from), msg(bundle)))[0]!;
       return m.type === "commit-rejected" ? m.reason : null;
     };
     expect(
@@ -153,12 +172,13 @@ describe("sequencer", () => {
       reason("a", { type: "commit-bundle", bundle: { commit: c, welcome: null, adds: [], removes: ["a"] } }),
     ).toBe(RejectReason.Stale);
     // A key package from a member who already left: the add is stale once the leave is sequenced.
-    s = sequencerDisconnect(s, "b").state;
+    const bConn = conn(s, "b");
+    s = sequencerDisconnect(s, bConn).state;
     expect(
       reason("a", { type: "commit-bundle", bundle: { commit: c, welcome, adds: [add], removes: [] } }),
     ).toBe(RejectReason.Stale);
     // ... and frames from a closed connection are refused outright.
-    expect(() => sequencerReceive(s, "b", msg({ type: "key-package", keyPackage: kp("b") }))).toThrow(
+    expect(() => sequencerReceive(s, bConn, msg({ type: "key-package", keyPackage: kp("b") }))).toThrow(
       CommitterError,
     );
   });
@@ -166,21 +186,21 @@ describe("sequencer", () => {
   it("a leave announced twice, or from the lobby, broadcasts once or never", () => {
     let s = room("a", "b");
     s = sequencerConnect(s, "lobby").state;
-    const l1 = sequencerDisconnect(s, "b");
+    const l1 = sequencerDisconnect(s, conn(s, "b"));
     expect(events(l1)).toHaveLength(1);
-    const l2 = sequencerDisconnect(l1.state, "b");
+    const l2 = sequencerDisconnect(l1.state, conn(s, "b"));
     expect(l2.out).toHaveLength(0);
-    const l3 = sequencerDisconnect(l2.state, "lobby");
+    const l3 = sequencerDisconnect(l2.state, conn(l2.state, "lobby"));
     expect(l3.out).toHaveLength(0);
     expect(l3.state.view.nextSeq).toBe(l1.state.view.nextSeq);
   });
 
   it("restarts the group when no live member remains, and forgets it when the room empties", () => {
     let s = room("a", "b");
-    const r = sequencerDisconnect(s, "a");
+    const r = sequencerDisconnect(s, conn(s, "a"));
     const started = events(r).find((m) => m.type === "event" && m.event.type === "group-started");
     expect(started).toMatchObject({ event: { creator: "b", groupId: deriveGroupId("room", 1n) } });
-    s = sequencerDisconnect(r.state, "b").state;
+    s = sequencerDisconnect(r.state, conn(r.state, "b")).state;
     expect(s.view.group).toBeNull();
     expect(s.view.present.size).toBe(0);
   });
@@ -191,17 +211,17 @@ describe("sequencer", () => {
     const add = { member: "b", announceSeq: s.view.present.get("b")!.announceSeq };
     s = sequencerReceive(
       s,
-      "a",
+      conn(s, "a"),
       msg({
         type: "commit-bundle",
         bundle: { commit: commitFor(g.groupId, 0n), welcome, adds: [add], removes: [] },
       }),
     ).state;
-    const r = sequencerReceive(s, "b", msg({ type: "resync", keyPackage: kp("b2") }));
+    const r = sequencerReceive(s, conn(s, "b"), msg({ type: "resync", keyPackage: kp("b2") }));
     const out = events(r);
     expect(out[0]).toMatchObject({ type: "event", event: { type: "announced", member: "b" } });
     expect(out.at(-1)).toMatchObject({ type: "snapshot", you: "b" });
-    expect(r.out.at(-1)!.to).toBe("b");
+    expect(r.out.at(-1)!.to).toBe(conn(s, "b"));
     expect(r.state.view.group!.roster.get("b")).not.toBe(r.state.view.present.get("b")!.announceSeq);
   });
 
@@ -210,7 +230,9 @@ describe("sequencer", () => {
     const bytes = encodeSequencerState(s);
     const back = decodeSequencerState(bytes);
     expect(encodeSequencerState(back)).toEqual(bytes);
-    expect([...back.connected]).toEqual(["a", "b", "c", "d"]);
-    expect(() => sequencerReceive(s, "a", Uint8Array.of(1, 2, 3))).toThrow(DecodeError);
+    expect([...back.connections.keys()]).toEqual(["a", "b", "c", "d"]);
+    expect([...back.connections.values()]).toEqual([1n, 2n, 3n, 4n]);
+    expect(back.nextConnection).toBe(5n);
+    expect(() => sequencerReceive(s, conn(s, "a"), Uint8Array.of(1, 2, 3))).toThrow(DecodeError);
   });
 });

@@ -9,7 +9,7 @@
  * The first node of a chain has chain_hash = 32 zero bytes; node k > 0 has
  * chain_hash = H("waict-ch" || ChainNode k-1). So `chain_hash` commits to the whole history
  * *before* its own entry, and `nextChainHash(head)` commits to the whole chain including the
- * head: it is the prefix tree value of the site (DESIGN.md) and what the seed calls "the final
+ * head: it is the prefix tree value of the site (docs/wire-formats.md "Prefix tree") and what the WAICT blog post calls "the final
  * chain hash". This package calls that value the chain's *digest*.
  */
 import { assertBytes } from "./bytes.ts";

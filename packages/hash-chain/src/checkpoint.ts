@@ -1,6 +1,6 @@
 /**
- * Chain checkpoints and replay: the verifier's side of the seed's hash chain ("Hash Chain" in
- * the WAICT blog post, seeds/004) over the WAICT node format (waict-apis.md "Hash Computations").
+ * Chain checkpoints and replay: the verifier's side of the WAICT blog post's hash chain ("Hash Chain" in
+ * the WAICT blog post, docs/README.md) over the WAICT node format (waict-apis.md "Hash Computations").
  *
  * A checkpoint is what a verifier trusts about a chain: its size and its digest, where the digest
  * of a chain of size n > 0 is H("waict-ch" || node n-1) (the prefix tree value, and the

@@ -1,6 +1,6 @@
 /**
  * The append rule on a single head (waict-apis.md "Append to resource chain" and "Enrollment via
- * HTTPS"; DESIGN.md "Replaying a batch"): what the transparency service and a batch replayer need
+ * HTTPS"; docs/wire-formats.md "Tree events and batches"): what the transparency service and a batch replayer need
  * when they store only a site's head node, not its history.
  *
  *   no head:  { position 0, time, resource_hash, H("waict-ah" || hosts) }, chain_hash = 0^32

@@ -1,7 +1,7 @@
 /**
  * resource_hash = SHA-256("waict-rh" || r) (waict-apis.md "Hash Computations"). For a manifest,
  * `r` is the exact bytes of the manifest line served to clients, never a re-serialization
- * (DESIGN.md "Wire formats"): JSON has many encodings of one value, the hash commits to one.
+ * (docs/wire-formats.md "Hash chain"): JSON has many encodings of one value, the hash commits to one.
  */
 import { assertBytes, isAllZero } from "./bytes.ts";
 import { type Sha256, sha256, Tag, taggedHash } from "./hash.ts";

@@ -1,6 +1,6 @@
 /**
  * `SiteChain`: one site's append-only chain as the transparency service keeps it
- * (waict-apis.md "Append to resource chain", "Enrollment via HTTPS"; DESIGN.md "Wire formats").
+ * (waict-apis.md "Append to resource chain", "Enrollment via HTTPS"; docs/wire-formats.md "Hash chain").
  *
  * Append rules, each refused with a typed `HashChainError`:
  *  - position_in_chain is 0 for the first entry, then previous + 1 (code `position-mismatch`);
@@ -9,10 +9,10 @@
  *  - asset hosts are either unchanged (keep the previous hash) or replaced by a new set; the
  *    first entry must name a set (`missing-asset-hosts`).
  * A tombstone (all-zero resource hash) is an ordinary entry: unenrolment keeps the chain, and a
- * later re-enrolment continues it (DESIGN.md "Replaying a batch").
+ * later re-enrolment continues it (docs/wire-formats.md "Tree events and batches").
  *
  * The class also serves what the draft's read endpoints need (entries tiles, chain hashes) and
- * the seed's inclusion and consistency proofs for any past size. Storage is in memory; services
+ * the WAICT blog post's inclusion and consistency proofs for any past size. Storage is in memory; services
  * persist `entries` and rebuild with `SiteChain.fromEntries`. In memory a chain holds at most
  * 2^32 - 1 entries (tiles address 2^32 positions, and a JS buffer of 120-byte slots would run out
  * long before u64).

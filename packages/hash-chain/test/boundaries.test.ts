@@ -434,4 +434,12 @@ describe("consistency: the rules of the replayed entries", () => {
     );
     expect(verifyChainConsistency(older, c.checkpoint(3n), p)).toBe(false);
   });
+
+  it("binds the newer size: a digest reached with fewer entries than the size claims is refused", () => {
+    const p3 = c.proveConsistency(2n, 3n);
+    expect(verifyChainConsistency(older, c.checkpoint(3n), p3)).toBe(true);
+    expect(verifyChainConsistency(older, { ...c.checkpoint(3n), size: 4n, lastTime: undefined }, p3)).toBe(
+      false,
+    );
+  });
 });

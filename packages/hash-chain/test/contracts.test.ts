@@ -8,6 +8,7 @@ import {
   type ChainNode,
   checkpointOf,
   DecodeError,
+  decodeAssetHosts,
   decodeChainConsistencyProof,
   decodeChainInclusionProof,
   decodeChainNode,
@@ -496,5 +497,105 @@ describe("tile arithmetic", () => {
     expect(() => tilesForSize((1n << 32n) + 1n)).toThrow(RangeError);
     expect(() => tilesForSize(-1n)).toThrow(RangeError);
     expect(() => tilesForSize(1 as unknown as bigint)).toThrow(RangeError);
+  });
+});
+
+describe("error classes", () => {
+  it("DecodeError is a HashChainError with a code, an offset, and names for logs", () => {
+    const [code] = decodeErrorOf(() => decodeEntry(new Uint8Array(3)));
+    expect(code).toBe(HashChainErrorCode.Truncated);
+    try {
+      decodeEntry(new Uint8Array(3));
+    } catch (e) {
+      expect(e).toBeInstanceOf(HashChainError);
+      expect(e).toBeInstanceOf(Error);
+      expect((e as DecodeError).name).toBe("DecodeError");
+      expect((e as DecodeError).offset).toBe(3);
+      expect((e as DecodeError).message).toMatch(/\(at byte 3\)$/);
+    }
+    const err = new HashChainError(HashChainErrorCode.OutOfRange, "m");
+    expect([err.name, err.code, err.message]).toEqual(["HashChainError", "out-of-range", "m"]);
+  });
+
+  it("the codes are the documented stable strings", () => {
+    expect(HashChainErrorCode).toEqual({
+      Truncated: "truncated",
+      Trailing: "trailing",
+      Oversized: "oversized",
+      NonCanonical: "non-canonical",
+      InvalidValue: "invalid-value",
+      PositionMismatch: "position-mismatch",
+      TimeWentBackwards: "time-backwards",
+      MissingAssetHosts: "missing-asset-hosts",
+      AmbiguousAssetHosts: "ambiguous-asset-hosts",
+      OutOfRange: "out-of-range",
+    });
+  });
+});
+
+describe("checks that a later step would not catch", () => {
+  it("decoders refuse a string of the right length with a TypeError", () => {
+    const text = "x".repeat(200) as unknown as Uint8Array;
+    expect(() => decodeChainConsistencyProof(text)).toThrow(TypeError);
+    expect(() => decodeChainInclusionProof(text)).toThrow(TypeError);
+    expect(() => decodeAssetHosts(text)).toThrow(TypeError);
+    expect(() => decodeEntry("x".repeat(80) as unknown as Uint8Array)).toThrow(TypeError);
+  });
+
+  it("a short consistency proof is truncated even when its length bytes are partly there", () => {
+    const short = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+    expect(decodeErrorOf(() => decodeChainConsistencyProof(short))).toEqual([
+      HashChainErrorCode.Truncated,
+      11,
+    ]);
+    const shortInc = new Uint8Array(43);
+    shortInc[42] = 1;
+    expect(decodeErrorOf(() => decodeChainInclusionProof(shortInc))).toEqual([
+      HashChainErrorCode.Truncated,
+      43,
+    ]);
+  });
+
+  it("a node's entry and chain hash are checked before hashing or encoding", () => {
+    const bad = { entry: entry({ resourceHash: new Uint8Array(31) }), chainHash: h(0) };
+    expect(() => encodeChainNode(bad)).toThrow(RangeError);
+    expect(() => nextChainHash(bad)).toThrow(RangeError);
+    expect(() => nextChainHash({ entry: entry(), chainHash: new Uint8Array(31) })).toThrow(RangeError);
+    expect(() => checkpointOf({ entry: entry(), chainHash: new Uint8Array(33) })).toThrow(RangeError);
+  });
+
+  it("checkpoints are checked before replaying", () => {
+    const c = chainOf(2);
+    const p = c.proveConsistency(1n);
+    expect(() => verifyChainConsistency({ size: 1n, digest: new Uint8Array(31) }, c.checkpoint(), p)).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      verifyChainConsistency(c.checkpoint(1n), { size: 2n, digest: new Uint8Array(31) }, p),
+    ).toThrow(RangeError);
+  });
+
+  it("replay enforces positions from 0 even when the digest was computed over other positions", () => {
+    const e5 = entry({ positionInChain: 5n });
+    const e6 = entry({ positionInChain: 6n, timeCreated: 11n });
+    const d1 = nextChainHash({ entry: e5, chainHash: h(0) });
+    const d2 = nextChainHash({ entry: e6, chainHash: d1 });
+    expect(verifyEntries({ size: 2n, digest: d2 }, [e5, e6])).toBe(false);
+    const e0 = entry({ positionInChain: 0n });
+    const e1 = entry({ positionInChain: 1n, timeCreated: 11n });
+    const g1 = nextChainHash({ entry: e0, chainHash: h(0) });
+    expect(verifyEntries({ size: 2n, digest: nextChainHash({ entry: e1, chainHash: g1 }) }, [e0, e1])).toBe(
+      true,
+    );
+  });
+
+  it("entries breaking a chain rule make verification false, never an exception", () => {
+    const c = chainOf(3);
+    const es = c.entries();
+    es[2] = { ...es[2]!, timeCreated: es[1]!.timeCreated - 1n };
+    expect(verifyEntries(c.checkpoint(), es)).toBe(false);
+    const gap = c.entries();
+    gap[1] = { ...gap[1]!, positionInChain: 5n };
+    expect(verifyEntries(c.checkpoint(), gap)).toBe(false);
   });
 });

@@ -2,7 +2,8 @@
  * Bundle size of the browser verifier (`src/browser.ts`): bundled with Vite (rolldown + oxc minify,
  * ES module, all dependencies inlined), each chunk gzipped at level 9. "Static" is what a page
  * loads up front (the entry chunk and every chunk it imports statically); the lazily imported
- * @noble/ed25519 fallback (only fetched where WebCrypto has no Ed25519) is reported on its own.
+ * chunks (the cosignature check, loaded by the first `verifyTransparency`, and the @noble/ed25519
+ * fallback, only fetched where WebCrypto has no Ed25519) are reported on their own.
  * Anchor in the same run: @noble/hashes SHA-256 alone, bundled the same way.
  */
 import { join, resolve } from "node:path";
@@ -62,7 +63,8 @@ async function bundle(name: string, entry: string, root: string): Promise<Bundle
       chunks.filter((c) => statics.has(c.fileName)),
     ),
   ];
-  if (lazy.length > 0) rows.push(size(`${name}, lazy chunks (${lazy.length}, @noble fallback)`, lazy));
+  if (lazy.length > 0)
+    rows.push(size(`${name}, lazy chunks (${lazy.length}, cosignature check + @noble fallback)`, lazy));
   return rows;
 }
 

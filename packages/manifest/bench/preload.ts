@@ -10,25 +10,12 @@ import { preloadPolicy } from "../src/preload-policy.ts";
 import { verifyPreloadList } from "../src/verify-preload-list.ts";
 import { verifyTransparency } from "../src/verify-transparency.ts";
 import { NOW, PreloadWorld } from "../test/helpers/preload-world.ts";
-
-/** One row of the preload table (its own type: the verify bench's rows may carry more fields). */
-export interface PreloadTiming {
-  name: string;
-  perOpUs: number;
-  ops: number;
-}
-
-async function time(name: string, ops: number, f: () => unknown | Promise<unknown>): Promise<PreloadTiming> {
-  for (let i = 0; i < Math.min(5, ops); i++) await f();
-  const t0 = performance.now();
-  for (let i = 0; i < ops; i++) await f();
-  return { name, perOpUs: ((performance.now() - t0) * 1000) / ops, ops };
-}
+import { type Timing, time } from "./verify.ts";
 
 export async function measurePreload(
   domains: number,
   ops: number,
-): Promise<{ timings: PreloadTiming[]; listBytes: number; responseBytes: number }> {
+): Promise<{ timings: Timing[]; listBytes: number; responseBytes: number }> {
   const T = PreloadListKind.transparency;
   const w = new PreloadWorld({ leaves: 1000 });
   const line = JSON.stringify({ hashes: { "/": "A".repeat(43) } });

@@ -48,10 +48,25 @@ function decode(text: string, t: Int16Array, pad: boolean): Uint8Array | undefin
   }
   if (len % 4 === 1) return undefined;
   const out = new Uint8Array(Math.floor((len * 3) / 4));
+  // Four characters (24 bits) at a time; any character outside the alphabet makes `v` negative.
+  const full = len & ~3;
+  let o = 0;
+  let i = 0;
+  for (; i < full; i += 4) {
+    const a = text.charCodeAt(i);
+    const b = text.charCodeAt(i + 1);
+    const c = text.charCodeAt(i + 2);
+    const d = text.charCodeAt(i + 3);
+    if ((a | b | c | d) > 127) return undefined;
+    const v = (t[a]! << 18) | (t[b]! << 12) | (t[c]! << 6) | t[d]!;
+    if (v < 0) return undefined;
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 0xff;
+    out[o++] = v & 0xff;
+  }
   let acc = 0;
   let bits = 0;
-  let o = 0;
-  for (let i = 0; i < len; i++) {
+  for (; i < len; i++) {
     const c = text.charCodeAt(i);
     const v = c < 128 ? t[c]! : -1;
     if (v < 0) return undefined;

@@ -1,7 +1,7 @@
 /**
  * Sealroom extension: code-signing identities ("dev-ids") with a 24 h cooldown.
  *
- * The seed blog (WAICT with WEBCAT) and waict-apis.md "Appendix: Extensions" describe extensions whose
+ * The WAICT blog post (Cloudflare, "Improving the trustworthiness of Javascript on the Web") and waict-apis.md "Appendix: Extensions" describe extensions whose
  * changes only take effect after a public cooldown, proved by an inclusion proof of the change; the
  * draft leaves the encoding TODO. Sealroom's encoding, a top-level manifest key that other WAICT
  * clients ignore ("All top-level items not specified above MUST be ignored"):

@@ -84,7 +84,7 @@ export {
   MAX_HEADER_LENGTH,
   parseIntegrityPolicy,
   WaictMode,
-} from "./header.ts";
+} from "./integrity-policy-header.ts";
 export {
   isSha256B64u,
   isTombstoneManifest,

@@ -1,6 +1,6 @@
 /**
  * The full client check of a manifest response (waict-proofs.md "Inclusion Proofs", waict-integrity
- * v2 "Fetching Manifests" / "Validating Manifests", DESIGN.md "Freshness").
+ * v2 "Fetching Manifests" / "Validating Manifests", docs/wire-formats.md "Signed notes and cosignatures").
  *
  * Steps, each failing with the integrity draft's reason:
  *  1. split the response and validate the manifest line                        -> invalid_manifest
@@ -22,13 +22,14 @@ import type { ChainNode } from "@sealroom/hash-chain";
 import { isTombstone } from "@sealroom/hash-chain";
 import { keyForDomain, treeValueForHead, verifyInclusion } from "@sealroom/prefix-tree";
 import { type ChainHeadWithProof, decodeChainHeadWithProof } from "./chain-head-with-proof.ts";
-import { type CosignedRoot, verifyCosignedRoot, type WitnessKeyInput } from "./cosigned-root.ts";
+import type { CosignedRoot, WitnessKeyInput } from "./cosigned-root.ts";
 import type { Ed25519Backend } from "./ed25519.ts";
 import { type Failure, FailureReason, failure, ManifestError } from "./errors.ts";
 import { type Manifest, parseManifest } from "./manifest.ts";
 import { decodeManifestResponse, decodeProofLine } from "./manifest-response.ts";
 import type { PreloadPolicy, TransparencyNotEnrolled } from "./preload-policy.ts";
 import { resourceHashOf } from "./resource-hash.ts";
+import { sha256Small } from "./sha256-small.ts";
 
 /** The blog's freshness window for cosignatures: 7 days, in seconds. */
 export const DEFAULT_MAX_AGE = 7 * 24 * 60 * 60;
@@ -80,6 +81,19 @@ export interface TransparencyOk {
 
 export type TransparencyResult = TransparencyOk | Failure;
 
+/**
+ * The cosignature check (signed-note parsing, the WAICT message, Ed25519) is loaded on first use,
+ * as its own chunk: it is needed once per page load and is async anyway (WebCrypto), so a page's
+ * up-front bundle holds only framing, manifest parsing, SHA-256 and the proof walk (issue 12:
+ * <= 12 KB min+gzip, test/bundle-size.test.ts). The import starts before the synchronous steps so
+ * its fetch overlaps them.
+ */
+let cosignedRoot: Promise<typeof import("./cosigned-root.ts")> | undefined;
+function loadCosignedRoot(): Promise<typeof import("./cosigned-root.ts")> {
+  cosignedRoot ??= import("./cosigned-root.ts");
+  return cosignedRoot;
+}
+
 const proofFail = (detail: string, message: string): Failure =>
   failure(FailureReason.invalidTransparencyProof, detail, message);
 
@@ -119,11 +133,14 @@ async function verifyResponse(
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const maxAge = options.maxAge ?? DEFAULT_MAX_AGE;
   const skew = options.maxFutureSkew ?? DEFAULT_MAX_FUTURE_SKEW;
+  const cosign = loadCosignedRoot();
+  // Failures returned before the await below must not leave an unhandled rejection behind.
+  cosign.catch(() => {});
 
   // The tree key comes from the page's own domain alone; a domain without a key cannot verify.
   let key: Uint8Array;
   try {
-    key = keyForDomain(options.domain);
+    key = keyForDomain(options.domain, sha256Small);
   } catch (e) {
     return proofFail(
       "bad_domain",
@@ -155,6 +172,7 @@ async function verifyResponse(
   }
 
   // 3-4. Service domain and cosignature quorum.
+  const { verifyCosignedRoot } = await cosign;
   const v = await verifyCosignedRoot(proof.signedPrefixRoot, {
     trustedServices: options.trustedServices,
     witnessKeys: options.witnessKeys,
@@ -168,8 +186,9 @@ async function verifyResponse(
   const note: CosignedRoot = v.note;
 
   // 5. Inclusion under the page's own key (derived first, above).
-  const value = treeValueForHead(proof.head);
-  if (!verifyInclusion(note.root, key, value, proof.incProof))
+  // sha256Small: allocation-free, so the proof walk costs far less than one signature check.
+  const value = treeValueForHead(proof.head, sha256Small);
+  if (!verifyInclusion(note.root, key, value, proof.incProof, sha256Small))
     return proofFail(
       "inclusion_failed",
       `the chain head is not in the tree under the key of ${options.domain}`,

@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/commands.ts";
+import { commands, runCli } from "../src/cli/commands.ts";
 import { parseWitnessKey } from "../src/cosigned-root.ts";
-import { buildIntegrityPolicy } from "../src/header.ts";
+import { buildIntegrityPolicy } from "../src/integrity-policy-header.ts";
 import { MANIFEST_MEDIA_TYPE } from "../src/manifest-response.ts";
 import { buildFixture } from "./helpers/vite.ts";
 import { makeWorld, NOW, type World } from "./helpers/world.ts";
@@ -158,6 +158,35 @@ describe("sealroom verify against a local static server", () => {
     const usage = await exec(process.execPath, [CLI, "verify", "--bogus"]).catch((e) => e);
     expect(usage.code).toBe(2);
     expect(usage.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("--help", () => {
+  it("every command prints its own usage on --help and -h, exit 0, even with other arguments", async () => {
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    for (const c of commands) {
+      for (const args of [["--help"], ["-h"], ["some-arg", "--out", "x", "--help"]]) {
+        const r = await cli([...c.path, ...args]);
+        expect({ cmd: c.path.join(" "), code: r.code, err: r.err }).toEqual({
+          cmd: c.path.join(" "),
+          code: 0,
+          err: "",
+        });
+        expect(r.out).toBe(`usage:\n  sealroom ${c.usage}\n      ${c.summary}\n`);
+      }
+    }
+    // The issue's case: keygen used to fail with "Unknown option '--help'".
+    expect((await cli(["keygen", "--help"])).out).toContain("sealroom keygen <name>");
+    // After "--", --help is an argument, not a request for help.
+    expect((await cli(["keygen", "--", "--help"])).out).not.toContain("usage:");
+  });
+  it("a command group lists its commands; the top level lists all", async () => {
+    const g = await cli(["manifest", "--help"]);
+    expect(g.code).toBe(0);
+    expect(g.out).toContain("sealroom manifest build");
+    expect(g.out).not.toContain("sealroom keygen");
+    const all = await cli(["--help"]);
+    for (const c of commands) expect(all.out).toContain(`sealroom ${c.usage}`);
   });
 });
 

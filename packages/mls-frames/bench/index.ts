@@ -21,7 +21,13 @@ import {
   getCiphersuiteImpl,
   joinGroup,
 } from "ts-mls";
-import { FrameCryptor, PrivateMessageFrameCipher } from "../src/index.ts";
+import {
+  cipherSuiteParams,
+  FrameCryptor,
+  importAeadKey,
+  PrivateMessageFrameCipher,
+  SYNC_GCM_MAX_BYTES,
+} from "../src/index.ts";
 
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
 const subtle = globalThis.crypto.subtle;
@@ -189,6 +195,39 @@ async function main(): Promise<void> {
   console.table(rows);
   for (const v of verdicts) console.log(`  ${v}`);
 
+  // --- 1b. AES-GCM path per frame size -----------------------------------------------------------
+  // Issue 12: synchronous @noble/ciphers against WebCrypto (the raw AES-GCM anchor, same run),
+  // seal + open of the same bytes, alternating op by op; the default split is SYNC_GCM_MAX_BYTES.
+  const gcmParams = cipherSuiteParams(4);
+  const gcmKey = randomBytes(16);
+  const webOnly = await importAeadKey(gcmParams, gcmKey, { syncMaxBytes: 0 });
+  const nobleOnly = await importAeadKey(gcmParams, gcmKey, { syncMaxBytes: Number.POSITIVE_INFINITY });
+  const gcmNonce = new Uint8Array(12);
+  const gcmAad = randomBytes(10);
+  const gcmRows: Record<string, string>[] = [];
+  for (const size of [60, 100, 160, 300, 512, 1024, 4096, 10240]) {
+    const frame = randomBytes(size);
+    const roundTrip = (k: typeof webOnly) => async () => {
+      const ct = await k.seal(gcmNonce, gcmAad, frame);
+      const pt = await k.open(gcmNonce, gcmAad, ct);
+      if (pt === null || pt.length !== size) fail("gcm round trip");
+    };
+    const c = await compare(roundTrip(webOnly), roundTrip(nobleOnly), QUICK ? 400 : 4000);
+    gcmRows.push({
+      "frame size": `${size} B`,
+      "WebCrypto AES-GCM µs (anchor)": f1(c.anchor),
+      "@noble/ciphers sync µs": f1(c.candidate),
+      "noble / WebCrypto": f2(c.ratio),
+      "same at p10": f2(c.ratioP10),
+      "path taken": size <= SYNC_GCM_MAX_BYTES ? "noble (sync)" : "WebCrypto",
+    });
+  }
+  console.log(
+    `\n## 1b. AES-128-GCM seal + open per frame size: sync @noble/ciphers vs WebCrypto (wall µs, median op, alternating;` +
+      `\n##     frames <= ${SYNC_GCM_MAX_BYTES} B take the sync path; both give the same bytes, test/aead-paths.test.ts)`,
+  );
+  console.table(gcmRows);
+
   // --- 2. overhead ------------------------------------------------------------------------------------
   // A 25-member room: S = 5 bits; E = 4; video context 1. CTR after 1 h at 30 fps = 108 000 (3 bytes).
   const roomLeaves = Array.from({ length: 25 }, (_, i) => i);
@@ -217,7 +256,7 @@ async function main(): Promise<void> {
   {
     // Jump the video counter without 108 000 real encryptions: the header size is what we measure, so
     // compute it for the KID/CTR the cryptor would use then, with the same header code.
-    const { headerLength } = await import("../src/header.ts");
+    const { headerLength } = await import("../src/sframe-header.ts");
     const kid = ov.sendKid(1n) ?? fail("kid");
     (ovRows[2] as { "SFrame bytes": number })["SFrame bytes"] = headerLength(kid, 108_000n) + 16;
   }

@@ -2,7 +2,12 @@
  * The AEADs of RFC 9605 §4.5 on WebCrypto (`globalThis.crypto.subtle`), so the same code runs in
  * browsers, Workers and Node.
  *
- * - AES-GCM (suites 4, 5): WebCrypto AES-GCM with a 128-bit tag.
+ * - AES-GCM (suites 4, 5): WebCrypto AES-GCM with a 128-bit tag, except for small frames, which go
+ *   through @noble/ciphers' synchronous AES-GCM (NIST SP 800-38D, the same bytes: GCM is
+ *   deterministic). WebCrypto's fixed cost per call (a promise, a job on another thread, a copy)
+ *   dominates a ~100-byte audio frame; noble's per-call key schedule and GHASH setup is cheaper
+ *   there, and WebCrypto's native AES wins on large video frames (issue 12, `pnpm bench` "AEAD per
+ *   frame size"). `SYNC_GCM_MAX_BYTES` is the crossover measured in Node.
  * - AES-CTR + HMAC (suites 1–3, §4.5.1): encrypt-then-MAC. The AES key is the first Nka bytes of the
  *   SFrame key, the HMAC key the remaining Nh bytes; the CTR initial counter block is `nonce || 0x00000000`
  *   and the tag is HMAC(auth_key, len(aad) || len(ct) || Nt || nonce || aad || ct) truncated to Nt bytes.
@@ -10,6 +15,7 @@
  *
  * CryptoKeys are imported once (non-extractable) when the `AeadKey` is built and reused for every frame.
  */
+import { gcm as nobleGcm } from "@noble/ciphers/aes.js";
 import { asBufferSource, bufferSource, constantTimeEqual } from "./bytes.ts";
 import type { CipherSuiteParams } from "./cipher-suite.ts";
 
@@ -27,15 +33,36 @@ function subtle(): SubtleCrypto {
   return s;
 }
 
-/** Imports `key` (AEAD.Nk bytes) for the suite's AEAD. */
-export async function importAeadKey(params: CipherSuiteParams, key: Uint8Array): Promise<AeadKey> {
-  if (key.length !== params.Nk) throw new RangeError(`"key" must be ${params.Nk} bytes for ${params.name}`);
-  return params.aead === "AES-GCM" ? importGcm(params, key) : importCtrHmac(params, key);
+/**
+ * AES-GCM frames whose plaintext (seal) or ciphertext (open) is at most this many bytes take the
+ * synchronous @noble/ciphers path; larger ones WebCrypto. Measured in Node 24 on the bench machine
+ * (CPU per frame): noble ~30 µs up to ~300 B against WebCrypto's ~50-110 µs, even at ~1 KB.
+ */
+export const SYNC_GCM_MAX_BYTES = 512;
+
+export interface AeadOptions {
+  /** Override `SYNC_GCM_MAX_BYTES` (0: WebCrypto only; Infinity: noble only). Tests and benches. */
+  syncMaxBytes?: number;
 }
 
-async function importGcm(params: CipherSuiteParams, key: Uint8Array): Promise<AeadKey> {
+/** Imports `key` (AEAD.Nk bytes) for the suite's AEAD. */
+export async function importAeadKey(
+  params: CipherSuiteParams,
+  key: Uint8Array,
+  options: AeadOptions = {},
+): Promise<AeadKey> {
+  if (key.length !== params.Nk) throw new RangeError(`"key" must be ${params.Nk} bytes for ${params.name}`);
+  return params.aead === "AES-GCM"
+    ? importGcm(params, key, options.syncMaxBytes ?? SYNC_GCM_MAX_BYTES)
+    : importCtrHmac(params, key);
+}
+
+async function importGcm(params: CipherSuiteParams, key: Uint8Array, syncMax: number): Promise<AeadKey> {
   const s = subtle();
   const k = await s.importKey("raw", bufferSource(key), "AES-GCM", false, ["encrypt", "decrypt"]);
+  // The sync path needs the raw key in memory (a copy, as long as this AeadKey lives); noble's GCM
+  // has a 16-byte tag only, so other tag lengths always use WebCrypto.
+  const raw = params.Nt === 16 && syncMax > 0 ? key.slice() : undefined;
   // 128 is WebCrypto's default tag length; leaving it out spares a dictionary member per call.
   const gcm = (iv: Uint8Array, aad: Uint8Array): AesGcmParams =>
     params.Nt === 16
@@ -50,10 +77,24 @@ async function importGcm(params: CipherSuiteParams, key: Uint8Array): Promise<Ae
     params,
     // Plain promise chains rather than async functions: one fewer async frame per media frame.
     seal(nonce, aad, plaintext) {
+      if (raw !== undefined && plaintext.length <= syncMax) {
+        try {
+          return Promise.resolve(nobleGcm(raw, nonce, aad).encrypt(plaintext));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
       return s.encrypt(gcm(nonce, aad), k, asBufferSource(plaintext)).then((ct) => new Uint8Array(ct));
     },
     open(nonce, aad, ciphertext) {
       if (ciphertext.length < params.Nt) return Promise.resolve(null);
+      if (raw !== undefined && ciphertext.length <= syncMax) {
+        try {
+          return Promise.resolve(nobleGcm(raw, nonce, aad).decrypt(ciphertext));
+        } catch {
+          return Promise.resolve(null); // bad tag: RFC 9605 §4.4.4 says discard
+        }
+      }
       return s.decrypt(gcm(nonce, aad), k, asBufferSource(ciphertext)).then(
         (pt) => new Uint8Array(pt),
         // WebCrypto signals a bad tag with an OperationError; RFC 9605 §4.4.4 says discard.

@@ -7,7 +7,7 @@
  *
  * - VP8 (RFC 6386 §9.1 / §19.1): the 3-byte frame tag, and on a keyframe also the start code and
  *   dimensions — 10 bytes on a keyframe, 1 byte otherwise. `frame_type` is bit 0 of byte 0 and 0 means
- *   keyframe, so keyframe <=> `(byte0 & 1) === 0` (the seed's `byte0 >> 7` test reads the wrong bit:
+ *   keyframe, so keyframe <=> `(byte0 & 1) === 0` (the Orange Meets E2EE post's `byte0 >> 7` test reads the wrong bit:
  *   the top bits are `first_part_size`). The receiver recomputes the length from byte 0, which is
  *   authenticated, so tampering with it changes the AAD and fails the tag.
  * - VP9: 0 bytes. The RTP VP9 payload descriptor is built from encoder metadata, not from frame bytes.

@@ -19,10 +19,10 @@ import { type Codec, clearPrefixLength, parseCodec } from "./clear-prefix.ts";
 import { DropReason, emptyStats, type FrameResult, type FrameStats } from "./drop-reasons.ts";
 import type { EpochKeys } from "./epoch-keys.ts";
 import { DecodeError } from "./errors.ts";
-import { readSFrameHeader } from "./header.ts";
 import { DEFAULT_EPOCH_BITS, decodeMlsKid, encodeMlsKid, senderIndexBits } from "./mls-kid.ts";
 import { MAX_WINDOW_CTR, ReplayWindow } from "./replay-window.ts";
 import { createSFrameKey, openSFrame, type SFrameKey, sealSFrame } from "./sframe.ts";
+import { readSFrameHeader } from "./sframe-header.ts";
 
 /** Highest CTR a sender uses: the replay window works below 2^53 (see replay-window.ts). */
 const MAX_CTR = BigInt(MAX_WINDOW_CTR);

@@ -1,5 +1,5 @@
 /** @sealroom/mls-frames: public API (re-exports only; each module names the spec section it implements). */
-export { type AeadKey, importAeadKey } from "./aead.ts";
+export { type AeadKey, type AeadOptions, importAeadKey, SYNC_GCM_MAX_BYTES } from "./aead.ts";
 export { attachFrameTransform, type RtpEndpointLike, type WorkerLike } from "./attach.ts";
 export { concatBytes, constantTimeEqual, encodeBigEndian, U64_MAX } from "./bytes.ts";
 export {
@@ -49,15 +49,6 @@ export {
   MessageType,
   type ScriptTransformerLike,
 } from "./frame-worker.ts";
-export {
-  decodeSFrameHeader,
-  encodeSFrameHeader,
-  headerLength,
-  MAX_HEADER_LENGTH,
-  readSFrameHeader,
-  type SFrameHeader,
-  writeSFrameHeader,
-} from "./header.ts";
 export { deriveKeySalt, sframeLabel } from "./key-derivation.ts";
 export {
   DEFAULT_EPOCH_BITS,
@@ -70,4 +61,13 @@ export { PrivateMessageFrameCipher } from "./private-message-mode.ts";
 export { ReplayWindow } from "./replay-window.ts";
 export { createSFrameKey, openSFrame, type SFrameKey, sealSFrame, sframeNonce } from "./sframe.ts";
 export { SFrameContext } from "./sframe-context.ts";
+export {
+  decodeSFrameHeader,
+  encodeSFrameHeader,
+  headerLength,
+  MAX_HEADER_LENGTH,
+  readSFrameHeader,
+  type SFrameHeader,
+  writeSFrameHeader,
+} from "./sframe-header.ts";
 export { sframeSuiteForMls } from "./suite-mapping.ts";

@@ -1,5 +1,5 @@
 /**
- * The seed's framing as a mode: every media frame is one MLS PrivateMessage (RFC 9420 §6.3), application
+ * The Orange Meets E2EE post's framing as a mode: every media frame is one MLS PrivateMessage (RFC 9420 §6.3), application
  * content, signed by the sender's leaf key and encrypted under the sender's secret-tree ratchet. It gives
  * per-sender authentication of every frame (SFrame cannot: any member holds every key, RFC 9605 §9.2) at
  * a cost of about a millisecond per frame, and it is the benchmark anchor.

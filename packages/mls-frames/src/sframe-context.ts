@@ -9,8 +9,8 @@
 import { U64_MAX } from "./bytes.ts";
 import { DEFAULT_CIPHER_SUITE } from "./cipher-suite.ts";
 import { AuthenticationError, MlsFramesError } from "./errors.ts";
-import { readSFrameHeader } from "./header.ts";
 import { createSFrameKey, openSFrame, type SFrameKey, sealSFrame } from "./sframe.ts";
+import { readSFrameHeader } from "./sframe-header.ts";
 
 interface Entry {
   readonly usage: "encrypt" | "decrypt";

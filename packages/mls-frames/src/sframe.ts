@@ -13,8 +13,8 @@ import type { AeadKey } from "./aead.ts";
 import { importAeadKey } from "./aead.ts";
 import { U64_MAX } from "./bytes.ts";
 import { type CipherSuiteParams, cipherSuiteParams } from "./cipher-suite.ts";
-import { headerLength, writeSFrameHeader } from "./header.ts";
 import { deriveKeySalt } from "./key-derivation.ts";
+import { headerLength, writeSFrameHeader } from "./sframe-header.ts";
 
 /** Everything needed to encrypt or decrypt under one KID; built once per KID and cached by callers. */
 export interface SFrameKey {

@@ -69,7 +69,7 @@ describe("codec paths", () => {
     });
   }
 
-  it("VP8 keyframe test reads bit 0 of byte 0 (not the seed's >> 7)", async () => {
+  it("VP8 keyframe test reads bit 0 of byte 0 (not the Orange Meets E2EE post's >> 7)", async () => {
     const { alice } = pair();
     const f = vp8Frame(true, 100);
     f[0] = 0x80; // top bit set, bit 0 clear: a keyframe

@@ -164,7 +164,7 @@ describe("SFrame keyed by MLS (RFC 9605 §5.2)", () => {
   });
 });
 
-describe("MLS PrivateMessage per frame (the seed's framing)", () => {
+describe("MLS PrivateMessage per frame (the Orange Meets E2EE post's framing)", () => {
   it("round trips, authenticates the clear prefix, rejects tampering and replays", async () => {
     const tx = new PrivateMessageFrameCipher(alice, impl);
     const rx = new PrivateMessageFrameCipher(bob, impl);

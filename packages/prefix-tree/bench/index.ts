@@ -3,8 +3,8 @@
  * leaf, pages written per update, proof sizes and times, compact batch proofs. Every rate is
  * printed beside its anchor measured in the same run: the one-shot SHA-256 rate (65-byte input) of
  * the very hash function the tree uses. The tree sections run once per hash in
- * SEALROOM_BENCH_HASHES: `fast` (fastSha256, hashed as the tree does through `mptSha256Into`, its
- * allocation-free form specialised for 64/65-byte node inputs), `node`
+ * SEALROOM_BENCH_HASHES: `fast` (fastSha256, hashed as the tree does through its allocation-free
+ * form `sha256Into`), `node`
  * (node:crypto `hash()`), `noble` (@noble/hashes, the default).
  *
  *   node bench/index.ts                          full: 1M and 16M leaves, every hash (~8 GB RAM)
@@ -28,7 +28,6 @@ import {
   verifyBatch,
   verifyInclusion,
 } from "../src/index.ts";
-import { mptSha256Into } from "../src/mpt-hash.ts";
 
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
 /** Page cache budget (MB) of the bounded-memory rows (SEALROOM_BENCH_CACHE_MB, default 100). */
@@ -66,16 +65,16 @@ interface BenchHash {
 }
 const HASHES: Record<string, BenchHash> = {
   fast: {
-    name: "fastSha256 (mptSha256Into)",
+    name: "fastSha256 (sha256Into)",
     fn: fastSha256,
-    // What a tree given fastSha256 calls (intoOf(fastSha256) is mptSha256Into), plus the count.
+    // What a tree given fastSha256 calls (its .into, sha256Into), plus the count.
     counted: Object.assign((d: Uint8Array) => fastSha256(d), {
       into: (d: Uint8Array, o: number, l: number, out: Uint8Array, oo: number) => {
         hashCount++;
-        mptSha256Into(d, o, l, out, oo);
+        sha256Into(d, o, l, out, oo);
       },
     }),
-    oneShot: (b, out) => mptSha256Into(b, 0, b.length, out, 0),
+    oneShot: (b, out) => sha256Into(b, 0, b.length, out, 0),
   },
   node: {
     name: "node:crypto",
@@ -155,14 +154,6 @@ for (const h of Object.values(HASHES)) {
   const r = shaRate(h);
   shaOneShot.set(h, r);
   row(`SHA-256 one-shot, 65 B, ${h.name}`, `${fmt(r)}/s`, h === HASHES.noble ? "default hash" : "");
-}
-if (HASH_NAMES.includes("fast")) {
-  // The generic sha256Into on the same 65-byte input, for the gain of the specialised path.
-  const generic: BenchHash = {
-    ...(HASHES.fast as BenchHash),
-    oneShot: (b, out) => sha256Into(b, 0, b.length, out, 0),
-  };
-  row("SHA-256 one-shot, 65 B, sha256Into (generic)", `${fmt(shaRate(generic))}/s`);
 }
 
 const proofFit: { n: number; bytes: number }[] = [];

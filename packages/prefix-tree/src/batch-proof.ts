@@ -1,5 +1,5 @@
 /**
- * Compact batch update proofs: a Sealroom extension (DESIGN.md "Transparency beyond the drafts",
+ * Compact batch update proofs: a Sealroom extension (docs/architecture.md "Seen code: the WAICT pipeline",
  * "Compact witness"; cf. waict-transparency-spec issue #29). The drafts make a witness replay every
  * batch into a full copy of the tree; with this proof a witness keeps only (N, root) and checks a
  * batch with no tree at all.

@@ -1,6 +1,6 @@
 /**
  * Witness cosignatures on the prefix tree root: WAICT's variant of C2SP tlog-cosignature
- * (waict-apis.md "Upload cosignature"; DESIGN.md "Wire formats"), plus C2SP's own Ed25519
+ * (waict-apis.md "Upload cosignature"; docs/wire-formats.md "Signed notes and cosignatures"), plus C2SP's own Ed25519
  * `cosignature/v1` (type 0x04) so the same code is exercised on the C2SP examples.
  *
  * A WAICT cosignature is a signed-note signature line over the note text
@@ -59,7 +59,7 @@ export const COSIGNATURE_V1_HEADER = "cosignature/v1";
 export const PREFIX_TREE_ORIGIN_SUFFIX = "/prefix-tree";
 /** tlog-cosignature: the timestamp "MUST NOT exceed 2^63 - 1". */
 export const MAX_COSIGNATURE_TIME = (1n << 63n) - 1n;
-/** Freshness window clients apply by default (DESIGN.md "Freshness", the blog's 7 days). */
+/** Freshness window clients apply by default (docs/wire-formats.md "Signed notes and cosignatures", the blog's 7 days). */
 export const DEFAULT_COSIGNATURE_MAX_AGE = 7n * 24n * 3600n;
 /** Clock skew tolerated for timestamps in the future when `now` is given. */
 export const DEFAULT_COSIGNATURE_MAX_FUTURE = 300n;

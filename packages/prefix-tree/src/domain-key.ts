@@ -1,5 +1,5 @@
 /**
- * Tree keys and values (waict-apis.md "Hash Computations"; DESIGN.md "Wire formats"):
+ * Tree keys and values (waict-apis.md "Hash Computations"; docs/wire-formats.md "Prefix tree"):
  * key = H("waict-kh" || domain) with the domain a lowercase ASCII A-label name without trailing
  * dot or port, and value = H("waict-ch" || head ChainNode), which commits to the whole chain.
  *

@@ -7,8 +7,6 @@
  * update path hashes tens of nodes per leaf and an await per node would dominate the cost.
  */
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
-import { mptSha256Into } from "./mpt-hash.ts";
-import { sha256Into } from "./sha256-into.ts";
 
 /**
  * SHA-256 of `data[offset .. offset + length)` written to `out[outOffset .. outOffset + 32)`,
@@ -55,15 +53,14 @@ const adapters = new WeakMap<Sha256, Sha256Into>();
 /**
  * The allocation-free form of `hash`: its own `.into` when it has one, else an adapter that calls
  * it (one call and one digest copy per hash; no subarray when the whole buffer is hashed, which is
- * what the tree's hot paths do). For our own `sha256Into` (`fastSha256`) it is `mptSha256Into`
- * (mpt-hash.ts), the same SHA-256 with the 64- and 65-byte node inputs specialised; any other
- * injected hash is used exactly as given.
+ * what the tree's hot paths do). An injected `.into` (e.g. `fastSha256`'s `sha256Into`) is used
+ * exactly as given.
  */
 export function intoOf(hash: Sha256): Sha256Into {
   const own = hash.into;
   if (typeof own === "function") {
     assertSha256(hash); // once per function (cached): an injected `.into` must be SHA-256 too
-    return own === sha256Into ? mptSha256Into : own;
+    return own;
   }
   let a = adapters.get(hash);
   if (!a) {

@@ -1,6 +1,6 @@
 /**
  * Where a `PrefixTree` keeps each site's chain head. The tree value is only H("waict-ch" || head)
- * (DESIGN.md "Wire formats"), but replaying a `TreeEventBatch` needs the old head itself (its
+ * (docs/wire-formats.md "Prefix tree"), but replaying a `TreeEventBatch` needs the old head itself (its
  * position, time, asset hosts hash and encoding), so the tree keeps heads beside the leaves. They
  * live in their own store rather than in pages so the hot tree path stays at ~140 bytes per leaf;
  * the service keeps them in a `heads (key BLOB PRIMARY KEY, node BLOB)` table written in the same

@@ -406,54 +406,78 @@ export class Page {
       const bit = (this.nodeBit[ref] as number) - lo;
       ref = ((r >>> (3 - bit)) & 1) === 0 ? (this.left[ref] as number) : (this.right[ref] as number);
     }
-    const items: number[] = [];
-    const nodes: number[] = [];
+    rowItemCount = 0;
+    rowNodeCount = 0;
     if (ref !== NO_REF) {
       let any = ref;
       while (any >= 0) any = this.left[any] as number;
-      if ((this.keys[~any * 32 + s] as number) >>> 4 === r) this.postOrder(ref, items, nodes);
+      if ((this.keys[~any * 32 + s] as number) >>> 4 === r) this.postOrder(ref);
     }
-    let size = ROW_HEADER + nodes.length * 32;
-    for (const j of items) size += this.kinds[j] === ItemKind.Leaf ? LEAF_ROW_ITEM : CHILD_ROW_ITEM;
+    const m = rowItemCount;
+    const kinds = this.kinds;
+    let size = ROW_HEADER + rowNodeCount * 32;
+    for (let i = 0; i < m; i++)
+      size += kinds[rowItems[i] as number] === ItemKind.Leaf ? LEAF_ROW_ITEM : CHILD_ROW_ITEM;
     const out = new Uint8Array(size);
     out[0] = ROW_VERSION;
     out[1] = this.split ? FLAG_SPLIT : 0;
     out[2] = s;
     out[3] = r;
-    out[4] = items.length >>> 8;
-    out[5] = items.length & 0xff;
+    out[4] = m >>> 8;
+    out[5] = m & 0xff;
+    const keys = this.keys;
+    const values = this.values;
+    const ih = this.itemHash;
     let o = ROW_HEADER;
-    for (const j of items) {
+    // Plain loops: a subarray view per field costs more than the copy.
+    for (let i = 0; i < m; i++) {
+      const j = rowItems[i] as number;
       const ko = j * 32;
-      if (this.kinds[j] === ItemKind.Leaf) {
-        out[o++] = ItemKind.Leaf;
-        out.set(this.keys.subarray(ko, ko + 32), o);
-        out.set(this.values.subarray(ko, ko + 32), o + 32);
-        out.set(this.itemHash.subarray(ko, ko + 32), o + 64);
-        o += 96;
+      if (kinds[j] === ItemKind.Leaf) {
+        out[o] = ItemKind.Leaf;
+        for (let t = 0; t < 32; t++) {
+          out[o + 1 + t] = keys[ko + t] as number;
+          out[o + 33 + t] = values[ko + t] as number;
+          out[o + 65 + t] = ih[ko + t] as number;
+        }
+        o += LEAF_ROW_ITEM;
       } else {
-        out[o++] = ItemKind.Child;
-        out[o++] = this.keys[ko + s] as number;
-        out.set(this.itemHash.subarray(ko, ko + 32), o);
-        o += 32;
+        out[o] = ItemKind.Child;
+        out[o + 1] = keys[ko + s] as number;
+        for (let t = 0; t < 32; t++) out[o + 2 + t] = ih[ko + t] as number;
+        o += CHILD_ROW_ITEM;
       }
     }
-    for (const n of nodes) {
-      out.set(this.nodeHash.subarray(n * 32, n * 32 + 32), o);
-      o += 32;
+    const nh = this.nodeHash;
+    for (let i = 0; i < rowNodeCount; i++, o += 32) {
+      const no = (rowNodes[i] as number) * 32;
+      for (let t = 0; t < 32; t++) out[o + t] = nh[no + t] as number;
     }
     return out;
   }
 
-  private postOrder(ref: number, items: number[], nodes: number[]): void {
+  private postOrder(ref: number): void {
     if (ref < 0) {
-      items.push(~ref);
+      if (rowItemCount === rowItems.length) rowItems = grow(rowItems);
+      rowItems[rowItemCount++] = ~ref;
       return;
     }
-    this.postOrder(this.left[ref] as number, items, nodes);
-    this.postOrder(this.right[ref] as number, items, nodes);
-    nodes.push(ref);
+    this.postOrder(this.left[ref] as number);
+    this.postOrder(this.right[ref] as number);
+    if (rowNodeCount === rowNodes.length) rowNodes = grow(rowNodes);
+    rowNodes[rowNodeCount++] = ref;
   }
+}
+
+// Scratch for encodeRow: the row's items in key order and its inner nodes in post-order.
+let rowItems = new Int32Array(1024);
+let rowNodes = new Int32Array(1024);
+let rowItemCount = 0;
+let rowNodeCount = 0;
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 const scratchStack = new Int32Array(260);

@@ -1,7 +1,7 @@
 /**
  * Replaying a `TreeEventBatch` (waict-apis.md leaves the algorithm TODO: "you MUST reject an event
  * for a previously undefined domain that uses NewAssetHostTag::unchanged"). Sealroom's algorithm
- * (DESIGN.md "Wire formats"), events strictly in order:
+ * (docs/wire-formats.md "Tree events and batches"), events strictly in order:
  *
  * - the domain must be a normalised A-label name (domain-key.ts), else reject;
  * - unknown domain: hosts must be `changed`; head = {pos 0, time, resource_hash,

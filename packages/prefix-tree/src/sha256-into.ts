@@ -10,7 +10,7 @@
  * allocated per call: the padding block and the 8-word hash value are module-level scratch
  * (JavaScript is single-threaded and nothing here is re-entered), message words are read big-endian
  * straight from the bytes, and the working variables and the message schedule live in locals of
- * `compressBlock`, which mpt-hash.ts shares.
+ * `compressBlock`.
  *
  * The 64 rounds of §6.2.2 step 3 are written out: instead of shifting h = g, g = f, ... each round
  * renames the eight working variables (round t uses as `a` the variable that round 0 called
@@ -112,7 +112,7 @@ const STATE = new Int32Array(8);
 /**
  * One SHA-256 compression (§6.2.2 steps 1-4) of the 64-byte block `m[p .. p + 64)` into the
  * hash value `state` (8 words, updated in place). The working variables and the schedule live in
- * locals; mpt-hash.ts uses it for the data block of its two-block messages.
+ * locals.
  */
 // biome-ignore format: one line per schedule word and per round half keeps the rounds readable
 export function compressBlock(state: Int32Array, m: Uint8Array, p: number): void {

@@ -28,7 +28,7 @@ function snapshot(t: PrefixTree, domains: string[]) {
 }
 
 describe("applyBatch", () => {
-  it("replays enrolment and appends exactly as DESIGN.md says", () => {
+  it("replays enrolment and appends exactly as docs/wire-formats.md says", () => {
     const t = new PrefixTree();
     const r1 = applyBatch(t, {
       events: [ev("a.com", 10n, ["https://cdn.a.com"], 1), ev("b.com", 11n, ["https://b.com"], 2)],

@@ -95,6 +95,18 @@ describe("replayBatch", () => {
     });
     const changed = replay([ev("a.com", 101n, ["https://new"], 2)], { "a.com": old });
     expect(changed.heads[0]!.entry.assetHostsHash).toEqual(assetHostsHash(["https://new"]));
+    const e2 = ev("a.com", 101n, null, 6);
+    const continued = replay([e2], { "a.com": old });
+    e2.newResourceHash.fill(0);
+    expect(continued.heads[0]!.entry.resourceHash).toEqual(rh(6));
+    // A first head's zero chain hash is its own copy, not the shared ZERO_HASH.
+    const fresh = replay([ev("c.com", 1n, ["h"])]);
+    try {
+      fresh.heads[0]!.chainHash.fill(1);
+      expect(ZERO_HASH).toEqual(new Uint8Array(32));
+    } finally {
+      ZERO_HASH.fill(0);
+    }
     // The result owns its hashes: changing the event afterwards changes nothing.
     const e = ev("b.com", 1n, ["h"], 5);
     const r = replay([e]);

@@ -128,3 +128,16 @@ export async function waitFor(url: string, deadlineMs: number): Promise<Response
   }
   throw new Error(`${url} did not answer in ${deadlineMs} ms: ${String(last)}`);
 }
+
+/** A TCP port free on 127.0.0.1 right now (bound and released), for servers that need a fixed port. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { decodeServerMessage } from "@sealroom/committer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, start, stop, waitFor } from "../src/workspace.ts";
 
@@ -81,21 +82,30 @@ describe("local stack under wrangler dev", () => {
     expect(await res.text()).toContain("<title>Sealroom</title>");
   });
 
-  it("the room worker relays WebSocket messages between members of a room", async () => {
-    const url = `ws://127.0.0.1:${apps[0].port}/rooms/smoke/ws`;
-    const open = (ws: WebSocket) =>
-      new Promise<void>((resolve, reject) => {
-        ws.addEventListener("open", () => resolve(), { once: true });
+  it("the room worker sequences members and relays signalling between them", async () => {
+    const { room } = (await (
+      await fetch(`http://127.0.0.1:${apps[0].port}/rooms`, { method: "POST" })
+    ).json()) as {
+      room: string;
+    };
+    const url = `ws://127.0.0.1:${apps[0].port}/rooms/${room}/ws`;
+    const firstFrame = (ws: WebSocket) =>
+      new Promise<ArrayBuffer>((resolve, reject) => {
+        ws.binaryType = "arraybuffer";
+        ws.addEventListener("message", (e) => resolve(e.data as ArrayBuffer), { once: true });
         ws.addEventListener("error", () => reject(new Error("websocket error")), { once: true });
       });
     const a = new WebSocket(url);
+    const snapA = decodeServerMessage(new Uint8Array(await firstFrame(a)));
     const b = new WebSocket(url);
-    await Promise.all([open(a), open(b)]);
+    const snapB = decodeServerMessage(new Uint8Array(await firstFrame(b)));
+    expect(snapA).toMatchObject({ type: "snapshot", you: "m1" });
+    expect(snapB).toMatchObject({ type: "snapshot", you: "m2" });
     const got = new Promise<string>((resolve) =>
       b.addEventListener("message", (e) => resolve(String(e.data)), { once: true }),
     );
-    a.send("over the relay");
-    expect(await got).toBe("over the relay");
+    a.send(JSON.stringify({ type: "signal", to: "m2", payload: "over the relay" }));
+    expect(JSON.parse(await got)).toEqual({ type: "signal", from: "m1", payload: "over the relay" });
     a.close();
     b.close();
   });

@@ -1,6 +1,6 @@
 /**
  * Exhaustive bounded exploration of the designated-committer protocol with MLS abstracted (this replaces
- * the seed's TLA+/PlusCal model with checks on the real state machine and sequencer). From a start state
+ * the Orange Meets E2EE post's TLA+/PlusCal model with checks on the real state machine and sequencer). From a start state
  * (an empty room, or k members already settled), depth-first search over every interleaving of: a new
  * user connecting, the server taking any client's next frame, any client taking its next frame, a crash
  * (= leave) of any live client, and a reconnect that loses the frames in flight. States are de-duplicated
@@ -98,7 +98,7 @@ export async function explore(cfg: ExploreConfig): Promise<ExploreReport> {
       if (c.inbox.length > 0) moves.push([`${id}<srv`, (x) => x.stepClient(id), crashes, reconnects]);
       if (crashes < cfg.maxCrashes) moves.push([`crash(${id})`, (x) => x.crash(id), crashes + 1, reconnects]);
       if (reconnects < cfg.maxReconnects && (c.inbox.length > 0 || c.outbox.length > 0)) {
-        moves.push([`reconnect(${id})`, (x) => x.reconnect(id), crashes, reconnects + 1]);
+        moves.push([`reconnect(${id})`, (x) => void x.reconnect(id), crashes, reconnects + 1]);
       }
     }
     for (const [name, move, cr, rc] of moves) {

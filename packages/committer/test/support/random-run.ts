@@ -72,7 +72,7 @@ export async function randomRun<G, K>(
           }
         } else if (c.inbox.length > 0 || c.outbox.length > 0) {
           moves.length = 0;
-          moves.push([`reconnect(${c.id})`, () => w.reconnect(c.id)]);
+          moves.push([`reconnect(${c.id})`, () => void w.reconnect(c.id)]);
           r.reconnects++;
         }
       }

@@ -7,7 +7,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { toHex } from "../../src/bytes.ts";
 import type { CommitOutput, MlsEngine } from "../../src/mls-engine.ts";
-import { readCommitFraming } from "../../src/mls-framing.ts";
+import { readApplicationFraming, readCommitFraming } from "../../src/mls-framing.ts";
 
 export interface SymLeaf {
   m: string;
@@ -140,6 +140,27 @@ export class SymbolicEngine implements MlsEngine<SymGroup, SymSecret> {
     if (own < 0) throw new Error("welcome not for us");
     const groupId = Uint8Array.from((w.g as string).match(/../g)!.map((h) => Number.parseInt(h, 16)));
     return { groupId, epoch: BigInt(w.e), leaves: w.l, own, secret: w.s };
+  }
+  /** Current epoch only: `{s: sender leaf, k: epoch secret, p: hex plaintext}`, "encrypted" by the secret. */
+  async createApplicationMessage(group: SymGroup, plaintext: Uint8Array) {
+    const body = { s: group.own, k: group.secret, p: toHex(plaintext) };
+    const message = concat(
+      header(2),
+      [group.groupId.length],
+      group.groupId,
+      u64(group.epoch),
+      [1],
+      enc.encode(JSON.stringify(body)),
+    );
+    return { message, group };
+  }
+  async processApplicationMessage(group: SymGroup, message: Uint8Array) {
+    const f = readApplicationFraming(message);
+    if (f.epoch !== group.epoch || toHex(f.groupId) !== toHex(group.groupId)) throw new Error("wrong epoch");
+    const body = JSON.parse(dec.decode(message.subarray(4 + 1 + group.groupId.length + 8 + 1)));
+    if (body.k !== group.secret || !group.leaves[body.s]) throw new Error("does not verify");
+    const plaintext = Uint8Array.from((body.p as string).match(/../g) ?? [], (h) => Number.parseInt(h, 16));
+    return { plaintext, senderLeaf: body.s as number, sender: group.leaves[body.s]!.m, group };
   }
   groupId(g: SymGroup) {
     return g.groupId;

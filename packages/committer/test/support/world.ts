@@ -9,6 +9,7 @@ import { writeRoomView } from "../../src/codec.ts";
 import { Committer } from "../../src/committer.ts";
 import type { MlsEngine } from "../../src/mls-engine.ts";
 import {
+  type ConnectionId,
   createSequencer,
   encodeSequencerState,
   type SequencerResult,
@@ -62,6 +63,14 @@ export class CrashingEngine<G, K> implements MlsEngine<G, K> {
     await this.point();
     return this.inner.joinGroup(w, kp, k);
   }
+  async createApplicationMessage(g: G, p: Uint8Array) {
+    await this.point();
+    return this.inner.createApplicationMessage(g, p);
+  }
+  async processApplicationMessage(g: G, m: Uint8Array) {
+    await this.point();
+    return this.inner.processApplicationMessage(g, m);
+  }
   groupId(g: G) {
     return this.inner.groupId(g);
   }
@@ -89,6 +98,8 @@ export interface SimClient<G, K> {
   id: string;
   engine: MlsEngine<G, K>;
   committer: Committer<G, K>;
+  /** The client's live connection (a reconnect opens a new one). */
+  conn: ConnectionId;
   inbox: Uint8Array[];
   outbox: Uint8Array[];
   alive: boolean;
@@ -141,9 +152,9 @@ export class World<G, K> {
     this.server = r.state;
     for (const o of r.out) {
       if (o.to === null) {
-        for (const id of this.server.connected) this.deliver(id, o.bytes);
+        for (const id of this.server.connections.keys()) this.deliver(id, o.bytes);
       } else {
-        this.deliver(o.to, o.bytes);
+        for (const c of this.clients.values()) if (c.conn === o.to) this.deliver(c.id, o.bytes);
       }
     }
   }
@@ -162,9 +173,11 @@ export class World<G, K> {
   connect(id: string): void {
     if (this.clients.has(id)) throw new Error(`${id} already used`);
     const engine = this.makeEngine(id);
+    const r = sequencerConnect(this.server, id);
     this.clients.set(id, {
       id,
       engine,
+      conn: r.connection,
       committer: new Committer(engine),
       inbox: [],
       outbox: [],
@@ -174,7 +187,7 @@ export class World<G, K> {
       bytesReceived: 0,
       epochsEntered: 0,
     });
-    this.route(sequencerConnect(this.server, id));
+    this.route(r);
   }
 
   /** The client process dies: frames in flight either way are lost, the room sees the socket close. */
@@ -183,7 +196,7 @@ export class World<G, K> {
     c.alive = false;
     c.inbox = [];
     c.outbox = [];
-    this.route(sequencerDisconnect(this.server, id));
+    this.route(sequencerDisconnect(this.server, c.conn));
   }
 
   /** Graceful leave: the client forgets its keys, then closes. */
@@ -193,12 +206,26 @@ export class World<G, K> {
     this.crash(id);
   }
 
-  /** The socket drops and reopens: frames in flight are lost, the room answers with a snapshot. */
-  reconnect(id: string): void {
+  /**
+   * The socket drops and reopens: frames in flight are lost, the room answers with a snapshot. The new
+   * connection replaces the old one, whose close then arrives (a no-op for the sequencer); returns the old
+   * connection id, so a test can also replay the old socket's late frames or close.
+   */
+  reconnect(id: string, closeOld = true): ConnectionId {
     const c = this.clients.get(id)!;
     c.inbox = [];
     c.outbox = [];
-    this.route(sequencerConnect(this.server, id));
+    const old = c.conn;
+    const r = sequencerConnect(this.server, id);
+    c.conn = r.connection;
+    this.route(r);
+    if (closeOld) this.closeStale(old);
+    return old;
+  }
+
+  /** The close of a connection that is no longer live (a stale socket) arrives at the room. */
+  closeStale(connection: ConnectionId): void {
+    this.route(sequencerDisconnect(this.server, connection));
   }
 
   async stepClient(id: string): Promise<void> {
@@ -231,7 +258,7 @@ export class World<G, K> {
   stepServer(id: string): void {
     const c = this.clients.get(id)!;
     const frame = c.outbox.shift()!;
-    this.route(sequencerReceive(this.server, id, frame));
+    this.route(sequencerReceive(this.server, c.conn, frame));
   }
 
   quiescent(): boolean {

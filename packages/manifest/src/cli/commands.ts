@@ -45,6 +45,12 @@ function usage(list: Command[]): string {
   return `usage:\n${list.map((c) => `  sealroom ${c.usage}\n      ${c.summary}`).join("\n")}\n`;
 }
 
+/** `--help` or `-h` among the options (before a `--` terminator). */
+function asksHelp(args: string[]): boolean {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+}
+
 /** Runs one command line; returns the exit status. Never throws for expected failures. */
 export async function runCli(
   argv: string[],
@@ -56,6 +62,23 @@ export async function runCli(
     return argv.length === 0 ? 2 : 0;
   }
   const cmd = list.find((c) => c.path.every((p, i) => argv[i] === p));
+  if (cmd && asksHelp(argv.slice(cmd.path.length))) {
+    // Every command prints its own usage, whatever else is on the line.
+    io.out(usage([cmd]));
+    return 0;
+  }
+  if (!cmd && asksHelp(argv)) {
+    // A command group (`sealroom manifest --help`): the usage of the commands under it.
+    const words = argv.slice(
+      0,
+      argv.findIndex((a) => a.startsWith("-")),
+    );
+    const group = list.filter((c) => words.length > 0 && words.every((w, i) => c.path[i] === w));
+    if (group.length > 0) {
+      io.out(usage(group));
+      return 0;
+    }
+  }
   if (!cmd) {
     io.err(`sealroom: unknown command "${argv.slice(0, 2).join(" ")}"\n${usage(list)}`);
     return 2;

@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { canonicalKey } from "../canonical-url.ts";
 import { checkIntegrity } from "../check-integrity.ts";
 import { FailureReason } from "../errors.ts";
-import { INTEGRITY_POLICY_HEADER, parseIntegrityPolicy } from "../header.ts";
+import { INTEGRITY_POLICY_HEADER, parseIntegrityPolicy } from "../integrity-policy-header.ts";
 import type { PreloadPolicy } from "../preload-policy.ts";
 import {
   DEFAULT_MAX_AGE,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { serializeDictionary, Token } from "structured-headers";
 import { describe, expect, it } from "vitest";
-import { buildIntegrityPolicy, parseIntegrityPolicy } from "../src/header.ts";
+import { buildIntegrityPolicy, parseIntegrityPolicy } from "../src/integrity-policy-header.ts";
 
 describe("Integrity-Policy-WAICT-v1", () => {
   it("parses the draft's example", () => {

@@ -1,0 +1,12 @@
+/** `/healthz`: name, version and (when deployed with it) the commit the Worker was built from. */
+import { Hono } from "hono";
+import pkg from "../../package.json" with { type: "json" };
+import type { Env } from "../env.ts";
+
+export const health = new Hono<{ Bindings: Env }>().get("/healthz", (c) =>
+  c.json({
+    name: pkg.name,
+    version: pkg.version,
+    ...(c.env.SEALROOM_COMMIT ? { commit: c.env.SEALROOM_COMMIT } : {}),
+  }),
+);

@@ -1,0 +1,107 @@
+/**
+ * The MLS worker: the call's group state lives here and nowhere else. It runs `@sealroom/committer`'s
+ * `Committer` over ts-mls, takes the room's binary frames from the page one at a time (the committer
+ * must not be re-entered), answers with frames to send and public epoch facts, and hands each epoch's
+ * frame keys straight to the media worker over the transferred key port.
+ */
+import { Committer, TsMlsEngine } from "@sealroom/committer";
+import { MessageType } from "@sealroom/mls-frames";
+import type { EpochSummary, MlsWorkerIn, MlsWorkerOut } from "./protocol.ts";
+
+const scope = globalThis as unknown as {
+  postMessage(m: MlsWorkerOut): void;
+  onmessage: ((e: MessageEvent<MlsWorkerIn>) => void) | null;
+};
+
+let committer: Committer<unknown, unknown> | null = null;
+let keyPort: MessagePort | null = null;
+let suite = 1;
+let queue: Promise<void> = Promise.resolve();
+
+const post = (m: MlsWorkerOut) => scope.postMessage(m);
+
+async function fresh(): Promise<Committer<unknown, unknown>> {
+  if (suite !== 1) {
+    // The committer package runs suite 1 only so far (X-Wing, suite 83, is being added to it).
+    throw new Error(`MLS suite ${suite} is not supported by this build`);
+  }
+  return new Committer(await TsMlsEngine.create()) as Committer<unknown, unknown>;
+}
+
+function postView(c: Committer<unknown, unknown>): void {
+  post({
+    type: "view",
+    me: c.memberId,
+    present: c.view ? [...c.view.present.keys()].sort() : [],
+    inSync: c.inSync,
+    isCommitter: c.isCommitter,
+  });
+}
+
+async function receive(bytes: Uint8Array): Promise<void> {
+  if (committer === null) committer = await fresh();
+  const c = committer;
+  for (const a of await c.receive(bytes)) {
+    switch (a.type) {
+      case "send":
+        post({ type: "send", bytes: a.bytes });
+        break;
+      case "new-epoch": {
+        if (a.info.mlsSuite !== suite) {
+          post({
+            type: "error",
+            code: "suite-mismatch",
+            detail: `room uses suite ${a.info.mlsSuite}, link says ${suite}`,
+          });
+          keyPort?.postMessage({ type: MessageType.clear });
+          break;
+        }
+        keyPort?.postMessage({ type: MessageType.epoch, keys: a.keys });
+        const summary: EpochSummary = {
+          epoch: a.info.epoch.toString(),
+          mlsSuite: a.info.mlsSuite,
+          safetyNumber: a.info.safetyNumber,
+          ownLeaf: a.info.ownLeaf,
+          roster: [...a.info.roster].sort((x, y) => x[0] - y[0]),
+        };
+        post({ type: "epoch", summary });
+        break;
+      }
+      case "left-group":
+        keyPort?.postMessage({ type: MessageType.clear });
+        post({ type: "left-group", reason: a.reason });
+        break;
+      case "error":
+        post({ type: "error", code: a.code, detail: a.detail });
+        break;
+    }
+  }
+  postView(c);
+}
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  queue = queue.then(async () => {
+    try {
+      switch (m.type) {
+        case "start":
+          suite = m.suite;
+          committer = await fresh();
+          break;
+        case "key-port":
+          keyPort = m.port;
+          break;
+        case "reset":
+          committer?.stop();
+          keyPort?.postMessage({ type: MessageType.clear });
+          committer = await fresh();
+          break;
+        case "frame":
+          await receive(m.bytes);
+          break;
+      }
+    } catch (err) {
+      post({ type: "error", code: "mls-worker", detail: err instanceof Error ? err.message : String(err) });
+    }
+  });
+};
