@@ -33,9 +33,11 @@ const offset = Number(process.env.SEALROOM_SMOKE_PORT_OFFSET ?? 10_000);
 const PORT = 8788 + offset + 210;
 const SITE_PORT = PORT + 1;
 const SERVICE = `http://127.0.0.1:${PORT}`;
-const SITE = `http://127.0.0.1:${SITE_PORT}/`;
+// The page's host is the domain `sealroom verify` derives the tree key from; DEV_ORIGINS only maps
+// reserved names (*.localhost, *.test, localhost), and Node resolves plain `localhost` itself.
+const SITE = `http://localhost:${SITE_PORT}/`;
 const TDOMAIN = "transparency.preload-e2e.localhost";
-const DOMAIN = "127.0.0.1"; // the page's host: what `sealroom verify` derives the tree key from
+const DOMAIN = "localhost";
 
 const witness = generateCosignerKey("witness.preload-e2e.localhost");
 const vkey = formatCosignerVerifierKey(witness);
@@ -218,6 +220,6 @@ describe("preload lists: service under wrangler dev, sealroom CLI", () => {
       "--preload",
     ]);
     expect(m.code, m.out + m.err).toBe(0);
-    expect(m.out).toMatch(/^127\.0\.0\.1 entered the preload list \(v\d+\)$/m);
+    expect(m.out).toMatch(/^localhost entered the preload list \(v\d+\)$/m);
   });
 });

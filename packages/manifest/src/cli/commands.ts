@@ -84,10 +84,6 @@ export async function runCli(
     return 2;
   }
   const rest = argv.slice(cmd.path.length);
-  if (rest.includes("--help") || rest.includes("-h")) {
-    io.out(`usage: sealroom ${cmd.usage}\n  ${cmd.summary}\n`);
-    return 0;
-  }
   try {
     return await cmd.run(rest, io);
   } catch (e) {
