@@ -85,7 +85,13 @@ for (const name of names) {
   let newest = 0;
   for (const r of reports) {
     const json = JSON.parse(readFileSync(r.path, "utf8"));
-    for (const [file, data] of Object.entries(json.files)) files.set(file, data);
+    // A narrow set's report also carries results of other files copied from the full run's state:
+    // keep only the files the set mutated (listed by stryker-config.mjs; [] means all).
+    const setList = join(dir, ".mutation", "sets", r.path.replace(/^.*[\\/]/, ""));
+    const only = existsSync(setList) ? JSON.parse(readFileSync(setList, "utf8")) : [];
+    for (const [file, data] of Object.entries(json.files)) {
+      if (only.length === 0 || only.includes(file)) files.set(file, data);
+    }
     newest = Math.max(newest, r.mtime);
   }
   const eqPath = join(dir, "mutation", "equivalent.json");
