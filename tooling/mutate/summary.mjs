@@ -80,6 +80,10 @@ for (const name of names) {
     } else if (rt >= 0) reports.push({ path: report, mtime: rt });
   }
   reports.sort((a, b) => a.mtime - b.mtime);
+  if (reports.length === 0) {
+    rows.push({ name, missing: true });
+    continue;
+  }
   /** @type {Map<string, any>} file -> newest report entry */
   const files = new Map();
   let newest = 0;
