@@ -15,7 +15,7 @@
  * newest result of each file.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const ignorer = fileURLToPath(new URL("./stryker-message-ignorer.mjs", import.meta.url));
@@ -33,6 +33,10 @@ export function strykerConfig({ mutate, vitestConfig = "vitest.config.ts", timeo
     .filter(Boolean);
   const set = files.length === 0 ? "all" : setName(files);
   const incrementalFile = `.mutation/incremental/${set}.json`;
+  // The summary reads which files a narrow set mutates (its report also carries the other files'
+  // results copied from the full run's state, which this run did not re-test).
+  mkdirSync(".mutation/sets", { recursive: true });
+  writeFileSync(`.mutation/sets/${set}.json`, JSON.stringify(files));
   if (set !== "all" && !existsSync(incrementalFile) && existsSync(".mutation/incremental/all.json")) {
     mkdirSync(".mutation/incremental", { recursive: true });
     copyFileSync(".mutation/incremental/all.json", incrementalFile);

@@ -80,12 +80,22 @@ for (const name of names) {
     } else if (rt >= 0) reports.push({ path: report, mtime: rt });
   }
   reports.sort((a, b) => a.mtime - b.mtime);
+  if (reports.length === 0) {
+    rows.push({ name, missing: true });
+    continue;
+  }
   /** @type {Map<string, any>} file -> newest report entry */
   const files = new Map();
   let newest = 0;
   for (const r of reports) {
     const json = JSON.parse(readFileSync(r.path, "utf8"));
-    for (const [file, data] of Object.entries(json.files)) files.set(file, data);
+    // A narrow set's report also carries results of other files copied from the full run's state:
+    // keep only the files the set mutated (listed by stryker-config.mjs; [] means all).
+    const setList = join(dir, ".mutation", "sets", r.path.replace(/^.*[\\/]/, ""));
+    const only = existsSync(setList) ? JSON.parse(readFileSync(setList, "utf8")) : [];
+    for (const [file, data] of Object.entries(json.files)) {
+      if (only.length === 0 || only.includes(file)) files.set(file, data);
+    }
     newest = Math.max(newest, r.mtime);
   }
   const eqPath = join(dir, "mutation", "equivalent.json");

@@ -12,12 +12,14 @@ import {
   decodeChainConsistencyProof,
   decodeChainInclusionProof,
   decodeChainNode,
+  decodeEntriesTile,
   decodeEntry,
   type Entry,
   emptyCheckpoint,
   encodeChainConsistencyProof,
   encodeChainInclusionProof,
   encodeChainNode,
+  encodeEntriesTile,
   encodeEntry,
   entriesEqual,
   HashChainError,
@@ -597,5 +599,30 @@ describe("checks that a later step would not catch", () => {
     const gap = c.entries();
     gap[1] = { ...gap[1]!, positionInChain: 5n };
     expect(verifyEntries(c.checkpoint(), gap)).toBe(false);
+  });
+});
+
+describe("more checks no later step catches", () => {
+  it("the first node's chain hash must be zero, even for a digest computed over a non-zero start", () => {
+    const e0 = entry();
+    const forged = { size: 1n, digest: nextChainHash({ entry: e0, chainHash: h(1) }) };
+    expect(verifyChainConsistency({ size: 0n, digest: h(1) }, forged, { oldSize: 0n, entries: [e0] })).toBe(
+      false,
+    );
+    expect(verifyChainInclusion(forged, e0, { index: 0n, chainHashBefore: h(1), entriesAfter: [] })).toBe(
+      false,
+    );
+  });
+
+  it("tile and proof encoders check each entry's shape", () => {
+    const bad = entry({ resourceHash: new Uint8Array(31) });
+    expect(() => encodeEntriesTile([bad])).toThrow(RangeError);
+    expect(() => encodeEntriesTile([entry(), { ...bad, positionInChain: 1n }])).toThrow(RangeError);
+    expect(() => encodeChainConsistencyProof({ oldSize: 0n, entries: [bad] })).toThrow(RangeError);
+    expect(() => decodeEntriesTile("x".repeat(80) as unknown as Uint8Array, 0n, 1)).toThrow(TypeError);
+  });
+
+  it("tilesForSize handles sizes past 2^16", () => {
+    expect(tilesForSize(70_000n).length).toBe(274);
   });
 });

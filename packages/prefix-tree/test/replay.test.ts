@@ -168,6 +168,7 @@ describe("replayBatch", () => {
     expect(rejection([ev("b.com", -1n, ["h"])])).toEqual([PrefixTreeErrorCode.Malformed, 0]);
     expect(rejection([ev("b.com", 1n << 64n, ["h"])])).toEqual([PrefixTreeErrorCode.Malformed, 0]);
     expect(rejection([ev("b.com", U64_MAX, ["h"])])).toEqual(["accepted", -1]);
+    expect(rejection([ev("b.com", 0n, ["h"])])).toEqual(["accepted", -1]);
     expect(rejection([{ ...ev("b.com", 1n, ["h"]), timestamp: 1 as unknown as bigint }])).toEqual([
       PrefixTreeErrorCode.Malformed,
       0,
