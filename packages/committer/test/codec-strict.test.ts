@@ -9,6 +9,7 @@ import {
   decodeServerMessage,
   encodeClientMessage,
   encodeServerMessage,
+  MAX_CLIENT_FRAME_BYTES,
   MAX_MEMBERS,
   MAX_MLS_MESSAGE,
 } from "../src/codec.ts";
@@ -132,21 +133,31 @@ describe("commit bundles", () => {
 });
 
 describe("MLS payloads: length bounds", () => {
+  it("a client frame of exactly MAX_CLIENT_FRAME_BYTES is accepted; one byte more is refused before parsing", () => {
+    const fit = new Uint8Array(MAX_CLIENT_FRAME_BYTES - 6);
+    fit.set([0, 1, 0, 5]);
+    fit[fit.length - 1] = 0x5a;
+    const bytes = encodeClientMessage({ type: "key-package", keyPackage: fit });
+    expect(bytes.length).toBe(MAX_CLIENT_FRAME_BYTES);
+    const back = decodeClientMessage(bytes) as Extract<ClientMessage, { type: "key-package" }>;
+    expect(Buffer.from(back.keyPackage).equals(Buffer.from(fit))).toBe(true);
+    const over = new Uint8Array(MAX_CLIENT_FRAME_BYTES + 1);
+    over.set([1, 1, ...u32(over.length - 6), 0, 1, 0, 5]);
+    expect(rejection(() => decodeClientMessage(over))).toEqual(["oversized", 0]);
+  });
+
   it("an MLS message of exactly MAX_MLS_MESSAGE bytes is accepted; one byte more and empty are refused", () => {
     const big = new Uint8Array(MAX_MLS_MESSAGE);
     big.set([0, 1, 0, 5]);
     big[big.length - 1] = 0x5a;
-    const bytes = encodeClientMessage({ type: "key-package", keyPackage: big });
-    expect(bytes.length).toBe(2 + 4 + MAX_MLS_MESSAGE);
-    const back = decodeClientMessage(bytes) as Extract<ClientMessage, { type: "key-package" }>;
-    expect(Buffer.from(back.keyPackage).equals(Buffer.from(big))).toBe(true);
+    // Server frames carry no frame cap of their own, so the MLS bound is what an event meets.
+    const event = (payload: Uint8Array) => frame([1, 0x82], u64(1), [1], id("a"), mls(payload));
+    const back = decodeServerMessage(event(big)) as Extract<ServerMessage, { type: "event" }>;
+    expect(back.event).toEqual({ type: "announced", member: "a", keyPackage: big });
     const over = new Uint8Array(MAX_MLS_MESSAGE + 1);
     over.set([0, 1, 0, 5]);
     expect(() => encodeClientMessage({ type: "key-package", keyPackage: over })).toThrow(RangeError);
-    const overFrame = new Uint8Array(2 + 4 + over.length);
-    overFrame.set([1, 1, ...u32(over.length)]);
-    overFrame.set(over, 6);
-    expect(rejection(() => decodeClientMessage(overFrame))).toEqual(["oversized", 2]);
+    expect(rejection(() => decodeServerMessage(event(over)))).toEqual(["oversized", 13]);
     expect(() => encodeClientMessage({ type: "key-package", keyPackage: new Uint8Array(0) })).toThrow(
       RangeError,
     );
@@ -167,7 +178,7 @@ describe("MLS payloads: length bounds", () => {
   });
 
   it("unknown client tags and versions", () => {
-    for (const tag of [0, 4, 0x81]) {
+    for (const tag of [0, 6, 0x81]) {
       expect(rejection(() => decodeClientMessage(frame([1, tag], mls(kp("a")))))).toEqual(["unknown-tag", 1]);
     }
     expect(rejection(() => decodeClientMessage(frame([0, 1], mls(kp("a")))))).toEqual(["unknown-tag", 0]);
@@ -180,27 +191,36 @@ describe("MLS payloads: length bounds", () => {
 });
 
 describe("server messages", () => {
-  const rejected = (reason: number) => frame([1, 0x83], u64(3), [reason]);
+  const digest = Array.from({ length: 32 }, (_, i) => i + 1);
+  const rejected = (reason: number) => frame([1, 0x83], u64(3), digest, [reason]);
 
   it("reject reasons are exactly 1..4", () => {
     for (const reason of [1, 2, 3, 4]) {
-      expect(decodeServerMessage(rejected(reason))).toEqual({ type: "commit-rejected", epoch: 3n, reason });
+      expect(decodeServerMessage(rejected(reason))).toEqual({
+        type: "commit-rejected",
+        epoch: 3n,
+        digest: Uint8Array.from(digest),
+        reason,
+      });
     }
     for (const reason of [0, 5, 0xff]) {
-      expect(rejection(() => decodeServerMessage(rejected(reason)))).toEqual(["unknown-tag", 10]);
+      expect(rejection(() => decodeServerMessage(rejected(reason)))).toEqual(["unknown-tag", 42]);
     }
   });
 
   it("unknown server and event tags", () => {
-    expect(rejection(() => decodeServerMessage(frame([1, 0x84])))).toEqual(["unknown-tag", 1]);
+    expect(rejection(() => decodeServerMessage(frame([1, 0x85])))).toEqual(["unknown-tag", 1]);
     expect(rejection(() => decodeServerMessage(frame([1, 0x01])))).toEqual(["unknown-tag", 1]);
-    for (const tag of [0, 5]) {
+    for (const tag of [0, 6]) {
       expect(rejection(() => decodeServerMessage(frame([1, 0x82], u64(1), [tag], id("a"))))).toEqual([
         "unknown-tag",
         10,
       ]);
     }
-    expect(rejection(() => decodeServerMessage(frame([2, 0x83], u64(3), [1])))).toEqual(["unknown-tag", 0]);
+    expect(rejection(() => decodeServerMessage(frame([2, 0x83], u64(3), digest, [1])))).toEqual([
+      "unknown-tag",
+      0,
+    ]);
   });
 
   it("each event kind decodes from its documented bytes, and refuses a wrong MLS payload", () => {
