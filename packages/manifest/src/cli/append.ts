@@ -8,7 +8,6 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { normalizeDomain } from "@sealroom/prefix-tree";
 import { POSITION_HEADER, SIGNATURE_HEADER, signAppend } from "../append-auth.ts";
 import { encodeBase64 } from "../base64.ts";
 import { serializeNewEntryData } from "../new-entry-data.ts";
@@ -16,7 +15,7 @@ import { resourceHashOf } from "../resource-hash.ts";
 import { parse } from "./args.ts";
 import type { Command } from "./commands.ts";
 import { CliError } from "./errors.ts";
-import { answerWrite, readKeyFile, request, serviceUrl } from "./service.ts";
+import { answerWrite, domainArg, readKeyFile, request, serviceUrl } from "./service.ts";
 
 const usage =
   "append <domain> (--manifest <file> | --tombstone) --key <file> --service <url> [--asset-host url …] [--position n] [--json]";
@@ -40,13 +39,7 @@ export const appendCommand: Command = {
       },
       usage,
     );
-    if (positionals.length !== 1) throw new CliError(`expected one domain\nusage: sealroom ${usage}`);
-    let domain: string;
-    try {
-      domain = normalizeDomain(positionals[0]!);
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
+    const domain = domainArg(positionals, usage);
     const service = serviceUrl(values.service);
     const key = await readKeyFile(values.key);
     let resourceHash: Uint8Array;

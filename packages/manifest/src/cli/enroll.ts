@@ -4,11 +4,9 @@
  * `https://<domain>/.well-known/waict-enroll` itself. Prints the cosigned head (Node only).
  */
 
-import { normalizeDomain } from "@sealroom/prefix-tree";
 import { parse } from "./args.ts";
 import type { Command } from "./commands.ts";
-import { CliError } from "./errors.ts";
-import { answerWrite, request, serviceUrl } from "./service.ts";
+import { answerWrite, domainArg, request, serviceUrl } from "./service.ts";
 
 const usage = "enroll <domain> --service <url> [--json]";
 
@@ -23,13 +21,7 @@ export const enrollCommand: Command = {
       { service: { type: "string" }, json: { type: "boolean" } },
       usage,
     );
-    if (positionals.length !== 1) throw new CliError(`expected one domain\nusage: sealroom ${usage}`);
-    let domain: string;
-    try {
-      domain = normalizeDomain(positionals[0]!);
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
+    const domain = domainArg(positionals, usage);
     const service = serviceUrl(values.service);
     io.err(`enrolling ${domain} at ${service} (waiting for witnesses)…\n`);
     const res = await request(`${service}/enroll/${domain}`, { method: "POST" });

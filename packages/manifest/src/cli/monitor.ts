@@ -28,7 +28,6 @@ import {
 } from "@sealroom/hash-chain";
 import {
   keyForDomain,
-  normalizeDomain,
   parseSignedPrefixRoot,
   treeValueForHead,
   verifyInclusion,
@@ -41,7 +40,7 @@ import { parse } from "./args.ts";
 import type { CliIo, Command } from "./commands.ts";
 import { CliError } from "./errors.ts";
 import { checkPreload, type PreloadMonitorState } from "./monitor-preload.ts";
-import { EXIT_NOT_COSIGNED, failureText, request, serviceUrl } from "./service.ts";
+import { domainArg, EXIT_NOT_COSIGNED, failureText, request, serviceUrl } from "./service.ts";
 
 const usage =
   "monitor <domain> --service <url> [--state file] [--witness vkey|@file …] [--quorum n] [--expect-resource base64 …] [--preload] [--watch] [--interval s] [--json]";
@@ -254,13 +253,7 @@ export const monitorCommand: Command = {
       },
       usage,
     );
-    if (positionals.length !== 1) throw new CliError(`expected one domain\nusage: sealroom ${usage}`);
-    let domain: string;
-    try {
-      domain = normalizeDomain(positionals[0]!);
-    } catch (e) {
-      throw new CliError((e as Error).message);
-    }
+    const domain = domainArg(positionals, usage);
     const service = serviceUrl(values.service);
     const witnesses = await Promise.all(((values.witness as string[] | undefined) ?? []).map(readKeyArg));
     const quorum = values.quorum === undefined ? Math.max(1, witnesses.length) : Number(values.quorum);

@@ -6,12 +6,22 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { parseSignedPrefixRoot } from "@sealroom/prefix-tree";
+import { normalizeDomain, parseSignedPrefixRoot } from "@sealroom/prefix-tree";
 import { encodeBase64 } from "../base64.ts";
 import { type ChainHeadWithProof, decodeChainHeadWithProof } from "../chain-head-with-proof.ts";
 import { CliError } from "./errors.ts";
 
 export const EXIT_NOT_COSIGNED = 3;
+
+/** The one domain a service command takes, normalised (lowercase A-label) or a usage error. */
+export function domainArg(positionals: readonly string[], usage: string): string {
+  if (positionals.length !== 1) throw new CliError(`expected one domain\nusage: sealroom ${usage}`);
+  try {
+    return normalizeDomain(positionals[0]!);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
 
 export function serviceUrl(v: unknown): string {
   if (typeof v !== "string") throw new CliError("--service <url> is required");
