@@ -1,6 +1,6 @@
 /** Paths and process helpers shared by the whole-workspace tests. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -90,6 +90,62 @@ export function start(
     out += d;
   });
   return Object.assign(child, { output: () => out });
+}
+
+export interface WorkerOptions {
+  port: number;
+  inspectorPort: number;
+  /** Folder for the Worker's local Durable Objects and R2 (a test's own temp folder). */
+  persistTo: string;
+  /** Worker vars layered over wrangler.jsonc, written to an env file inside `persistTo`. */
+  vars?: Record<string, string>;
+}
+
+/**
+ * Starts `apps/<app>` under `wrangler dev` on 127.0.0.1 and waits until its `/healthz` answers;
+ * on failure the error carries wrangler's output. Stop it with `stop`.
+ */
+export async function startWorker(app: string, opts: WorkerOptions): Promise<ReturnType<typeof start>> {
+  mkdirSync(opts.persistTo, { recursive: true });
+  const envArgs: string[] = [];
+  if (opts.vars) {
+    const envFile = join(opts.persistTo, "vars.env");
+    writeFileSync(
+      envFile,
+      Object.entries(opts.vars)
+        .map(([k, v]) => `${k}='${v}'\n`)
+        .join(""),
+    );
+    envArgs.push("--env-file", envFile);
+  }
+  const child = start(
+    "wrangler",
+    [
+      "dev",
+      "--config",
+      join(ROOT, "apps", app, "wrangler.jsonc"),
+      ...envArgs,
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(opts.port),
+      "--inspector-port",
+      String(opts.inspectorPort),
+      "--persist-to",
+      join(opts.persistTo, "state"),
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "warn",
+    ],
+    { cwd: join(ROOT, "apps", app) },
+  );
+  try {
+    await waitFor(`http://127.0.0.1:${opts.port}/healthz`, 90_000);
+  } catch (err) {
+    await stop(child);
+    throw new Error(`${String(err)}\n--- wrangler output ---\n${child.output()}`);
+  }
+  return child;
 }
 
 /** Stops a process group started by `start` and waits for it to exit. */

@@ -27,7 +27,7 @@ import {
   signCosignature,
 } from "@sealroom/prefix-tree";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, run, start, stop, waitFor } from "../src/workspace.ts";
+import { ROOT, run, type start, startWorker, stop } from "../src/workspace.ts";
 
 const offset = Number(process.env.SEALROOM_SMOKE_PORT_OFFSET ?? 10_000);
 const PORT = 8788 + offset + 200;
@@ -115,40 +115,7 @@ beforeAll(async () => {
     APPEND_TIMEOUT_MS: "30000",
     DEV_ORIGINS: JSON.stringify({ [DOMAIN]: `http://127.0.0.1:${SITE_PORT}` }),
   };
-  const envFile = join(tmp, "vars.env");
-  writeFileSync(
-    envFile,
-    Object.entries(vars)
-      .map(([k, v]) => `${k}='${v}'\n`)
-      .join(""),
-  );
-  child = start(
-    "wrangler",
-    [
-      "dev",
-      "--config",
-      join(ROOT, "apps/transparency/wrangler.jsonc"),
-      "--env-file",
-      envFile,
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(PORT),
-      "--inspector-port",
-      String(19_240),
-      "--persist-to",
-      join(tmp, "state"),
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "warn",
-    ],
-    { cwd: join(ROOT, "apps/transparency") },
-  );
-  try {
-    await waitFor(`${SERVICE}/healthz`, 90_000);
-  } catch (err) {
-    throw new Error(`${String(err)}\n--- wrangler output ---\n${child.output()}`);
-  }
+  child = await startWorker("transparency", { port: PORT, inspectorPort: 19_240, persistTo: tmp, vars });
   witnessLoop = playWitness();
 }, 150_000);
 
