@@ -18,7 +18,9 @@
  * with 503 after it was durably staged, so a retry finds it (same position, same entry) and waits
  * for it instead of appending twice.
  */
+
 import { DurableObject } from "cloudflare:workers";
+import { Buffer } from "node:buffer";
 import {
   assetHostsHash,
   type ChainNode,
@@ -142,11 +144,8 @@ const err = (error: ErrorKind, message: string, position?: bigint): { kind: "err
 
 const u8 = (b: ArrayBuffer): Uint8Array => new Uint8Array(b);
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+/** Byte equality from the runtime (`nodejs_compat`'s Buffer), not a helper of our own. */
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
 
 export class TransparencyLog extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -214,7 +213,7 @@ export class TransparencyLog extends DurableObject<Env> {
     this.sealedSeq = meta ? Number(meta.value) : 0;
     const maxSeq = this.sql.exec<{ m: number | null }>("SELECT MAX(seq) AS m FROM staged").one().m;
     this.nextSeq = Math.max(this.sealedSeq, maxSeq ?? 0) + 1;
-    if (!bytesEqual(this.tree.root(), this.root))
+    if (!sameBytes(this.tree.root(), this.root))
       throw new Error("stored tree root differs from the last batch's root");
   }
 
@@ -272,8 +271,8 @@ export class TransparencyLog extends DurableObject<Env> {
       const node = e && decodeChainNode(u8(e.node));
       if (
         node &&
-        bytesEqual(node.entry.resourceHash, input.resourceHash) &&
-        bytesEqual(node.entry.assetHostsHash, assetHostsHash(input.assetHosts))
+        sameBytes(node.entry.resourceHash, input.resourceHash) &&
+        sameBytes(node.entry.assetHostsHash, assetHostsHash(input.assetHosts))
       ) {
         return this.waitCosigned(domain, e.seq, position); // idempotent retry
       }
@@ -312,7 +311,7 @@ export class TransparencyLog extends DurableObject<Env> {
       }
       const head = row ? decodeChainNode(u8(row.head)) : undefined;
       const hosts = encodeAssetHosts(input.assetHosts);
-      const changed = !row || !bytesEqual(hosts, u8(row.hosts));
+      const changed = !row || !sameBytes(hosts, u8(row.hosts));
       const time = head && head.entry.timeCreated > now ? head.entry.timeCreated : now;
       const node = nextChainNode(head, {
         timeCreated: time,
