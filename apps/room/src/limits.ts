@@ -2,12 +2,17 @@
  * The room's limits, with defaults that fit a video call and optional overrides from Worker vars
  * (tests shorten the heartbeat timeout; an operator may lower the member cap).
  */
+import { MAX_CLIENT_FRAME_BYTES } from "@sealroom/committer";
 import type { Env } from "./env.ts";
 
 export interface RoomLimits {
   /** Members connected at once (the lobby counts: every socket is a member). */
   maxMembers: number;
-  /** Largest WebSocket message; a commit bundle with a Welcome for 50 members is ≈ 30 KB. */
+  /**
+   * Largest WebSocket message: by default the room protocol's own frame cap, so every frame the
+   * committer may send (an X-Wing commit bundle with a Welcome for 50 members is far larger than a
+   * suite-1 one, ≈ 30 KB) gets through; an operator may lower it.
+   */
   maxMessageBytes: number;
   /** Token bucket per connection over all messages (pings answered by the runtime do not count). */
   messagesPerSecond: number;
@@ -21,7 +26,7 @@ export interface RoomLimits {
 
 export const DEFAULT_LIMITS: RoomLimits = {
   maxMembers: 50,
-  maxMessageBytes: 256 * 1024,
+  maxMessageBytes: MAX_CLIENT_FRAME_BYTES,
   messagesPerSecond: 50,
   messageBurst: 200,
   keyPackagesPerMinute: 6,
