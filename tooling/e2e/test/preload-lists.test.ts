@@ -20,14 +20,10 @@ import {
   serializeNewEntryData,
   sha256B64u,
 } from "@sealroom/manifest";
-import {
-  formatCosignerVerifierKey,
-  formatSignatureLine,
-  generateCosignerKey,
-  signCosignature,
-} from "@sealroom/prefix-tree";
+import { formatCosignerVerifierKey, generateCosignerKey } from "@sealroom/prefix-tree";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, run, type start, startWorker, stop } from "../src/workspace.ts";
+import { type PlayedWitness, playWitness, sealroomCli } from "../src/service-harness.ts";
+import { type start, startWorker, stop } from "../src/workspace.ts";
 
 const offset = Number(process.env.SEALROOM_SMOKE_PORT_OFFSET ?? 10_000);
 const PORT = 8788 + offset + 210;
@@ -48,44 +44,12 @@ const PAGE = new TextEncoder().encode("<!doctype html><p>preloaded</p>\n");
 const MANIFEST = JSON.stringify({ hashes: { "/": sha256B64u(PAGE) } });
 let child: ReturnType<typeof start>;
 let site: Server;
-let witnessLoop: Promise<void> | undefined;
-let running = true;
+let witnessLoop: PlayedWitness | undefined;
 /** What the site serves: with or without its WAICT header; the manifest response once enrolled. */
 let withHeader = true;
 let manifestResponse: Uint8Array | undefined;
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await run(process.execPath, [join(ROOT, "packages/manifest/src/cli.ts"), ...args], {
-    cwd: tmp,
-    timeoutMs: 60_000,
-  });
-  return { code: r.code ?? -1, out: r.stdout, err: r.stderr };
-}
-
-async function playWitness(): Promise<void> {
-  let last = -1;
-  while (running) {
-    try {
-      const cp = (await (await fetch(`${SERVICE}/checkpoint`)).json()) as { size: number; root: string };
-      if (cp.size > 0 && cp.size !== last) {
-        const sig = signCosignature(
-          witness,
-          { tdomain: TDOMAIN, size: BigInt(cp.size), root: decodeBase64(cp.root)! },
-          BigInt(Math.floor(Date.now() / 1000)),
-        );
-        const r = await fetch(`${SERVICE}/upload-cosignature/${cp.size}`, {
-          method: "POST",
-          body: formatSignatureLine(sig),
-        });
-        if (r.status !== 200) throw new Error(`upload-cosignature answered ${r.status}: ${await r.text()}`);
-        last = cp.size;
-      }
-    } catch (e) {
-      if (running) console.error(e);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const cli = (args: string[]) => sealroomCli(tmp, args);
 
 beforeAll(async () => {
   const doc = serializeNewEntryData({
@@ -114,12 +78,11 @@ beforeAll(async () => {
     DEV_ORIGINS: JSON.stringify({ [DOMAIN]: `http://127.0.0.1:${SITE_PORT}` }),
   };
   child = await startWorker("transparency", { port: PORT, inspectorPort: 19_250, persistTo: tmp, vars });
-  witnessLoop = playWitness();
+  witnessLoop = playWitness(SERVICE, TDOMAIN, witness);
 }, 150_000);
 
 afterAll(async () => {
-  running = false;
-  await witnessLoop;
+  await witnessLoop?.stop();
   if (child) await stop(child);
   await new Promise((r) => site?.close(r));
   rmSync(tmp, { recursive: true, force: true });

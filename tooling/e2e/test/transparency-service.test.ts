@@ -20,14 +20,10 @@ import {
   serializeNewEntryData,
   verifyTransparency,
 } from "@sealroom/manifest";
-import {
-  formatCosignerVerifierKey,
-  formatSignatureLine,
-  generateCosignerKey,
-  signCosignature,
-} from "@sealroom/prefix-tree";
+import { formatCosignerVerifierKey, generateCosignerKey } from "@sealroom/prefix-tree";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, run, type start, startWorker, stop } from "../src/workspace.ts";
+import { type PlayedWitness, playWitness, sealroomCli } from "../src/service-harness.ts";
+import { type start, startWorker, stop } from "../src/workspace.ts";
 
 const offset = Number(process.env.SEALROOM_SMOKE_PORT_OFFSET ?? 10_000);
 const PORT = 8788 + offset + 200;
@@ -43,45 +39,9 @@ const manifest = (v: number) =>
   JSON.stringify({ hashes: { "/": "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU" }, v });
 let child: ReturnType<typeof start>;
 let site: Server;
-let witnessLoop: Promise<void> | undefined;
-let running = true;
-let cosigned = 0;
+let witnessLoop: PlayedWitness | undefined;
 
-/** Runs the real `sealroom` binary (packages/manifest/src/cli.ts) in a child Node process. */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await run(process.execPath, [join(ROOT, "packages/manifest/src/cli.ts"), ...args], {
-    cwd: tmp,
-    timeoutMs: 60_000,
-  });
-  return { code: r.code ?? -1, out: r.stdout, err: r.stderr };
-}
-
-/** The test's witness: cosigns every new tree size it sees (a real witness also verifies). */
-async function playWitness(): Promise<void> {
-  let last = -1;
-  while (running) {
-    try {
-      const cp = (await (await fetch(`${SERVICE}/checkpoint`)).json()) as { size: number; root: string };
-      if (cp.size > 0 && cp.size !== last) {
-        const sig = signCosignature(
-          witness,
-          { tdomain: TDOMAIN, size: BigInt(cp.size), root: decodeBase64(cp.root)! },
-          BigInt(Math.floor(Date.now() / 1000)),
-        );
-        const r = await fetch(`${SERVICE}/upload-cosignature/${cp.size}`, {
-          method: "POST",
-          body: formatSignatureLine(sig),
-        });
-        if (r.status !== 200) throw new Error(`upload-cosignature answered ${r.status}: ${await r.text()}`);
-        last = cp.size;
-        cosigned++;
-      }
-    } catch (e) {
-      if (running) console.error(e);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const cli = (args: string[]) => sealroomCli(tmp, args);
 
 async function verify(line: string, proofB64: string) {
   return verifyTransparency(encodeManifestResponse(line, decodeBase64(proofB64)!), {
@@ -116,12 +76,11 @@ beforeAll(async () => {
     DEV_ORIGINS: JSON.stringify({ [DOMAIN]: `http://127.0.0.1:${SITE_PORT}` }),
   };
   child = await startWorker("transparency", { port: PORT, inspectorPort: 19_240, persistTo: tmp, vars });
-  witnessLoop = playWitness();
+  witnessLoop = playWitness(SERVICE, TDOMAIN, witness);
 }, 150_000);
 
 afterAll(async () => {
-  running = false;
-  await witnessLoop;
+  await witnessLoop?.stop();
   if (child) await stop(child);
   await new Promise((r) => site?.close(r));
   rmSync(tmp, { recursive: true, force: true });
@@ -179,7 +138,7 @@ describe("transparency service under wrangler dev, driven by the sealroom CLI", 
       expect((await verify(manifest(v), j.proof)).ok).toBe(true);
       expect((await verify(manifest(v - 1), j.proof)).ok).toBe(false);
     }
-    expect(cosigned).toBeGreaterThanOrEqual(4);
+    expect(witnessLoop?.cosigned).toBeGreaterThanOrEqual(4);
   });
 
   it("uploads a directory to the asset host and serves it back", async () => {
