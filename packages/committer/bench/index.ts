@@ -9,18 +9,11 @@
  * processing a Welcome at 50 (plus key package + commit + Welcome at every size: the floor for join -> keys).
  * SEALROOM_BENCH_QUICK=1: sizes 2 and 10 only and fewer repetitions (< 60 s).
  */
-import {
-  type ClientState,
-  createCommit,
-  createGroup,
-  decodeMlsMessage,
-  emptyPskIndex,
-  joinGroup,
-  type PrivateKeyPackage,
-} from "ts-mls";
+import type { ClientState, PrivateKeyPackage } from "ts-mls";
 import type { MlsEngine } from "../src/mls-engine.ts";
 import { TsMlsEngine } from "../src/ts-mls-engine.ts";
 import { World } from "../test/support/world.ts";
+import { median, mlsJoinFloor } from "./floor.ts";
 
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
 const SIZES = QUICK ? [2, 10] : [2, 10, 50];
@@ -58,68 +51,6 @@ const timedEngine: MlsEngine<ClientState, PrivateKeyPackage> = {
   cipherSuite: (g) => engine.cipherSuite(g),
   exporter: (g, l, c, n) => engine.exporter(g, l, c, n),
 };
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function kpOf(bytes: Uint8Array) {
-  const [m] = decodeMlsMessage(bytes, 0)!;
-  if (m.wireformat !== "mls_key_package") throw new Error("kp");
-  return m.keyPackage;
-}
-
-/** ts-mls alone: a group of `members` built directly, then one more Add committed and joined. */
-async function anchor(
-  members: number,
-  reps: number,
-): Promise<{ kpMs: number; commitMs: number; joinMs: number }> {
-  const kps = await Promise.all(
-    Array.from({ length: members + reps }, (_, i) => engine.generateKeyPackage(`m${i}`)),
-  );
-  let state = await createGroup(
-    new TextEncoder().encode("anchor"),
-    kpOf(kps[0]!.keyPackage),
-    kps[0]!.secret,
-    [],
-    engine.impl,
-  );
-  if (members > 1) {
-    const r = await createCommit(
-      { state, cipherSuite: engine.impl },
-      {
-        extraProposals: kps
-          .slice(1, members)
-          .map((k) => ({ proposalType: "add" as const, add: { keyPackage: kpOf(k.keyPackage) } })),
-        ratchetTreeExtension: true,
-      },
-    );
-    state = r.newState;
-  }
-  const commitMs: number[] = [];
-  const joinMs: number[] = [];
-  const kpMs: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const tk = performance.now();
-    await engine.generateKeyPackage("probe");
-    kpMs.push(performance.now() - tk);
-    const k = kps[members + i]!;
-    const t0 = performance.now();
-    const r = await createCommit(
-      { state, cipherSuite: engine.impl },
-      {
-        extraProposals: [{ proposalType: "add", add: { keyPackage: kpOf(k.keyPackage) } }],
-        ratchetTreeExtension: true,
-      },
-    );
-    commitMs.push(performance.now() - t0);
-    const t1 = performance.now();
-    await joinGroup(r.welcome!, kpOf(k.keyPackage), k.secret, emptyPskIndex, engine.impl);
-    joinMs.push(performance.now() - t1);
-  }
-  return { kpMs: median(kpMs), commitMs: median(commitMs), joinMs: median(joinMs) };
-}
 
 /** A settled room of `n` members, built with one batched commit. */
 async function room(n: number): Promise<W> {
@@ -185,12 +116,12 @@ async function burst(n: number, k: number): Promise<number> {
 }
 
 const t0 = performance.now();
-const a10 = await anchor(10, REPS);
-const a50 = QUICK ? null : await anchor(49, REPS);
+const a10 = await mlsJoinFloor(engine, 10, REPS);
+const a50 = QUICK ? null : await mlsJoinFloor(engine, 49, REPS);
 const rows: Record<string, string | number>[] = [];
 for (const n of SIZES) {
   const w = await room(n - 1);
-  const floor = await anchor(n - 1, REPS);
+  const floor = await mlsJoinFloor(engine, n - 1, REPS);
   const ms: number[] = [];
   const overhead: number[] = [];
   let up = 0;

@@ -13,6 +13,8 @@ export const CHROMIUM_PATH = process.env.SEALROOM_CHROMIUM ?? "/usr/bin/chromium
 export interface LaunchedBrowser {
   /** A context on a fresh, throw-away profile directory. */
   context: BrowserContext;
+  /** The profile directory: Chromium's processes carry it as `--user-data-dir` (benchmarks sum their CPU). */
+  profile: string;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
   });
   return {
     context,
+    profile,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

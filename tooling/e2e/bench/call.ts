@@ -1,0 +1,239 @@
+/**
+ * Calls in real Chromium (issue #11 "Benchmarks"), loopback only, bounded:
+ *
+ *   1. Join -> first decrypted remote frame: a tab opens the invite link of a room that already holds
+ *      n - 1 members; measured from its navigation start to (a) it holding the epoch keys (it is in the
+ *      roster of the current epoch) and (b) its first decrypted remote video frame, and (c) frames from
+ *      every other member. p50/p95 over JOINS joins into rooms of SIZES members (the joiner leaves after
+ *      each measurement and the room settles before the next join).
+ *      Anchors, same run: the ts-mls join floor (key package + commit of one Add + Welcome, in Node,
+ *      `packages/committer/bench/floor.ts`) at the same group size, and one relay hop approximated by a
+ *      WebSocket round trip through the room Worker (the runtime's ping auto-response).
+ *   2. CPU in the receiving browser: one participant in its own Chromium, the other n - 1 in a second
+ *      one; the receiving Chromium's processes (browser, renderer, GPU, network, audio: every descendant
+ *      of the process started with its profile) are summed from /proc over CPU_SECONDS, for n = 1
+ *      (alone: the anchor, camera and encoder only), 2 and 6. Per remote participant = (cpu(n) - cpu(1)) / (n - 1).
+ *
+ *   bash tooling/scripts/loopback.sh nice -n 10 node tooling/e2e/bench/call.ts
+ *   env: SIZES=2,5,10  JOINS=20  CPU_SIZES=2,6  CPU_SECONDS=30  SEALROOM_BENCH_QUICK=1 (sizes 2,5, 5 joins, 10 s)
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { mlsJoinFloor } from "../../../packages/committer/bench/floor.ts";
+import { TsMlsEngine } from "../../../packages/committer/src/ts-mls-engine.ts";
+import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
+import { freePort, ROOT, run, startWorker, stop } from "../src/workspace.ts";
+
+const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
+const list = (v: string | undefined, d: number[]) => (v ? v.split(",").map(Number) : d);
+const SIZES = list(process.env.SIZES, QUICK ? [2, 5] : [2, 5, 10]);
+const JOINS = Math.min(50, Number(process.env.JOINS ?? (QUICK ? 5 : 20)));
+const CPU_SIZES = list(process.env.CPU_SIZES, [2, 6]);
+const CPU_SECONDS = Math.min(60, Number(process.env.CPU_SECONDS ?? (QUICK ? 10 : 30)));
+/** Small camera frames: ten tabs of one machine must fit on two cores. */
+const VIDEO = "160x120@10";
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+if (!existsSync(join(ROOT, "apps/web/dist/index.html"))) {
+  const b = await run("pnpm", ["--filter", "@sealroom/web", "build"], { cwd: ROOT });
+  if (b.code !== 0) throw new Error(`web build failed:\n${b.stdout}\n${b.stderr}`);
+}
+
+const persist = mkdtempSync(join(tmpdir(), "sealroom-callbench-"));
+const port = await freePort();
+const origin = `http://127.0.0.1:${port}`;
+const room = await startWorker("room", { port, inspectorPort: await freePort(), persistTo: persist });
+const browsers: LaunchedBrowser[] = [];
+
+async function newRoom(): Promise<string> {
+  const res = await fetch(`${origin}/rooms`, { method: "POST" });
+  return ((await res.json()) as { room: string }).room;
+}
+
+async function members(id: string): Promise<number> {
+  const res = await fetch(`${origin}/rooms/${id}`);
+  return ((await res.json()) as { members: number }).members;
+}
+
+/** Opens the invite link; resolves with in-page times (ms from navigation start) once decoding `others`. */
+async function joinRoom(browser: LaunchedBrowser, id: string, others: number) {
+  const page = await browser.context.newPage();
+  await page.goto(`${origin}/r/${id}?video=${VIDEO}`);
+  await page.waitForFunction(() => "sealroomCall" in globalThis, undefined, { timeout: 60_000 });
+  const t = await page.evaluate(async (others) => {
+    const c = (globalThis as unknown as { sealroomCall: import("../../../apps/web/src/engine/call.ts").Call })
+      .sealroomCall;
+    const t: { keys: number | null; first: number | null; all: number | null; state?: unknown } = {
+      keys: null,
+      first: null,
+      all: null,
+    };
+    const deadline = performance.now() + 90_000;
+    while (performance.now() < deadline) {
+      if (t.keys === null && c.me !== null && c.epoch?.roster.some((r) => r[1] === c.me))
+        t.keys = performance.now();
+      const decoding = (await c.mediaStats()).filter((s) => s.framesDecoded > 0).length;
+      if (t.first === null && decoding > 0) t.first = performance.now();
+      if (decoding >= others && t.keys !== null) {
+        t.all = performance.now();
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    if (t.all === null) {
+      t.state = {
+        connection: c.connection,
+        me: c.me,
+        present: c.present,
+        epoch: c.epoch,
+        stats: await c.mediaStats(),
+      };
+    }
+    return t;
+  }, others);
+  if (others > 0 && t.all === null)
+    throw new Error(`join did not decode ${others} members: ${JSON.stringify(t)}`);
+  return { page, t };
+}
+
+async function settle(id: string, n: number): Promise<void> {
+  const end = Date.now() + 30_000;
+  while ((await members(id)) !== n) {
+    if (Date.now() > end) throw new Error(`room did not settle at ${n} members`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One relay hop, approximated: a WebSocket round trip through the room Worker (runtime auto-response). */
+async function relayHopMs(): Promise<number> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/rooms/${await newRoom()}/ws`);
+  await new Promise((ok, fail) => {
+    ws.onopen = ok;
+    ws.onerror = fail;
+  });
+  const rtts: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const t0 = performance.now();
+    await new Promise<void>((ok) => {
+      ws.onmessage = (e) => {
+        if (e.data === "pong") ok();
+      };
+      ws.send("ping");
+    });
+    rtts.push(performance.now() - t0);
+  }
+  ws.close();
+  return quantile(rtts, 0.5);
+}
+
+/** Total CPU seconds (user + system) of every process descending from the Chromium using `profile`. */
+function chromiumCpuSeconds(profile: string): number {
+  const procs = readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        return {
+          pid: Number(pid),
+          ppid: Number(fields[1]),
+          ticks: Number(fields[11]) + Number(fields[12]),
+          cmd,
+        };
+      } catch {
+        return null; // exited while listing
+      }
+    })
+    .filter((p) => p !== null);
+  const roots = procs.filter((p) => p.cmd.includes(`--user-data-dir=${profile}`)).map((p) => p.pid);
+  const tree = new Set(roots);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) {
+      if (!tree.has(p.pid) && tree.has(p.ppid)) {
+        tree.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return procs.filter((p) => tree.has(p.pid)).reduce((s, p) => s + p.ticks, 0) / 100; // USER_HZ = 100
+}
+
+try {
+  const engine = await TsMlsEngine.create();
+  const hop = await relayHopMs();
+  const joinRows = [];
+  const senders = await launchChromium();
+  browsers.push(senders);
+  for (const n of SIZES) {
+    const floor = await mlsJoinFloor(engine, n - 1, 5);
+    const floorMs = floor.kpMs + floor.commitMs + floor.joinMs;
+    const id = await newRoom();
+    const residents: Page[] = [];
+    for (let i = 0; i < n - 1; i++) residents.push((await joinRoom(senders, id, i)).page);
+    const keys: number[] = [];
+    const first: number[] = [];
+    const all: number[] = [];
+    for (let j = 0; j < JOINS; j++) {
+      await settle(id, n - 1);
+      const { page, t } = await joinRoom(senders, id, n - 1);
+      keys.push(t.keys!);
+      first.push(t.first!);
+      all.push(t.all!);
+      await page.close();
+    }
+    for (const p of residents) await p.close();
+    joinRows.push({
+      "room size": n,
+      joins: JOINS,
+      "keys p50 ms": r1(quantile(keys, 0.5)),
+      "first frame p50 ms": r1(quantile(first, 0.5)),
+      "first frame p95 ms": r1(quantile(first, 0.95)),
+      "all frames p50 ms": r1(quantile(all, 0.5)),
+      "all frames p95 ms": r1(quantile(all, 0.95)),
+      "anchor: ts-mls floor ms": r1(floorMs),
+      "anchor: relay hop ms": r1(hop),
+      "goal: 2×floor+hop ms": r1(2 * floorMs + hop),
+    });
+  }
+  console.log(`\nJoin -> first decrypted remote frame in Chromium (video ${VIDEO}, from navigation start)`);
+  console.table(joinRows);
+
+  const cpuRows = [];
+  const receiver = await launchChromium();
+  browsers.push(receiver);
+  let alone = 0;
+  for (const n of [1, ...CPU_SIZES]) {
+    const id = await newRoom();
+    const others: Page[] = [];
+    for (let i = 0; i < n - 1; i++) others.push((await joinRoom(senders, id, i)).page);
+    const me = await joinRoom(receiver, id, n - 1);
+    await new Promise((r) => setTimeout(r, 3_000)); // past the join's own work
+    const c0 = chromiumCpuSeconds(receiver.profile);
+    const w0 = performance.now();
+    await new Promise((r) => setTimeout(r, CPU_SECONDS * 1000));
+    const pct = ((chromiumCpuSeconds(receiver.profile) - c0) / ((performance.now() - w0) / 1000)) * 100;
+    if (n === 1) alone = pct;
+    cpuRows.push({
+      participants: n,
+      "receiver Chromium CPU % of one core": r1(pct),
+      "per remote participant %": n === 1 ? "anchor (alone)" : r1((pct - alone) / (n - 1)),
+    });
+    await me.page.close();
+    for (const p of others) await p.close();
+  }
+  console.log(`\nCPU of the receiving Chromium over ${CPU_SECONDS} s (all its processes; video ${VIDEO})`);
+  console.table(cpuRows);
+} finally {
+  for (const b of browsers) await b.close();
+  await stop(room);
+  rmSync(persist, { recursive: true, force: true });
+}
