@@ -360,7 +360,10 @@ export class TreeShard extends DurableObject<Env> {
         n,
       )
       .toArray()[0];
-    if (done) return { part: done.part && u8(done.part), root: done.root && u8(done.root) };
+    if (done) {
+      if (this.fault === "seal-after-commit") throw new Error("injected fault: seal-after-commit");
+      return { part: done.part && u8(done.part), root: done.root && u8(done.root) };
+    }
     if (n <= this.lastApplied)
       throw new Error(`shard ${this.index}: epoch ${n} is older than ${this.lastApplied}`);
     let out: SealPart;
