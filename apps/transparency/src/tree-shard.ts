@@ -570,7 +570,12 @@ export class TreeShard extends DurableObject<Env> {
       pageRowsWritten: this.pages.rowsWritten,
       pageBytesWritten: this.pages.bytesWritten,
       cache: { pages: s.pages, bytes: s.bytes, pageLoads: s.pageLoads, evictions: s.evictions },
-      rows: { pages: count("pages"), domains: count("domains"), entries: count("entries") },
+      rows: {
+        pages: count("pages"),
+        domains: count("domains"),
+        entries: count("entries"),
+        staged: count("staged"),
+      },
     };
   }
 }
