@@ -6,6 +6,13 @@
 import { parseVerifierKey, type VerifierKey, WAICT_COSIGNATURE_TYPE } from "@sealroom/prefix-tree";
 import type { Env } from "./env.ts";
 
+/**
+ * Byte budget of a tree shard's page cache: a Durable Object has 128 MB, and the tree must leave
+ * room for the isolate, staged events and in-flight requests (prefix-tree evicts least recently
+ * used pages). bench/shard-memory.ts measures a shard at 400 k leaves with it.
+ */
+export const SHARD_CACHE_BYTES = 32 * 1024 * 1024;
+
 export interface Config {
   treeDomain: string;
   witnessKeys: VerifierKey[];

@@ -47,16 +47,10 @@ import {
   shardRoot,
   type TreeEvent,
 } from "@sealroom/prefix-tree";
-import { configOf } from "./config.ts";
+import { configOf, SHARD_CACHE_BYTES } from "./config.ts";
 import type { Env } from "./env.ts";
 import { ErrorKind, type ErrorResult } from "./errors.ts";
 import { SqlHeadStore } from "./sql-stores.ts";
-
-/**
- * Byte budget of a shard's page cache: a Durable Object has 128 MB, and the tree must leave room
- * for the isolate, staged events and in-flight requests (prefix-tree evicts least recently used pages).
- */
-export const SHARD_CACHE_BYTES = 48 * 1024 * 1024;
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
