@@ -14,6 +14,8 @@ const docs = new Map<string, { status: number; body: string }>();
 export default workerConfig("./wrangler.jsonc", {
   bindings: {
     TREE_DOMAIN: "transparency.test",
+    // 16 shards: the test sites spread over several shards and most stay empty (routing, top).
+    TREE_SHARDS: "16",
     WITNESS_KEYS: [
       "witness-a.test+cef7f8b8+BtBKsjJ0K7SrOhNovUYV5ObQIkq3GgFrr4UgozLJd4c3",
       "witness-b.test+c0f79670+BqCapfR6Z1mAL/lV+NwtKhSlyZ0jvpf4ZBJ/+Tg0VaTw",

@@ -11,10 +11,16 @@
  *     played in-process (polls /checkpoint every 50 ms, signs with a real Ed25519 key, uploads).
  *     Anchor: the epoch itself (1000 ms).
  *  3. rows and bytes per append on the real DO SQLite (/stats before and after phase 1).
+ *  4. epoch seal time (coordinator wall clock per sealed batch, from /stats) and shard calls per
+ *     batch during phase 1.
+ * All four run once per shard count (TREE_SHARDS 1, 16, 256; a fresh service each), so the
+ * columns show what sharding costs on one machine (two cores: overhead, not parallel speed).
+ *  5. one shard at 400 k leaves in Node (bench/shard-memory.ts): memory with the shard's page
+ *     cache budget, rows/bytes per update, database bytes.
  *
- * Env: SEALROOM_BENCH_QUICK=1 for a short smoke run.
+ * Env: SEALROOM_BENCH_QUICK=1 for a short smoke run; SEALROOM_BENCH_SHARDS=1,16 to choose counts.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -40,7 +46,10 @@ import {
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
 const CLIENTS = QUICK ? 8 : 32;
 const SECONDS = QUICK ? 2 : 6;
-const LATENCY_SAMPLES = QUICK ? 10 : 60;
+const LATENCY_SAMPLES = QUICK ? 10 : 40;
+const SHARD_COUNTS = (process.env.SEALROOM_BENCH_SHARDS ?? (QUICK ? "1,16" : "1,16,256"))
+  .split(",")
+  .map(Number);
 const PORT = 28_788;
 const SITE_PORT0 = 28_900;
 const SERVICE = `http://127.0.0.1:${PORT}`;
@@ -70,8 +79,9 @@ function startSites(): Server[] {
   });
 }
 
-function startService(): ChildProcess {
+function startService(shards: number): ChildProcess {
   const vars = {
+    TREE_SHARDS: String(shards),
     TREE_DOMAIN: TDOMAIN,
     WITNESS_KEYS: formatCosignerVerifierKey(witness),
     WITNESS_QUORUM: "1",
@@ -82,7 +92,7 @@ function startService(): ChildProcess {
       Object.fromEntries(domains.map((d, i) => [d, `http://127.0.0.1:${SITE_PORT0 + i}`])),
     ),
   };
-  const envFile = join(tmp, "vars.env");
+  const envFile = join(tmp, `vars-${shards}.env`);
   writeFileSync(
     envFile,
     Object.entries(vars)
@@ -103,7 +113,7 @@ function startService(): ChildProcess {
       "--inspector-port",
       "29229",
       "--persist-to",
-      join(tmp, "state"),
+      join(tmp, `state-${shards}`),
       "--show-interactive-dev-session=false",
       "--log-level",
       "error",
@@ -168,13 +178,15 @@ interface Stats {
   pageRowsWritten: number;
   pageBytesWritten: number;
   rows: Record<string, number>;
+  seal: { seals: number; totalMs: number; maxMs: number; events: number; shardCalls: number };
 }
 const stats = async () => (await (await fetch(`${SERVICE}/stats`)).json()) as Stats;
 
-async function main(): Promise<void> {
+async function runOne(shards: number): Promise<[string, string, string][]> {
   const sites = startSites();
-  const svc = startService();
+  const svc = startService(shards);
   const rows: [string, string, string][] = [];
+  witnessOn = true;
   try {
     await waitUp();
     const w = playWitness();
@@ -220,6 +232,7 @@ async function main(): Promise<void> {
       }),
     );
     const secs = (performance.now() - t0) / 1000;
+    const sealed0 = s0.seal;
     rows.push([
       "POST /append, Prefer: respond-async",
       `${(acked / secs).toFixed(0)} appends/s`,
@@ -242,9 +255,15 @@ async function main(): Promise<void> {
     }
     if (total !== acked) throw new Error(`sealed ${total} appends, acknowledged ${acked}`);
     const s1 = await stats();
+    const seals = s1.seal.seals - sealed0.seals;
+    rows.push([
+      "epoch seal time, mean (max)",
+      `${((s1.seal.totalMs - sealed0.totalMs) / Math.max(1, seals)).toFixed(0)} ms (${s1.seal.maxMs} ms)`,
+      `${seals} batches, ${((s1.seal.events - sealed0.events) / Math.max(1, seals)).toFixed(0)} events and ${((s1.seal.shardCalls - sealed0.shardCalls) / Math.max(1, seals)).toFixed(1)} shard calls each`,
+    ]);
     const per = (x: number) => (x / acked).toFixed(2);
     const stored = (s: Stats) =>
-      Object.entries(s.rows).reduce((a, [k, v]) => (k === "staged" ? a : a + v), 0);
+      Object.entries(s.rows).reduce((a, [k, v]) => (k === "staged" || k === "cosignatures" ? a : a + v), 0);
     rows.push([
       "every acknowledged append sealed in the tree",
       `${total}/${acked}`,
@@ -306,14 +325,61 @@ async function main(): Promise<void> {
     try {
       process.kill(-svc.pid!, "SIGKILL");
     } catch {}
+  }
+  return rows;
+}
+
+/** bench/shard-memory.ts in its own Node (with --expose-gc), as table rows. */
+function shardMemory(): [string, string, string][] {
+  const leaves = QUICK ? 50_000 : 400_000;
+  const out = execFileSync(process.execPath, ["--expose-gc", join(import.meta.dirname, "shard-memory.ts")], {
+    env: { ...process.env, SEALROOM_SHARD_LEAVES: String(leaves) },
+    encoding: "utf8",
+  });
+  const m = JSON.parse(out) as Record<string, number>;
+  const mb = (x: number) => `${(x / 1e6).toFixed(1)} MB`;
+  return [
+    [
+      `one shard at ${(m.leaves! / 1000).toFixed(0)} k leaves: tree memory`,
+      mb(m.tree!),
+      `JS heap + ArrayBuffers held by the tree after GC (dropping it frees this); cache budget ${mb(m.cacheBudget!)}, accounted ${mb(m.cacheBytes!)}`,
+    ],
+    ["  pages in cache", String(m.cachePages), `${m.evictions} evictions, ${m.pageLoads} page loads`],
+    [
+      "  rows / bytes written per update",
+      `${m.rowsPerUpdate!.toFixed(2)} / ${m.bytesPerUpdate!.toFixed(0)} B`,
+      `batches of 1000 (half new leaves), ${m.updatesPerSecond!.toFixed(0)} updates/s on node:sqlite`,
+    ],
+    [
+      "  tree storage",
+      mb(m.databaseBytes!),
+      `${m.pageRows} page rows; ${(m.databaseBytes! / m.leaves!).toFixed(0)} B per leaf (chains and heads not included)`,
+    ],
+  ];
+}
+
+async function main(): Promise<void> {
+  const runs: [number, [string, string, string][]][] = [];
+  try {
+    for (const n of SHARD_COUNTS) runs.push([n, await runOne(n)]);
+  } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  const w0 = Math.max(...rows.map((r) => r[0].length));
-  const w1 = Math.max(...rows.map((r) => r[1].length));
+  const first = runs[0]![1];
+  const table: string[][] = [["measure", ...runs.map(([n]) => `${n} shard${n === 1 ? "" : "s"}`), "notes"]];
+  first.forEach((r, i) => {
+    table.push([r[0], ...runs.map(([, rows]) => rows[i]?.[1] ?? "-"), r[2]]);
+  });
+  const mem = shardMemory();
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+  const line = (r: string[]) =>
+    `| ${r.map((x, c) => (c === r.length - 1 ? x : x.padEnd(widths[c]!))).join(" | ")} |`;
   console.log(`\ntransparency service via wrangler dev (workerd, DO SQLite), ${new Date().toISOString()}\n`);
-  console.log(`| ${"measure".padEnd(w0)} | ${"value".padEnd(w1)} | notes |`);
-  console.log(`| ${"-".repeat(w0)} | ${"-".repeat(w1)} | ----- |`);
-  for (const r of rows) console.log(`| ${r[0].padEnd(w0)} | ${r[1].padEnd(w1)} | ${r[2]} |`);
+  console.log(line(table[0]!));
+  console.log(line(widths.map((w, c) => (c === widths.length - 1 ? "-----" : "-".repeat(w)))));
+  for (const r of table.slice(1)) console.log(line(r));
+  console.log(`\nshard memory (Node, node:sqlite, prefix-tree SqlPageStore, the shard's cache budget)\n`);
+  for (const r of mem) console.log(`| ${r[0]} | ${r[1]} | ${r[2]} |`);
 }
 
 await main();

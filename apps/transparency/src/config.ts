@@ -6,6 +6,13 @@
 import { parseVerifierKey, type VerifierKey, WAICT_COSIGNATURE_TYPE } from "@sealroom/prefix-tree";
 import type { Env } from "./env.ts";
 
+/**
+ * Byte budget of a tree shard's page cache: a Durable Object has 128 MB, and the tree must leave
+ * room for the isolate, staged events and in-flight requests (prefix-tree evicts least recently
+ * used pages). bench/shard-memory.ts measures a shard at 400 k leaves with it.
+ */
+export const SHARD_CACHE_BYTES = 32 * 1024 * 1024;
+
 export interface Config {
   treeDomain: string;
   witnessKeys: VerifierKey[];
@@ -14,6 +21,8 @@ export interface Config {
   epochMs: number;
   appendTimeoutMs: number;
   devOrigins: Map<string, string>;
+  /** Tree shards (README "Shards and the coordinator"): 1, 16 or 256, fixed at first deploy. */
+  shards: number;
 }
 
 const LOOPBACK_ORIGIN = /^http:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):[1-9][0-9]{0,4}$/;
@@ -24,6 +33,13 @@ function int(v: string | undefined, dflt: number, name: string, min: number, max
   if (!Number.isInteger(n) || n < min || n > max)
     throw new Error(`config: ${name} must be an integer in [${min}, ${max}]`);
   return n;
+}
+
+/** `TREE_SHARDS`: 1 (default), 16 or 256; the tree key's first 0, 4 or 8 bits pick the shard. */
+function shardCount(v: string | undefined): number {
+  if (v === undefined || v === "") return 1;
+  if (v !== "1" && v !== "16" && v !== "256") throw new Error("config: TREE_SHARDS must be 1, 16 or 256");
+  return Number(v);
 }
 
 const cache = new WeakMap<object, Config>();
@@ -69,6 +85,7 @@ export function configOf(env: Env): Config {
     epochMs: int(env.EPOCH_MS, 1000, "EPOCH_MS", 10, 3_600_000),
     appendTimeoutMs: int(env.APPEND_TIMEOUT_MS, 30_000, "APPEND_TIMEOUT_MS", 0, 600_000),
     devOrigins,
+    shards: shardCount(env.TREE_SHARDS),
   };
   cache.set(env, c);
   return c;

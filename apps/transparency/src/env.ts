@@ -1,8 +1,14 @@
 /** Bindings and vars of the transparency Worker, as declared in wrangler.jsonc (README "Configuration"). */
 import type { TransparencyLog } from "./transparency-log.ts";
+import type { TreeShard } from "./tree-shard.ts";
 
 export interface Env {
+  /** The coordinator (name `log`): batches, roots, cosignatures, waiting appends. */
   LOG: DurableObjectNamespace<TransparencyLog>;
+  /** Tree shards, named `shard-<i>/<TREE_SHARDS>`: chains, staged events and tree pages. */
+  SHARD: DurableObjectNamespace<TreeShard>;
+  /** Number of tree shards: "1" (default), "16" or "256"; never changed after the first deploy. */
+  TREE_SHARDS?: string;
   ASSET_STORE: R2Bucket;
   SEALROOM_COMMIT: string;
   /** Domain of this service, the `<tdomain>` of cosignatures (e.g. transparency.sealroom.localhost). */

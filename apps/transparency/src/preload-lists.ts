@@ -68,24 +68,27 @@ function sameEntries(a: readonly PreloadEntry[], b: readonly PreloadEntry[]): bo
 /**
  * The transparency list derived from the sealed heads of tree `size` (root `root`) at `now`, if
  * it must be published: its entries differ from the last stored version, or that version is past
- * half its lifetime. Undefined otherwise. Pure reads.
+ * half its lifetime. Undefined otherwise. Pure reads. `sites` are the sealed heads of every
+ * domain (gathered from the shards), `version` the preload chain's current size.
  */
 export function duePreloadList(
   sql: SqlStorage,
-  o: { treeDomain: string; size: number; root: Uint8Array; now: number },
+  o: {
+    treeDomain: string;
+    size: number;
+    root: Uint8Array;
+    now: number;
+    sites: readonly { domain: string; head: Uint8Array }[];
+    version: number;
+  },
 ): DueList | undefined {
   const kind = PreloadListKind.transparency;
   const chainDomain = preloadChainDomain(o.treeDomain, kind);
-  const row = sql
-    .exec<{ size: number }>("SELECT size FROM domains WHERE domain = ?", chainDomain)
-    .toArray()[0];
-  const version = row?.size ?? 0;
+  const version = o.version;
   const sites = [];
-  for (const r of sql.exec<{ domain: string; sealed_head: ArrayBuffer }>(
-    "SELECT domain, sealed_head FROM domains WHERE sealed_head IS NOT NULL",
-  )) {
+  for (const r of o.sites) {
     if (isPreloadChainDomain(r.domain, o.treeDomain)) continue;
-    sites.push({ domain: r.domain, head: decodeChainNode(new Uint8Array(r.sealed_head)).entry });
+    sites.push({ domain: r.domain, head: decodeChainNode(r.head).entry });
   }
   const list = makePreloadList({
     kind,

@@ -1,69 +1,55 @@
 /**
- * The transparency service's single source of truth: a SQLite-backed Durable Object holding the
- * prefix tree (pages through @sealroom/prefix-tree's `PageStore`), every site's chain
- * (@sealroom/hash-chain), staged tree events, sealed batches with their roots and compact proofs,
- * and witness cosignatures (README "Storage").
+ * The transparency service's coordinator (README "Shards and the coordinator"): a SQLite-backed
+ * Durable Object (`LOG`, name `log`) that seals epochs over the tree shards (tree-shard.ts) and
+ * holds what is tree-wide: sealed batches with their roots and compact proofs, each shard's
+ * published root, witness cosignatures, asset host sets, preload lists and waiting appends.
  *
- * Durability order (README "Epochs"):
- *  1. stage: an append/enrolment writes its chain entry, the domain's new head and one staged
- *     `TreeEvent` in one `transactionSync`, then schedules the epoch alarm;
- *  2. seal (alarm): batch N = the staged events in order; its compact proof, the tree update
- *     (pages + sealed heads), the batch row with root N+1 and the removal of the staged rows commit
- *     in one `transactionSync`;
- *  3. publish: only after that commit does the object expose size N+1 (checkpoint, batches),
- *     compute proofs for waiting appends and notify witnesses.
- * A restart between any two steps loses nothing acknowledged: staged rows stay until the
- * transaction that seals them, and the alarm (persisted) re-runs the seal; a root is never
- * exposed before its batch row exists. An append is acknowledged with a cosigned proof only, or
- * with 503 after it was durably staged, so a retry finds it (same position, same entry) and waits
- * for it instead of appending twice.
+ * Durability order of an epoch (batch N):
+ *  1. collect: each shard that woke us lists its staged events; `planShardBatch` orders them
+ *     into batch N; the batch bytes and the plan (per shard: events up to which seq, which keys'
+ *     proof part) are stored as the **intent** in one `transactionSync`. Nothing is published.
+ *  2. apply: every shard in the plan runs `sealPart(N, ...)`, which proves its part of the batch
+ *     proof and applies its events in one transaction of its own, idempotently per N.
+ *  3. commit: the top levels (`ShardTop`) give root N+1 and the compact proof, which must verify
+ *     (`verifyBatch`) against root N; batch row, shard roots and asset hosts are written and the
+ *     intent deleted in one `transactionSync`.
+ *  4. publish: only then is size N+1 visible (checkpoint, batches), waiting appends get proofs
+ *     and witnesses are notified.
+ * A restart at any step loses nothing acknowledged and publishes nothing unstored: the intent
+ * survives and the alarm (re-armed in the constructor) rolls it forward with the same plan; a
+ * shard that already applied N answers its stored part. Once the intent is stored the epoch is
+ * sealed in full: there is no state in which some shards' events are in batch N and others not.
  */
 
 import { DurableObject } from "cloudflare:workers";
 import { Buffer } from "node:buffer";
-import {
-  assetHostsHash,
-  type ChainNode,
-  decodeChainNode,
-  type Entry,
-  encodeAssetHosts,
-  encodeChainConsistencyProof,
-  encodeChainNode,
-  encodeEntriesTile,
-  isTombstone,
-  nextChainHash,
-  nextChainNode,
-  TILE_WIDTH,
-} from "@sealroom/hash-chain";
+import { assetHostsHash, type ChainNode, decodeChainNode, encodeAssetHosts } from "@sealroom/hash-chain";
 import {
   encodeBase64,
   encodeChainHeadWithProof,
   encodePreloadListResponse,
   PreloadListKind,
   preloadChainDomain,
-  verifyAppend,
 } from "@sealroom/manifest";
 import {
-  applyBatch,
-  BATCH_MAX_BYTES,
   BATCH_MAX_EVENTS,
   cosignatureTime,
   decodeTreeEvent,
+  decodeTreeEventBatch,
   emptyRoot,
-  encodeTreeEvent,
   encodeTreeEventBatch,
   fastSha256,
   formatSignatureLine,
   formatSignedPrefixRoot,
+  joinShardProof,
   keyForNormalizedDomain,
   type NoteSignature,
   PAGES_TABLE_SQL,
-  PrefixTree,
   parseSignatureLines,
-  parseVerifierKey,
-  proveBatch,
-  SqlPageStore,
-  type TreeEvent,
+  planShardBatch,
+  ShardTop,
+  shardOf,
+  verifyBatch,
   verifyCosignature,
 } from "@sealroom/prefix-tree";
 import { type Config, configOf } from "./config.ts";
@@ -78,15 +64,9 @@ import {
   SERVICE_APPEND_KEY,
   storePreloadList,
 } from "./preload-lists.ts";
-import { SqlHeadStore } from "./sql-stores.ts";
+import { shardName } from "./tree-shard.ts";
 
 /** Ordered schema migrations; index + 1 is the version recorded in `schema_version`. */
-/**
- * Byte budget of the tree's page cache: a Durable Object has 128 MB, and the tree must leave room for
- * the isolate, the staged events and in-flight requests (prefix-tree evicts least recently used pages).
- */
-const TREE_CACHE_BYTES = 48 * 1024 * 1024;
-
 const MIGRATIONS: readonly string[] = [
   "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
   `${PAGES_TABLE_SQL};
@@ -102,17 +82,18 @@ const MIGRATIONS: readonly string[] = [
      root BLOB NOT NULL, time INTEGER NOT NULL, events INTEGER NOT NULL);
    CREATE TABLE cosignatures (n INTEGER NOT NULL, name TEXT NOT NULL, key_id INTEGER NOT NULL,
      time INTEGER NOT NULL, line TEXT NOT NULL, PRIMARY KEY (n, name, key_id, time)) WITHOUT ROWID;`,
+  // v3: the tree and chains moved into the shards (tree-shard.ts). A v2 object's tree is not
+  // migrated (README "Storage": local state of the one-object layout must be reset).
+  `DROP TABLE pages; DROP TABLE domains; DROP TABLE entries; DROP TABLE staged;
+   CREATE TABLE shard_roots (shard INTEGER PRIMARY KEY, root BLOB, sealed_seq INTEGER NOT NULL);
+   CREATE TABLE pending (shard INTEGER PRIMARY KEY, gen INTEGER NOT NULL);
+   CREATE TABLE intent (n INTEGER PRIMARY KEY, bytes BLOB NOT NULL, plan TEXT NOT NULL, time INTEGER NOT NULL);`,
 ];
 
 export type AppendOutcome =
   | { kind: "cosigned"; proof: Uint8Array; position: string }
   | { kind: "pending"; position: string }
   | ({ kind: "error" } & ErrorResult);
-
-export interface EntryInput {
-  resourceHash: Uint8Array;
-  assetHosts: string[];
-}
 
 export interface Checkpoint {
   tree_domain: string;
@@ -124,6 +105,7 @@ export interface Checkpoint {
 
 interface Waiter {
   domain: string;
+  shard: number;
   seq: number;
   minSize?: number;
   done: (o: AppendOutcome) => void;
@@ -135,50 +117,77 @@ interface CachedProof {
   proof: Uint8Array;
 }
 
-const err = (error: ErrorKind, message: string, position?: bigint): { kind: "error" } & ErrorResult => ({
-  kind: "error",
-  error,
-  message,
-  ...(position !== undefined ? { position: position.toString() } : {}),
-});
+/** One shard's share of a stored epoch: its events up to `upTo` (none: null), keys hex. */
+interface PlanPart {
+  shard: number;
+  upTo: number | null;
+  keys: string[];
+}
+
+interface Intent {
+  n: number;
+  bytes: Uint8Array;
+  plan: PlanPart[];
+  time: number;
+}
+
+/** Test-only fault points (README "Crash points"): the step throws as a crash there would. */
+export type CoordinatorFault = "after-intent" | "after-parts" | "in-commit";
 
 const u8 = (b: ArrayBuffer): Uint8Array => new Uint8Array(b);
-
+const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "hex"));
 /** Byte equality from the runtime (`nodejs_compat`'s Buffer), not a helper of our own. */
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
 
+/** The shard owning `domain` among `count` (by its tree key). */
+export function shardIndexOf(domain: string, count: number): number {
+  return shardOf(keyForNormalizedDomain(domain, fastSha256), count);
+}
+
 export class TransparencyLog extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  private readonly pages: SqlPageStore;
-  private tree!: PrefixTree;
-  /** Published state: batches sealed so far (the tree size N) and root N. */
+  /** Published state: batches sealed so far (the tree size N), root N and the shards' roots. */
   private size = 0;
   private root: Uint8Array = emptyRoot();
-  /** Highest staged-event sequence number already sealed into a batch. */
-  private sealedSeq = 0;
-  private nextSeq = 1;
+  private roots: (Uint8Array | undefined)[] = [];
+  private sealedSeqs: number[] = [];
+  private top!: ShardTop;
   private alarmSet = false;
+  private sealing = false;
   private readonly waiters = new Set<Waiter>();
   /** Inclusion proofs per tree size for domains with waiting appends (in memory only). */
   private readonly proofs = new Map<number, Map<string, CachedProof>>();
+  /** Sealed sites per shard for preload lists; a shard's entry is dropped when it applies a batch. */
+  private readonly sites = new Map<number, { domain: string; head: Uint8Array; tombstone: boolean }[]>();
+  /** Test-only (README "Crash points"). */
+  fault: CoordinatorFault | undefined;
+  /** Seal timings since start (wall clock of steps 1-4, for /stats and the bench). */
+  private readonly sealTimes = { seals: 0, totalMs: 0, maxMs: 0, events: 0, shardCalls: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.pages = new SqlPageStore(this.sql);
     ctx.blockConcurrencyWhile(async () => {
       this.migrate();
       this.sql.exec(PRELOAD_TABLE_SQL);
       this.load();
-      if (this.nextSeq - 1 > this.sealedSeq && (await ctx.storage.getAlarm()) === null) {
+      const work =
+        this.sql
+          .exec<{ c: number }>("SELECT (SELECT COUNT(*) FROM pending) + (SELECT COUNT(*) FROM intent) AS c")
+          .one().c > 0;
+      if (work && (await ctx.storage.getAlarm()) === null)
         await ctx.storage.setAlarm(Date.now() + this.config().epochMs);
-      }
       this.alarmSet = (await ctx.storage.getAlarm()) !== null;
     });
   }
 
   private config(): Config {
     return configOf(this.env);
+  }
+
+  private shard(i: number) {
+    return this.env.SHARD.getByName(shardName(i, this.config().shards));
   }
 
   private migrate(): void {
@@ -194,27 +203,36 @@ export class TransparencyLog extends DurableObject<Env> {
     });
   }
 
-  /** Reads the published state from storage (constructor, and after a failed seal). */
+  /** Reads the published state from storage. */
   private load(): void {
-    this.tree = new PrefixTree({
-      store: this.pages,
-      heads: new SqlHeadStore(this.sql),
-      hash: fastSha256,
-      cacheBytes: TREE_CACHE_BYTES,
-    });
+    const count = this.config().shards;
+    const stored = this.sql
+      .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'shards'")
+      .toArray()[0];
+    // Resharding is not supported: a different count would route keys to shards that lack them.
+    if (stored && Number(stored.value) !== count)
+      throw new Error(`TREE_SHARDS is ${count} but this service was created with ${stored.value}`);
+    if (!stored) this.sql.exec("INSERT INTO meta (key, value) VALUES ('shards', ?)", String(count));
+    this.roots = new Array(count).fill(undefined);
+    this.sealedSeqs = new Array(count).fill(0);
+    for (const r of this.sql.exec<{ shard: number; root: ArrayBuffer | null; sealed_seq: number }>(
+      "SELECT shard, root, sealed_seq FROM shard_roots",
+    )) {
+      this.roots[r.shard] = r.root ? u8(r.root) : undefined;
+      this.sealedSeqs[r.shard] = r.sealed_seq;
+    }
+    this.top = new ShardTop(this.roots, fastSha256);
     const last = this.sql
       .exec<{ n: number; root: ArrayBuffer }>("SELECT n, root FROM batches ORDER BY n DESC LIMIT 1")
       .toArray()[0];
     this.size = last ? last.n + 1 : 0;
     this.root = last ? u8(last.root) : emptyRoot();
-    const meta = this.sql
-      .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'sealed_seq'")
-      .toArray()[0];
-    this.sealedSeq = meta ? Number(meta.value) : 0;
-    const maxSeq = this.sql.exec<{ m: number | null }>("SELECT MAX(seq) AS m FROM staged").one().m;
-    this.nextSeq = Math.max(this.sealedSeq, maxSeq ?? 0) + 1;
-    if (!sameBytes(this.tree.root(), this.root))
-      throw new Error("stored tree root differs from the last batch's root");
+    if (!sameBytes(this.top.root(), this.root))
+      throw new Error("the shards' stored roots do not give the last batch's root");
+  }
+
+  private injected(step: CoordinatorFault): void {
+    if (this.fault === step) throw new Error(`injected fault: ${step}`);
   }
 
   /** Schema version now in storage; `/healthz` reads it to prove the object and its SQLite answer. */
@@ -222,151 +240,22 @@ export class TransparencyLog extends DurableObject<Env> {
     return this.sql.exec<{ version: number }>("SELECT version FROM schema_version").one().version;
   }
 
-  // --- writes ----------------------------------------------------------------------------------
-
-  /**
-   * Enrolment (waict-apis.md "Enrollment via HTTPS"): creates the chain at position 0, or appends
-   * to an existing one; either way the well-known document's append key becomes the domain's key
-   * (re-enrolment rotates it). The caller fetched and parsed the document.
-   */
-  async enroll(domain: string, input: EntryInput, appendKey: string): Promise<AppendOutcome> {
-    const staged = this.stage(domain, input, undefined, appendKey);
-    if ("kind" in staged) return staged;
-    return this.waitCosigned(domain, staged.seq, staged.position);
+  /** The published size and the shard count (routes compute shard indexes themselves). */
+  async published(): Promise<{ size: number; shards: number }> {
+    return { size: this.size, shards: this.config().shards };
   }
 
-  /**
-   * Append (waict-apis.md "Append to resource chain") authenticated by the domain's append key over
-   * (domain, position, body) (README "Append authentication"). `position` must be the chain's next
-   * position; a retry of an append that is already stored (same position, same entry, valid
-   * signature) waits for that entry instead of appending again.
-   */
-  async append(
-    domain: string,
-    input: EntryInput,
-    body: Uint8Array,
-    position: string,
-    signature: Uint8Array,
-    wait = true,
-  ): Promise<AppendOutcome> {
-    const row = this.domainRow(domain);
-    if (!row) return err(ErrorKind.NotEnrolled, `${domain} is not enrolled`);
-    const pos = BigInt(position);
-    const key = parseVerifierKey(row.append_key);
-    if (!(await verifyAppend(key, signature, { domain, position: pos, body })))
-      return err(
-        ErrorKind.BadSignature,
-        "append signature does not verify for this domain, position and body",
-      );
-    if (pos > BigInt(row.size))
-      return err(ErrorKind.Conflict, `position ${pos} is ahead of the chain`, BigInt(row.size));
-    if (pos < BigInt(row.size)) {
-      const e = this.sql
-        .exec<{ node: ArrayBuffer; seq: number }>(
-          "SELECT node, seq FROM entries WHERE domain = ? AND position = ?",
-          domain,
-          Number(pos),
-        )
-        .toArray()[0];
-      const node = e && decodeChainNode(u8(e.node));
-      if (
-        node &&
-        sameBytes(node.entry.resourceHash, input.resourceHash) &&
-        sameBytes(node.entry.assetHostsHash, assetHostsHash(input.assetHosts))
-      ) {
-        return this.waitCosigned(domain, e.seq, position); // idempotent retry
-      }
-      return err(ErrorKind.Conflict, `position ${pos} is taken`, BigInt(row.size));
-    }
-    const staged = this.stage(domain, input, pos);
-    if ("kind" in staged) return staged;
-    if (!wait) return { kind: "pending", position: staged.position };
-    return this.waitCosigned(domain, staged.seq, staged.position);
-  }
+  // --- epochs ----------------------------------------------------------------------------------
 
-  /**
-   * Step 1 of the durability order: entry, head and staged event in one transaction. With
-   * `expected`, the chain's size must still equal it (the signature was checked across an await).
-   */
-  private stage(
-    domain: string,
-    input: EntryInput,
-    expected: bigint | undefined,
-    newKey?: string,
-  ): { seq: number; position: string } | ({ kind: "error" } & ErrorResult) {
-    const now = BigInt(Math.floor(Date.now() / 1000));
-    let out: { seq: number; position: string } | ({ kind: "error" } & ErrorResult) = err(
-      ErrorKind.BadRequest,
-      "unreachable",
+  /** A shard holds staged events: remember it durably (`gen` counts wakes) and arm the epoch. */
+  async wake(shard: number): Promise<void> {
+    if (!Number.isInteger(shard) || shard < 0 || shard >= this.config().shards)
+      throw new RangeError("bad shard");
+    this.sql.exec(
+      "INSERT INTO pending (shard, gen) VALUES (?, 1) ON CONFLICT(shard) DO UPDATE SET gen = gen + 1",
+      shard,
     );
-    this.ctx.storage.transactionSync(() => {
-      const row = this.domainRow(domain);
-      if (!row && newKey === undefined) {
-        out = err(ErrorKind.NotEnrolled, `${domain} is not enrolled`);
-        return;
-      }
-      if (expected !== undefined && row && BigInt(row.size) !== expected) {
-        out = err(ErrorKind.Conflict, `position ${expected} is taken`, BigInt(row.size));
-        return;
-      }
-      const head = row ? decodeChainNode(u8(row.head)) : undefined;
-      const hosts = encodeAssetHosts(input.assetHosts);
-      const changed = !row || !sameBytes(hosts, u8(row.hosts));
-      const time = head && head.entry.timeCreated > now ? head.entry.timeCreated : now;
-      const node = nextChainNode(head, {
-        timeCreated: time,
-        resourceHash: input.resourceHash,
-        ...(changed ? { assetHosts: input.assetHosts } : {}),
-      });
-      const event: TreeEvent = {
-        domain,
-        assetHosts: changed ? input.assetHosts : null,
-        newResourceHash: input.resourceHash,
-        timestamp: time,
-      };
-      const seq = this.nextSeq;
-      const pos = Number(node.entry.positionInChain);
-      const nodeBytes = encodeChainNode(node);
-      if (row) {
-        this.sql.exec(
-          "UPDATE domains SET size = ?, head = ?, hosts = ?, append_key = ? WHERE domain = ?",
-          pos + 1,
-          nodeBytes,
-          hosts,
-          newKey ?? row.append_key,
-          domain,
-        );
-      } else {
-        this.sql.exec(
-          "INSERT INTO domains (domain, tree_key, append_key, size, head, hosts, enrolled_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          domain,
-          keyForNormalizedDomain(domain, fastSha256),
-          newKey!,
-          pos + 1,
-          nodeBytes,
-          hosts,
-          Number(now),
-        );
-      }
-      if (changed)
-        this.sql.exec(
-          "INSERT OR IGNORE INTO asset_hosts (hash, hosts) VALUES (?, ?)",
-          node.entry.assetHostsHash,
-          hosts,
-        );
-      this.sql.exec(
-        "INSERT INTO entries (domain, position, node, seq) VALUES (?, ?, ?, ?)",
-        domain,
-        pos,
-        nodeBytes,
-        seq,
-      );
-      this.sql.exec("INSERT INTO staged (seq, event) VALUES (?, ?)", seq, encodeTreeEvent(event));
-      this.nextSeq = seq + 1;
-      out = { seq, position: String(pos) };
-    });
-    if (!("kind" in out)) this.scheduleEpoch();
-    return out;
+    this.scheduleEpoch();
   }
 
   private scheduleEpoch(): void {
@@ -381,63 +270,179 @@ export class TransparencyLog extends DurableObject<Env> {
   /** The epoch alarm: seals every staged event (in batches of at most the draft's limits). */
   override async alarm(): Promise<void> {
     this.alarmSet = false;
-    while (this.sealOne()) {}
+    if (this.sealing) return;
+    this.sealing = true;
+    try {
+      while (await this.sealOne()) {}
+    } catch (e) {
+      // A shard or this object failed mid-epoch: the intent stays and the next alarm rolls it
+      // forward (also after a restart: the constructor re-arms it).
+      console.error(`seal failed, retrying next epoch: ${(e as Error).message}`);
+      this.alarmSet = true;
+      await this.ctx.storage.setAlarm(Date.now() + this.config().epochMs);
+    } finally {
+      this.sealing = false;
+    }
+  }
+
+  private readIntent(): Intent | undefined {
+    const r = this.sql
+      .exec<{ n: number; bytes: ArrayBuffer; plan: string; time: number }>(
+        "SELECT n, bytes, plan, time FROM intent",
+      )
+      .toArray()[0];
+    return r && { n: r.n, bytes: u8(r.bytes), plan: JSON.parse(r.plan) as PlanPart[], time: r.time };
   }
 
   /**
-   * Seals one batch (steps 2 and 3 of the durability order). Returns whether it sealed anything.
-   * An epoch with no staged events seals nothing: N does not advance (freshness comes from
-   * witnesses re-cosigning the same root).
+   * Seals one batch (steps 1-4 of the file comment), resuming a stored intent first. Returns
+   * whether it sealed anything. An epoch with no staged events seals nothing: N does not advance
+   * (freshness comes from witnesses re-cosigning the same root).
    */
-  sealOne(): boolean {
-    const events: TreeEvent[] = [];
-    let bytes = 0;
-    let lastSeq = this.sealedSeq;
-    for (const r of this.sql.exec<{ seq: number; event: ArrayBuffer }>(
-      "SELECT seq, event FROM staged ORDER BY seq LIMIT ?",
-      BATCH_MAX_EVENTS,
-    )) {
-      if (bytes + r.event.byteLength > BATCH_MAX_BYTES) break;
-      events.push(decodeTreeEvent(u8(r.event)));
-      bytes += r.event.byteLength;
-      lastSeq = r.seq;
+  async sealOne(): Promise<boolean> {
+    const started = Date.now();
+    const intent = this.readIntent() ?? (await this.collect());
+    if (!intent) return false;
+    if (intent.n !== this.size) throw new Error(`stored intent for batch ${intent.n} at size ${this.size}`);
+    this.injected("after-intent");
+    // Step 2: every shard of the plan proves its part and applies its events (idempotent per n).
+    const results = await Promise.all(
+      intent.plan.map((p) => this.shard(p.shard).sealPart(intent.n, p.upTo, p.keys.map(unhex))),
+    );
+    this.injected("after-parts");
+    // Step 3: the top, the new root and the compact proof, checked before anything is stored.
+    const roots = this.roots.slice();
+    const seqs = this.sealedSeqs.slice();
+    const parts = new Map<number, Uint8Array>();
+    intent.plan.forEach((p, i) => {
+      const r = results[i]!;
+      if (r.part) parts.set(p.shard, r.part);
+      if (p.upTo !== null) {
+        roots[p.shard] = r.root ?? undefined;
+        seqs[p.shard] = p.upTo;
+      }
+    });
+    const top = new ShardTop(roots, fastSha256);
+    const root = top.root();
+    const batch = decodeTreeEventBatch(intent.bytes);
+    const keys = new Map<string, Uint8Array>();
+    for (const e of batch.events) {
+      const k = keyForNormalizedDomain(e.domain, fastSha256);
+      keys.set(hex(k), k);
     }
-    if (events.length === 0) return false;
-    const batch = { events };
-    const encoded = encodeTreeEventBatch(batch);
-    const n = this.size;
-    const time = Math.floor(Date.now() / 1000);
-    let root: Uint8Array;
-    try {
-      root = this.ctx.storage.transactionSync(() => {
-        const proof = proveBatch(this.tree, batch);
-        const r = applyBatch(this.tree, batch);
+    const proof = this.top.batchProof([...keys.values()], parts, root);
+    const check = verifyBatch(this.root, proof, batch, fastSha256);
+    if (!check || !sameBytes(check, root))
+      throw new Error(`batch ${intent.n}: the shards' parts do not verify`);
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        "INSERT INTO batches (n, bytes, proof, root, time, events) VALUES (?, ?, ?, ?, ?, ?)",
+        intent.n,
+        intent.bytes,
+        proof,
+        root,
+        intent.time,
+        batch.events.length,
+      );
+      for (const p of intent.plan) {
+        if (p.upTo === null) continue;
         this.sql.exec(
-          "INSERT INTO batches (n, bytes, proof, root, time, events) VALUES (?, ?, ?, ?, ?, ?)",
-          n,
-          encoded,
-          proof,
-          r,
-          time,
-          events.length,
+          "INSERT OR REPLACE INTO shard_roots (shard, root, sealed_seq) VALUES (?, ?, ?)",
+          p.shard,
+          roots[p.shard] ?? null,
+          p.upTo,
         );
-        this.sql.exec("DELETE FROM staged WHERE seq <= ?", lastSeq);
-        this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('sealed_seq', ?)", String(lastSeq));
-        return r;
-      });
-    } catch (e) {
-      // The in-memory tree may hold the rolled-back update: reload everything from storage.
-      this.load();
-      throw e;
-    }
-    // Publish: only now is size n + 1 visible.
-    this.size = n + 1;
+      }
+      for (const e of batch.events)
+        if (e.assetHosts)
+          this.sql.exec(
+            "INSERT OR IGNORE INTO asset_hosts (hash, hosts) VALUES (?, ?)",
+            assetHostsHash(e.assetHosts, fastSha256),
+            encodeAssetHosts(e.assetHosts),
+          );
+      this.sql.exec("DELETE FROM intent");
+      this.injected("in-commit");
+    });
+    // Step 4, publish: only now is size n + 1 visible.
+    const ms = Date.now() - started;
+    this.sealTimes.seals++;
+    this.sealTimes.totalMs += ms;
+    this.sealTimes.maxMs = Math.max(this.sealTimes.maxMs, ms);
+    this.sealTimes.events += batch.events.length;
+    this.sealTimes.shardCalls += intent.plan.length;
+    this.size = intent.n + 1;
     this.root = root;
-    this.sealedSeq = lastSeq;
-    this.progressWaiters();
+    this.roots = roots;
+    this.sealedSeqs = seqs;
+    this.top = top;
+    for (const p of intent.plan) if (p.upTo !== null) this.sites.delete(p.shard);
     this.notifyWitnesses();
-    this.publishPreload();
+    await this.progressWaiters();
+    await this.publishPreload();
     return true;
+  }
+
+  /**
+   * Step 1: collects the woken shards' staged events into batch `size` and stores it as the
+   * intent with its plan. Undefined when nothing is staged.
+   */
+  private async collect(): Promise<Intent | undefined> {
+    const pending = this.sql.exec<{ shard: number; gen: number }>("SELECT shard, gen FROM pending").toArray();
+    if (pending.length === 0) return undefined;
+    const got = await Promise.all(pending.map((p) => this.shard(p.shard).staged(BATCH_MAX_EVENTS)));
+    const n = this.size;
+    const plan = planShardBatch(
+      pending.map((p, i) => ({ shard: p.shard, events: got[i]!.events })),
+      n % this.config().shards,
+    );
+    // A shard is drained when it gave everything it had; a wake since (gen moved) keeps its row.
+    const drained = pending.filter(
+      (p, i) => !got[i]!.more && (plan.taken.get(p.shard) ?? 0) === got[i]!.events.length,
+    );
+    const forget = () => {
+      for (const p of drained)
+        this.sql.exec("DELETE FROM pending WHERE shard = ? AND gen = ?", p.shard, p.gen);
+    };
+    if (plan.events.length === 0) {
+      this.ctx.storage.transactionSync(forget);
+      return undefined;
+    }
+    const events = plan.events.map(decodeTreeEvent);
+    const bytes = encodeTreeEventBatch({ events });
+    const keys = new Map<string, Uint8Array>();
+    for (const e of events) {
+      const k = keyForNormalizedDomain(e.domain, fastSha256);
+      keys.set(hex(k), k);
+    }
+    const routed = this.top.route([...keys.values()]);
+    const shards = new Set<number>([...plan.taken.keys(), ...routed.keys()]);
+    const intent: Intent = {
+      n,
+      bytes,
+      time: Math.floor(Date.now() / 1000),
+      plan: [...shards]
+        .sort((a, b) => a - b)
+        .map((s) => {
+          const i = pending.findIndex((p) => p.shard === s);
+          const t = plan.taken.get(s) ?? 0;
+          return {
+            shard: s,
+            upTo: t > 0 ? got[i]!.seqs[t - 1]! : null,
+            keys: (routed.get(s) ?? []).map(hex),
+          };
+        }),
+    };
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(
+        "INSERT INTO intent (n, bytes, plan, time) VALUES (?, ?, ?, ?)",
+        intent.n,
+        intent.bytes,
+        JSON.stringify(intent.plan),
+        intent.time,
+      );
+      forget();
+    });
+    return intent;
   }
 
   private notifyWitnesses(): void {
@@ -451,12 +456,17 @@ export class TransparencyLog extends DurableObject<Env> {
 
   // --- waiting for cosignatures ------------------------------------------------------------------
 
-  private waitCosigned(domain: string, seq: number, position: string): Promise<AppendOutcome> {
+  /**
+   * Waits until the event `seq` of shard `shard` (an append to `domain`) is sealed and a quorum
+   * cosigned a size holding it; answers `pending` after `APPEND_TIMEOUT_MS`.
+   */
+  async waitCosigned(shard: number, seq: number, domain: string, position: string): Promise<AppendOutcome> {
     const timeout = this.config().appendTimeoutMs;
     return new Promise<AppendOutcome>((resolve) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const w: Waiter = {
         domain,
+        shard,
         seq,
         position,
         done: (o) => {
@@ -467,31 +477,41 @@ export class TransparencyLog extends DurableObject<Env> {
       };
       this.waiters.add(w);
       timer = setTimeout(() => w.done({ kind: "pending", position }), timeout);
-      this.progressWaiters();
+      this.progressWaiters().catch((e) => console.error(`proofs for waiters: ${(e as Error).message}`));
     });
   }
 
-  /** Gives each waiter whose event is sealed a proof at the current size, then answers what it can. */
-  private progressWaiters(): void {
+  /**
+   * Gives each waiter whose event is sealed a proof at the current size (its shard's part joined
+   * with the top's segments for that size), then answers what it can.
+   */
+  private async progressWaiters(): Promise<void> {
+    const size = this.size;
+    const top = this.top;
+    const want = new Map<number, Set<string>>();
     for (const w of this.waiters) {
-      if (w.minSize === undefined && w.seq <= this.sealedSeq) w.minSize = this.size;
-      if (w.minSize !== undefined) this.cacheProof(this.size, w.domain);
+      if (w.minSize === undefined && w.seq <= (this.sealedSeqs[w.shard] ?? 0)) w.minSize = size;
+      if (w.minSize !== undefined && !this.proofs.get(size)?.has(w.domain)) {
+        const s = want.get(w.shard) ?? new Set<string>();
+        s.add(w.domain);
+        want.set(w.shard, s);
+      }
     }
+    await Promise.all(
+      [...want].map(async ([shard, domains]) => {
+        const got = await this.shard(shard).proofs([...domains], size);
+        if (!got) return; // the shard is already past this size: the next seal's round covers it
+        let m = this.proofs.get(size);
+        if (!m) {
+          m = new Map();
+          this.proofs.set(size, m);
+        }
+        const segments = top.segments(shard);
+        for (const g of got)
+          m.set(g.domain, { head: decodeChainNode(g.head), proof: joinShardProof(g.part, segments) });
+      }),
+    );
     this.answerWaiters();
-  }
-
-  private cacheProof(size: number, domain: string): void {
-    if (size !== this.size) return;
-    let m = this.proofs.get(size);
-    if (!m) {
-      m = new Map();
-      this.proofs.set(size, m);
-    }
-    if (m.has(domain)) return;
-    const key = keyForNormalizedDomain(domain, fastSha256);
-    const head = this.tree.getHead(key);
-    const proof = this.tree.proveInclusion(key);
-    if (head && proof) m.set(domain, { head, proof });
   }
 
   private answerWaiters(): void {
@@ -609,30 +629,7 @@ export class TransparencyLog extends DurableObject<Env> {
     return { stored: sigs.length };
   }
 
-  // --- reads -----------------------------------------------------------------------------------
-
-  private domainRow(domain: string) {
-    return this.sql
-      .exec<{
-        domain: string;
-        append_key: string;
-        size: number;
-        head: ArrayBuffer;
-        hosts: ArrayBuffer;
-        sealed_size: number;
-        sealed_head: ArrayBuffer | null;
-        enrolled_at: number;
-      }>(
-        "SELECT domain, append_key, size, head, hosts, sealed_size, sealed_head, enrolled_at FROM domains WHERE domain = ?",
-        domain,
-      )
-      .toArray()[0];
-  }
-
-  /** The domain's append key (vkey text), for asset uploads. */
-  async appendKey(domain: string): Promise<string | null> {
-    return this.domainRow(domain)?.append_key ?? null;
-  }
+  // --- reads ---------------------------------------------------------------------------------
 
   checkpoint(): Checkpoint {
     const c = this.config();
@@ -646,71 +643,6 @@ export class TransparencyLog extends DurableObject<Env> {
       time: t?.time ?? 0,
       cosignatures: this.cosignaturesAt(this.size).map(formatSignatureLine),
     };
-  }
-
-  /** `/leaf/<domain>`: the sealed head with its proof at the latest size, if that size is cosigned. */
-  leaf(domain: string): { proof: Uint8Array } | ErrorResult {
-    const row = this.domainRow(domain);
-    if (!row?.sealed_head) return { error: ErrorKind.NotFound, message: `${domain} is not in the tree` };
-    const note = this.signedRoot(this.size);
-    if (!note)
-      return { error: ErrorKind.NotYetCosigned, message: `tree size ${this.size} is not cosigned yet` };
-    const key = keyForNormalizedDomain(domain, fastSha256);
-    const proof = this.tree.proveInclusion(key)!;
-    return {
-      proof: encodeChainHeadWithProof({
-        head: decodeChainNode(u8(row.sealed_head)),
-        incProof: proof,
-        signedPrefixRoot: note,
-      }),
-    };
-  }
-
-  private sealedEntries(domain: string, from: number, to: number): Entry[] {
-    return this.sql
-      .exec<{ node: ArrayBuffer }>(
-        "SELECT node FROM entries WHERE domain = ? AND position >= ? AND position < ? ORDER BY position",
-        domain,
-        from,
-        to,
-      )
-      .toArray()
-      .map((r) => decodeChainNode(u8(r.node)).entry);
-  }
-
-  /** `/entries-tile/<domain>/<N>[.p/<W>]` over sealed entries; a full tile once W = 256 exist. */
-  entriesTile(domain: string, index: number, width: number | undefined): Uint8Array | ErrorResult {
-    const row = this.domainRow(domain);
-    if (!row) return { error: ErrorKind.NotFound, message: `${domain} is not enrolled` };
-    const start = index * TILE_WIDTH;
-    const avail = Math.min(TILE_WIDTH, row.sealed_size - start);
-    const want = width ?? TILE_WIDTH;
-    if (avail < want)
-      return { error: ErrorKind.NotFound, message: `tile ${index} has ${Math.max(0, avail)} sealed entries` };
-    return encodeEntriesTile(this.sealedEntries(domain, start, start + want));
-  }
-
-  /** `/chain-hash/<domain>/<N>`: H("waict-ch" || node N), the chain hash after entry N. */
-  chainHash(domain: string, n: number): Uint8Array | ErrorResult {
-    const row = this.domainRow(domain);
-    if (!row || n >= row.sealed_size)
-      return { error: ErrorKind.NotFound, message: `no sealed entry ${n} for ${domain}` };
-    const r = this.sql
-      .exec<{ node: ArrayBuffer }>("SELECT node FROM entries WHERE domain = ? AND position = ?", domain, n)
-      .one();
-    return nextChainHash(decodeChainNode(u8(r.node)));
-  }
-
-  /** `/chain-proof/<domain>?from=m&to=n` (extension): entries m..n-1 as a ChainConsistencyProof. */
-  chainProof(domain: string, from: number, to: number): Uint8Array | ErrorResult {
-    const row = this.domainRow(domain);
-    if (!row) return { error: ErrorKind.NotFound, message: `${domain} is not enrolled` };
-    if (to > row.sealed_size || from > to)
-      return { error: ErrorKind.NotFound, message: `need from <= to <= ${row.sealed_size} (sealed size)` };
-    return encodeChainConsistencyProof({
-      oldSize: BigInt(from),
-      entries: this.sealedEntries(domain, from, to),
-    });
   }
 
   /** `/asset-hosts/sha256-<digest>`: the canonical `AssetHost<1..2^13-1>` bytes hashing to it. */
@@ -733,16 +665,38 @@ export class TransparencyLog extends DurableObject<Env> {
     return { bytes: u8(r.bytes), proof: u8(r.proof), root: u8(r.root), time: r.time };
   }
 
+  /**
+   * For `/leaf` (routes/read.ts): the published size, the top's segments for `shard` at that size
+   * (null when the shard is empty there) and the signed root note if a quorum cosigned it.
+   */
+  async leafTop(
+    shard: number,
+  ): Promise<{ size: number; segments: Uint8Array | null; note: Uint8Array | null }> {
+    const segments = this.roots[shard] ? this.top.segments(shard) : null;
+    return { size: this.size, segments, note: this.signedRoot(this.size) };
+  }
+
   /** `/preload-list` (extension): sealed, not tombstoned domains at the current size and root. */
-  preloadList(): { tree_domain: string; size: number; root: string; domains: string[] } {
-    const domains: string[] = [];
-    for (const r of this.sql.exec<{ domain: string; sealed_head: ArrayBuffer }>(
-      "SELECT domain, sealed_head FROM domains WHERE sealed_head IS NOT NULL ORDER BY domain",
-    )) {
-      if (isPreloadChainDomain(r.domain, this.config().treeDomain)) continue; // the service's own chain
-      if (!isTombstone(decodeChainNode(u8(r.sealed_head)).entry)) domains.push(r.domain);
-    }
-    return { tree_domain: this.config().treeDomain, size: this.size, root: encodeBase64(this.root), domains };
+  async preloadList(): Promise<{ tree_domain: string; size: number; root: string; domains: string[] }> {
+    const size = this.size;
+    const root = this.root;
+    const domains = (await this.sealedSites())
+      .filter((s) => !s.tombstone && !isPreloadChainDomain(s.domain, this.config().treeDomain))
+      .map((s) => s.domain)
+      .sort();
+    return { tree_domain: this.config().treeDomain, size, root: encodeBase64(root), domains };
+  }
+
+  /** Every shard's sealed sites (cached per shard until it applies another batch). */
+  private async sealedSites(): Promise<{ domain: string; head: Uint8Array; tombstone: boolean }[]> {
+    const count = this.config().shards;
+    await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        if (this.sites.has(i) || !this.roots[i]) return;
+        this.sites.set(i, await this.shard(i).sealedSites());
+      }),
+    );
+    return Array.from({ length: count }, (_, i) => (this.roots[i] ? (this.sites.get(i) ?? []) : [])).flat();
   }
 
   // --- preload lists (Sealroom extension: src/preload-lists.ts, @sealroom/manifest docs/preload-list.md)
@@ -750,27 +704,36 @@ export class TransparencyLog extends DurableObject<Env> {
   /**
    * After a seal (and when a read finds the list past half its lifetime): if the list derived
    * from the sealed heads of tree `this.size` must be published, store its bytes under the next
-   * version, then stage its hash as the next entry of the service's own preload chain; the next
-   * batch seals it. Durability order: bytes first (keyed by version, replaced if a restart left
-   * a row with no staged entry), then the staged entry (one transaction with its event).
+   * version, then stage its hash as the next entry of the service's own preload chain in the
+   * shard that owns it; the next batch seals it. Durability order: bytes first (keyed by version,
+   * replaced if a restart left a row with no staged entry), then the staged entry.
    */
-  private publishPreload(): void {
+  private async publishPreload(): Promise<void> {
     const c = this.config();
+    const size = this.size;
+    const root = this.root;
+    const chainDomain = preloadChainDomain(c.treeDomain, PreloadListKind.transparency);
+    const owner = this.shard(shardIndexOf(chainDomain, c.shards));
+    const sites = await this.sealedSites();
+    const chain = await owner.chainSize(chainDomain);
+    if (size !== this.size) return; // a newer seal derives it
     const due = duePreloadList(this.sql, {
       treeDomain: c.treeDomain,
-      size: this.size,
-      root: this.root,
+      size,
+      root,
       now: Math.floor(Date.now() / 1000),
+      sites,
+      version: chain?.size ?? 0,
     });
     if (!due) return;
     storePreloadList(this.sql, PreloadListKind.transparency, due.version, due.bytes);
-    const staged = this.stage(
+    const staged = await owner.stageService(
       due.chainDomain,
       { resourceHash: due.resourceHash, assetHosts: due.assetHosts },
-      BigInt(due.version),
+      due.version,
       SERVICE_APPEND_KEY,
     );
-    if ("kind" in staged) console.error(`preload list v${due.version} not staged: ${staged.message}`);
+    if (staged.kind === "error") console.error(`preload list v${due.version} not staged: ${staged.message}`);
   }
 
   /**
@@ -778,39 +741,40 @@ export class TransparencyLog extends DurableObject<Env> {
    * logged by the preload chain's sealed head, that head's proof at the latest size (which must be
    * cosigned), and the chain's consistency proof from size `from` (default: the head's).
    */
-  preloadListResponse(kind: number, from: number | undefined): Uint8Array | ErrorResult {
+  async preloadListResponse(kind: number, from: number | undefined): Promise<Uint8Array | ErrorResult> {
     if (kind !== PreloadListKind.transparency)
       return { error: ErrorKind.NotFound, message: "this service publishes no dev-ids list yet" };
-    const domain = preloadChainDomain(this.config().treeDomain, kind);
-    const row = this.domainRow(domain);
-    if (!row?.sealed_head) return { error: ErrorKind.NotFound, message: "no preload list is published yet" };
-    const head = decodeChainNode(u8(row.sealed_head));
+    const c = this.config();
+    const domain = preloadChainDomain(c.treeDomain, kind);
+    const i = shardIndexOf(domain, c.shards);
+    const size = this.size;
+    const top = this.top;
+    const note = this.signedRoot(size);
+    const got = this.roots[i] ? await this.shard(i).proofs([domain], size) : [];
+    if (got === null)
+      return { error: ErrorKind.NotYetCosigned, message: `tree size ${size} is being sealed, retry` };
+    const p = got[0];
+    if (!p) return { error: ErrorKind.NotFound, message: "no preload list is published yet" };
+    const head = decodeChainNode(p.head);
+    const sealedSize = Number(head.entry.positionInChain) + 1;
     const bytes = readPreloadList(this.sql, kind, Number(head.entry.positionInChain));
     if (!bytes) throw new Error(`preload list v${head.entry.positionInChain} is logged but not stored`);
     const age = Math.floor(Date.now() / 1000) - Number(head.entry.timeCreated);
-    if (age > PRELOAD_LIST_TTL / 2) this.publishPreload();
-    const f = from ?? row.sealed_size;
-    if (f > row.sealed_size)
-      return {
-        error: ErrorKind.NotFound,
-        message: `the preload chain has ${row.sealed_size} sealed entries`,
-      };
-    const note = this.signedRoot(this.size);
-    if (!note)
-      return { error: ErrorKind.NotYetCosigned, message: `tree size ${this.size} is not cosigned yet` };
+    if (age > PRELOAD_LIST_TTL / 2) await this.publishPreload();
+    const f = from ?? sealedSize;
+    if (f > sealedSize)
+      return { error: ErrorKind.NotFound, message: `the preload chain has ${sealedSize} sealed entries` };
+    if (!note) return { error: ErrorKind.NotYetCosigned, message: `tree size ${size} is not cosigned yet` };
+    const entries = await this.shard(i).chainEntries(domain, f, sealedSize);
     return encodePreloadListResponse({
       listBytes: bytes,
-      headProof: {
-        head,
-        incProof: this.tree.proveInclusion(keyForNormalizedDomain(domain, fastSha256))!,
-        signedPrefixRoot: note,
-      },
-      consistency: { oldSize: BigInt(f), entries: this.sealedEntries(domain, f, row.sealed_size) },
+      headProof: { head, incProof: joinShardProof(p.part, top.segments(i)), signedPrefixRoot: note },
+      consistency: { oldSize: BigInt(f), entries: entries.map((e) => decodeChainNode(e).entry) },
     });
   }
 
   /** Explorer: the service overview. */
-  overview() {
+  async overview() {
     const c = this.config();
     const cp = this.checkpoint();
     const witnesses = c.witnessKeys.map((k) => {
@@ -823,54 +787,36 @@ export class TransparencyLog extends DurableObject<Env> {
         .toArray()[0];
       return { name: k.name, size: r?.n ?? null, time: r?.time ?? null };
     });
-    const domains = this.sql.exec<{ c: number }>("SELECT COUNT(*) AS c FROM domains").one().c;
+    const domains = (await this.sealedSites()).length;
     const batches = this.sql
       .exec<{ n: number; time: number; events: number }>(
         "SELECT n, time, events FROM batches ORDER BY n DESC LIMIT 20",
       )
       .toArray();
-    const staged = this.sql.exec<{ c: number }>("SELECT COUNT(*) AS c FROM staged").one().c;
-    return { ...cp, quorum: c.quorum, epochMs: c.epochMs, witnesses, domains, batches, staged };
+    const staged = this.sql.exec<{ c: number }>("SELECT COUNT(*) AS c FROM pending").one().c;
+    return {
+      ...cp,
+      quorum: c.quorum,
+      epochMs: c.epochMs,
+      shards: c.shards,
+      witnesses,
+      domains,
+      batches,
+      staged,
+    };
   }
 
-  /** Explorer: a domain's chain history (newest first, at most `limit`). */
-  history(domain: string, limit = 200) {
-    const row = this.domainRow(domain);
-    if (!row) return null;
-    const entries = this.sql
-      .exec<{ node: ArrayBuffer; position: number }>(
-        "SELECT node, position FROM entries WHERE domain = ? ORDER BY position DESC LIMIT ?",
-        domain,
-        limit,
-      )
-      .toArray()
-      .map((r) => {
-        const e = decodeChainNode(u8(r.node)).entry;
-        return {
-          position: r.position,
-          time: Number(e.timeCreated),
-          resourceHash: encodeBase64(e.resourceHash),
-          assetHostsHash: encodeBase64(e.assetHostsHash),
-          sealed: r.position < row.sealed_size,
-          tombstone: isTombstone(e),
-        };
-      });
-    return { domain, size: row.size, sealedSize: row.sealed_size, enrolledAt: row.enrolled_at, entries };
-  }
-
-  /** `/stats` (extension): database bytes, rows per table, page rows written since start. */
-  storageStats() {
+  /** `/stats` (extension): the coordinator's database bytes and rows (routes add the shards'). */
+  async storageStats() {
     const count = (t: string) => this.sql.exec<{ c: number }>(`SELECT COUNT(*) AS c FROM ${t}`).one().c;
     return {
       databaseSize: this.sql.databaseSize,
-      pageRowsWritten: this.pages.rowsWritten,
-      pageBytesWritten: this.pages.bytesWritten,
       rows: {
-        pages: count("pages"),
-        domains: count("domains"),
-        entries: count("entries"),
         batches: count("batches"),
+        cosignatures: count("cosignatures"),
+        asset_hosts: count("asset_hosts"),
       },
+      seal: { ...this.sealTimes },
     };
   }
 }

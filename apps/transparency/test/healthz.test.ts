@@ -6,14 +6,14 @@ describe("transparency worker", () => {
     const res = await exports.default.fetch("http://transparency.test/healthz");
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ name: "@sealroom/transparency", schema: 2 });
+    expect(body).toMatchObject({ name: "@sealroom/transparency", schema: 3 });
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it("migrates once: a second read sees the same schema, tables exist", async () => {
     const stub = env.LOG.getByName("log");
-    expect(await stub.schemaVersion()).toBe(2);
-    expect(await stub.schemaVersion()).toBe(2);
+    expect(await stub.schemaVersion()).toBe(3);
+    expect(await stub.schemaVersion()).toBe(3);
   });
 
   it("has a working R2 asset store binding", async () => {

@@ -83,6 +83,22 @@ export function proveBatch(tree: PrefixTree, batch: TreeEventBatch | Uint8Array)
   return proof;
 }
 
+/**
+ * The proof's `Node` bytes (pre-order, as `proveBatch` writes after its header) for `tree` and the
+ * batch keys `keys` that a descent brings into it: a leaf whose key is in `keys` is written as
+ * 0x04 with its head, every subtree no key enters as 0x00 (its hash). The tree must not be empty
+ * (0x03 is the caller's to write). The sharded service's shards use this for their part of a
+ * batch proof (shard.ts), with `keys` also holding keys of other shards whose descent ends here.
+ * @internal
+ */
+export function proveBatchNodes(tree: PrefixTree, keys: Uint8Array[]): Uint8Array {
+  const rootPage = tree.rootPage;
+  if (rootPage.root === NO_REF) throw new RangeError('"tree" must not be empty');
+  const w = new Writer();
+  emitRef(tree, rootPage, rootPage.root, keys, w);
+  return w.buf.slice(0, w.len);
+}
+
 function emitRef(tree: PrefixTree, page: Page, ref: number, keys: Uint8Array[], w: Writer): void {
   if (ref >= 0) {
     const bit = page.nodeBit[ref] as number;

@@ -42,6 +42,17 @@ export { PROOF_MAGIC, ProofVersion, verifyInclusion, verifyNonInclusion } from "
 export { type ReplayResult, replayBatch } from "./replay.ts";
 export { fastSha256, sha256Into } from "./sha256-into.ts";
 export {
+  joinShardProof,
+  MAX_SHARDS,
+  planShardBatch,
+  proveShardBatch,
+  type ShardEvents,
+  ShardTop,
+  shardBits,
+  shardOf,
+  shardRoot,
+} from "./shard.ts";
+export {
   BATCH_MAX_BYTES,
   BATCH_MAX_EVENTS,
   decodeTreeEvent,

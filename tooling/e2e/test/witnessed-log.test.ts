@@ -2,6 +2,9 @@
  * The transparency service and two real witnesses under `wrangler dev` (workerd, local Durable
  * Objects), all on 127.0.0.1 with ports shifted from the dev ports like stack.test.ts:
  *
+ * - the service runs with 16 tree shards (TREE_SHARDS, apps/transparency README "Shards and the
+ *   coordinator"): its batches, roots and compact proofs come from the coordinator joining the
+ *   shards' parts, and both witnesses must accept them unchanged;
  * - a local site (Node HTTP server) enrols and appends; the service seals batches; witness R
  *   (replay mode) and witness C (compact mode) pull, verify and cosign real batches, woken by the
  *   service's /notify; the service answers each write with a `ChainHeadWithProof` that
@@ -32,7 +35,9 @@ import {
   formatCosignerSignerKey,
   formatCosignerVerifierKey,
   generateCosignerKey,
+  keyForDomain,
   parseSignatureLines,
+  shardOf,
   verifyCosignature,
 } from "@sealroom/prefix-tree";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,6 +56,15 @@ const HOSTS = ["https://assets.e2e-site.localhost/"];
 const witnessR = generateCosignerKey("witness-r.localhost", new Uint8Array(32).fill(0x51));
 const witnessC = generateCosignerKey("witness-c.localhost", new Uint8Array(32).fill(0x52));
 const siteKey = generateAppendKey(SITE, new Uint8Array(32).fill(0x53));
+/** More sites, so that the 16-shard service's batches span several shards. */
+const MORE = Array.from({ length: 6 }, (_, i) => {
+  const domain = `e2e-more${i}.localhost`;
+  return {
+    domain,
+    key: generateAppendKey(domain, new Uint8Array(32).fill(0x60 + i)),
+    server: undefined as Server | undefined,
+  };
+});
 
 const manifestLine = (v: number) =>
   JSON.stringify({ hashes: { "/": "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU" }, version: v });
@@ -113,6 +127,16 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
   const sitePort = (site.address() as AddressInfo).port;
+  const origins: Record<string, string> = { [SITE]: `http://127.0.0.1:${sitePort}` };
+  for (const m of MORE) {
+    const doc = entry(0, m.key.verifierKey);
+    m.server = createServer((req, res) => {
+      res.writeHead(req.url === "/.well-known/waict-enroll" ? 200 : 404);
+      res.end(req.url === "/.well-known/waict-enroll" ? doc : undefined);
+    });
+    await new Promise<void>((r) => m.server!.listen(0, "127.0.0.1", r));
+    origins[m.domain] = `http://127.0.0.1:${(m.server.address() as AddressInfo).port}`;
+  }
   hostile = await startScriptedService();
 
   children.push(
@@ -123,7 +147,8 @@ beforeAll(async () => {
       WITNESS_NOTIFY_URLS: `http://127.0.0.1:${RPORT}/notify,http://127.0.0.1:${CPORT}/notify`,
       EPOCH_MS: "300",
       APPEND_TIMEOUT_MS: "60000",
-      DEV_ORIGINS: JSON.stringify({ [SITE]: `http://127.0.0.1:${sitePort}` }),
+      DEV_ORIGINS: JSON.stringify(origins),
+      TREE_SHARDS: "16",
     }),
   );
   for (const [mode, key, port, inspector] of [
@@ -153,13 +178,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(children.map(stop));
   await new Promise((r) => site?.close(r));
+  for (const m of MORE) await new Promise((r) => (m.server ? m.server.close(r) : r(undefined)));
   await new Promise((r) => hostile?.server.close(r));
   rmSync(persist, { recursive: true, force: true });
 }, 60_000);
 
-async function verify(proof: Uint8Array, version: number) {
+async function verify(proof: Uint8Array, version: number, domain = SITE) {
   return verifyTransparency(encodeManifestResponse(manifestLine(version), proof), {
-    domain: SITE,
+    domain,
     trustedServices: [TDOMAIN],
     witnessKeys: [witnessR, witnessC].map(formatCosignerVerifierKey),
     quorum: 2,
@@ -220,6 +246,38 @@ describe("a transparency service witnessed by a replay and a compact witness", (
       expect(s.refusals).toEqual([]);
       expect(s.size).toBeGreaterThanOrEqual(3);
       if (s.size === cp.size) expect(s.root).toBe(cp.root);
+    }
+  });
+
+  it("sites in several of the 16 shards enrol at once; both witnesses accept every batch unchanged", async () => {
+    const shards = new Set([SITE, ...MORE.map((m) => m.domain)].map((d) => shardOf(keyForDomain(d), 16)));
+    expect(shards.size).toBeGreaterThanOrEqual(3);
+    const answers = await Promise.all(
+      MORE.map((m) => fetch(`http://127.0.0.1:${TPORT}/enroll/${m.domain}`, { method: "POST" })),
+    );
+    for (const [i, res] of answers.entries()) {
+      expect(res.status, await res.clone().text()).toBe(200);
+      const r = await verify(new Uint8Array(await res.arrayBuffer()), 0, MORE[i]!.domain);
+      expect(r).toMatchObject({ ok: true, status: "verified" });
+    }
+    // Both witnesses reach the service's size and root with nothing refused.
+    const deadline = Date.now() + 30_000;
+    for (const port of [RPORT, CPORT]) {
+      for (;;) {
+        const cp = (await (await fetch(`http://127.0.0.1:${TPORT}/checkpoint`)).json()) as {
+          size: number;
+          root: string;
+        };
+        const s = (await statusOf(port)).services.find((x) => x.service.tree_domain === TDOMAIN)!;
+        expect(s.halted).toBe(false);
+        expect(s.refusals).toEqual([]);
+        if (s.size === cp.size) {
+          expect(s.root).toBe(cp.root);
+          break;
+        }
+        if (Date.now() > deadline) throw new Error(`witness on ${port} stuck at ${s.size} of ${cp.size}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
     }
   });
 

@@ -15,7 +15,7 @@ import {
 } from "@sealroom/manifest";
 import { Hono } from "hono";
 import { bad, ErrorKind, ServiceError } from "../errors.ts";
-import { type AppEnv, boundedBody, domainParam, IMMUTABLE, logOf } from "./common.ts";
+import { type AppEnv, boundedBody, domainParam, IMMUTABLE, shardFor } from "./common.ts";
 
 export const assets = new Hono<AppEnv>();
 
@@ -49,7 +49,7 @@ assets.put("/upload/:digest", async (c) => {
   const domain = domainParam(c.req.header(DOMAIN_HEADER));
   const sig = decodeSignatureHeader(c.req.header(SIGNATURE_HEADER));
   if (!sig) throw bad(`${SIGNATURE_HEADER} must be base64 of a 64-byte Ed25519 signature`);
-  const keyText = await logOf(c.env).appendKey(domain);
+  const keyText = await shardFor(c.env, domain).stub.appendKey(domain);
   if (keyText === null) throw new ServiceError(ErrorKind.NotEnrolled, `${domain} is not enrolled`);
   if (!(await verifyUpload(parseAppendKey(keyText), sig, { domain, digest })))
     throw new ServiceError(ErrorKind.BadSignature, "upload signature does not verify");

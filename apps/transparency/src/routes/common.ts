@@ -2,13 +2,24 @@
 import { parseTileIndex } from "@sealroom/hash-chain";
 import { normalizeDomain } from "@sealroom/prefix-tree";
 import type { Context } from "hono";
+import { configOf } from "../config.ts";
 import type { Env } from "../env.ts";
 import { bad, ErrorKind, type ErrorResult, ServiceError } from "../errors.ts";
+import { shardIndexOf } from "../transparency-log.ts";
+import { shardName } from "../tree-shard.ts";
 
 export type AppEnv = { Bindings: Env };
 
+/** The coordinator (transparency-log.ts). */
 export function logOf(env: Env) {
   return env.LOG.getByName("log");
+}
+
+/** The shard owning `domain` (a normalised domain), and its index (README "Shards"). */
+export function shardFor(env: Env, domain: string) {
+  const count = configOf(env).shards;
+  const index = shardIndexOf(domain, count);
+  return { index, stub: env.SHARD.getByName(shardName(index, count)) };
 }
 
 /** A path domain: [a-zA-Z0-9.-] only (waict-apis.md "Enrollment via HTTPS"), normalised to lowercase. */

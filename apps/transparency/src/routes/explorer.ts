@@ -9,7 +9,7 @@ import { encodeBase64, encodeBase64UrlNoPad } from "@sealroom/manifest";
 import { decodeTreeEventBatch } from "@sealroom/prefix-tree";
 import { Hono } from "hono";
 import { ErrorKind, ServiceError } from "../errors.ts";
-import { type AppEnv, domainParam, indexParam, logOf, rest, unwrap } from "./common.ts";
+import { type AppEnv, domainParam, indexParam, logOf, rest, shardFor, unwrap } from "./common.ts";
 
 export const explorer = new Hono<AppEnv>();
 
@@ -77,7 +77,7 @@ explorer.get("/explore/domain", (c) => {
 
 explorer.get("/explore/domain/:domain", async (c) => {
   const domain = domainParam(c.req.param("domain"));
-  const h = await logOf(c.env).history(domain);
+  const h = await shardFor(c.env, domain).stub.history(domain);
   if (!h) throw new ServiceError(ErrorKind.NotFound, `${domain} is not enrolled`);
   const rows = h.entries
     .map(

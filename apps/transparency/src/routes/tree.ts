@@ -5,7 +5,9 @@
 import { TREE_EVENT_BATCH_INDEX_LIMIT } from "@sealroom/hash-chain";
 import { encodeBatchProofBundle } from "@sealroom/prefix-tree";
 import { Hono } from "hono";
+import { configOf } from "../config.ts";
 import { ErrorKind, ServiceError } from "../errors.ts";
+import { shardName } from "../tree-shard.ts";
 import {
   type AppEnv,
   boundedBody,
@@ -45,9 +47,34 @@ tree.get("/checkpoint", async (c) => {
   return c.json(cp, 200, { "cache-control": "no-store" });
 });
 
-tree.get("/stats", async (c) =>
-  c.json(await logOf(c.env).storageStats(), 200, { "cache-control": "no-store" }),
-);
+/** `/stats` (extension, benchmarks): the coordinator's storage and every shard's, summed. */
+tree.get("/stats", async (c) => {
+  const count = configOf(c.env).shards;
+  const coordinator = await logOf(c.env).storageStats();
+  const shards = await Promise.all(
+    Array.from({ length: count }, (_, i) => c.env.SHARD.getByName(shardName(i, count)).storageStats()),
+  );
+  const sum = (f: (s: (typeof shards)[number]) => number) => shards.reduce((a, s) => a + f(s), 0);
+  return c.json(
+    {
+      shards: count,
+      databaseSize: coordinator.databaseSize + sum((s) => s.databaseSize),
+      pageRowsWritten: sum((s) => s.pageRowsWritten),
+      pageBytesWritten: sum((s) => s.pageBytesWritten),
+      rows: {
+        ...coordinator.rows,
+        pages: sum((s) => s.rows.pages),
+        domains: sum((s) => s.rows.domains),
+        entries: sum((s) => s.rows.entries),
+        staged: sum((s) => s.rows.staged),
+      },
+      seal: coordinator.seal,
+      perShard: shards.map((s) => ({ databaseSize: s.databaseSize, cache: s.cache, rows: s.rows })),
+    },
+    200,
+    { "cache-control": "no-store" },
+  );
+});
 
 tree.get("/preload-list", async (c) =>
   c.json(await logOf(c.env).preloadList(), 200, { "cache-control": "no-store" }),

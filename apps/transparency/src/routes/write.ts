@@ -15,10 +15,12 @@ import {
 import { formatVerifierKey } from "@sealroom/prefix-tree";
 import { Hono } from "hono";
 import { configOf } from "../config.ts";
+import type { Env } from "../env.ts";
 import { bad, ErrorKind, ServiceError } from "../errors.ts";
 import { isPreloadChainDomain } from "../preload-lists.ts";
 import type { AppendOutcome } from "../transparency-log.ts";
-import { type AppEnv, boundedBody, domainParam, logOf } from "./common.ts";
+import type { StageOutcome } from "../tree-shard.ts";
+import { type AppEnv, boundedBody, domainParam, logOf, shardFor } from "./common.ts";
 
 export const write = new Hono<AppEnv>();
 
@@ -91,6 +93,19 @@ function notReserved(domain: string, treeDomain: string): string {
   return domain;
 }
 
+/** After the shard staged (or found) the entry: waits in the coordinator for its cosigned proof. */
+async function settle(
+  env: Env,
+  shard: number,
+  domain: string,
+  o: StageOutcome,
+  wait: boolean,
+): Promise<AppendOutcome> {
+  if (o.kind === "error") return o;
+  if (!wait) return { kind: "pending", position: o.position };
+  return logOf(env).waitCosigned(shard, o.seq, domain, o.position);
+}
+
 write.post("/enroll/:domain", async (c) => {
   const cfg = configOf(c.env);
   const domain = notReserved(domainParam(c.req.param("domain")), cfg.treeDomain);
@@ -104,12 +119,13 @@ write.post("/enroll/:domain", async (c) => {
     throw new ServiceError(ErrorKind.SiteUnavailable, `the well-known document: ${(e as Error).message}`);
   }
   const key = formatVerifierKey(data.appendKey!);
-  const o = await logOf(c.env).enroll(
+  const shard = shardFor(c.env, domain);
+  const staged = await shard.stub.enroll(
     domain,
     { resourceHash: data.resourceHash, assetHosts: data.assetHosts },
     key,
   );
-  return answer(o);
+  return answer(await settle(c.env, shard.index, domain, staged, true));
 });
 
 /** RFC 7240 `Prefer: respond-async` (extension): answer 202 once staged, without waiting for witnesses. */
@@ -125,14 +141,15 @@ write.post("/append/:domain", async (c) => {
   if (!sig) throw bad(`${SIGNATURE_HEADER} must be base64 of a 64-byte Ed25519 signature`);
   const body = await boundedBody(c, MAX_NEW_ENTRY_DATA_BYTES);
   const data = parseEntry(body);
-  const o = await logOf(c.env).append(
+  const shard = shardFor(c.env, domain);
+  const staged = await shard.stub.append(
     domain,
     { resourceHash: data.resourceHash, assetHosts: data.assetHosts },
     body,
     position.toString(),
     sig,
-    !respondAsync(c.req.header("prefer")),
   );
+  const o = await settle(c.env, shard.index, domain, staged, !respondAsync(c.req.header("prefer")));
   if (o.kind === "pending" && respondAsync(c.req.header("prefer")))
     return c.json({ position: o.position, staged: true }, 202);
   return answer(o);
