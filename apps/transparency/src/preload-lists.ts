@@ -65,16 +65,31 @@ function sameEntries(a: readonly PreloadEntry[], b: readonly PreloadEntry[]): bo
   );
 }
 
+/** The route each list kind is served at (the chain entry's asset host). */
+const KIND_PATH: Record<number, string> = {
+  [PreloadListKind.transparency]: "transparency",
+  [PreloadListKind.devIds]: "dev-ids",
+};
+
 /**
- * The transparency list derived from the sealed heads of tree `size` (root `root`) at `now`, if
- * it must be published: its entries differ from the last stored version, or that version is past
- * half its lifetime. Undefined otherwise. Pure reads.
+ * The list of `kind` derived from the sealed heads of tree `size` (root `root`) at `now`, if it
+ * must be published: its entries differ from the last stored version, or that version is past
+ * half its lifetime. Undefined otherwise. `only`, when given, limits the list to those sites
+ * (the dev-ids candidates, src/dev-ids-optin.ts); the transparency list takes every site. Pure
+ * reads.
  */
 export function duePreloadList(
   sql: SqlStorage,
-  o: { treeDomain: string; size: number; root: Uint8Array; now: number },
+  o: {
+    treeDomain: string;
+    size: number;
+    root: Uint8Array;
+    now: number;
+    kind?: PreloadListKind;
+    only?: ReadonlySet<string>;
+  },
 ): DueList | undefined {
-  const kind = PreloadListKind.transparency;
+  const kind = o.kind ?? PreloadListKind.transparency;
   const chainDomain = preloadChainDomain(o.treeDomain, kind);
   const row = sql
     .exec<{ size: number }>("SELECT size FROM domains WHERE domain = ?", chainDomain)
@@ -85,6 +100,7 @@ export function duePreloadList(
     "SELECT domain, sealed_head FROM domains WHERE sealed_head IS NOT NULL",
   )) {
     if (isPreloadChainDomain(r.domain, o.treeDomain)) continue;
+    if (o.only && !o.only.has(r.domain)) continue;
     sites.push({ domain: r.domain, head: decodeChainNode(new Uint8Array(r.sealed_head)).entry });
   }
   const list = makePreloadList({
@@ -107,7 +123,7 @@ export function duePreloadList(
     version,
     bytes,
     resourceHash: preloadListHash(bytes),
-    assetHosts: [`https://${o.treeDomain}/preload-list/transparency`],
+    assetHosts: [`https://${o.treeDomain}/preload-list/${KIND_PATH[kind]}`],
   };
 }
 

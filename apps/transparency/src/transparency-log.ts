@@ -67,6 +67,7 @@ import {
   verifyCosignature,
 } from "@sealroom/prefix-tree";
 import { type Config, configOf } from "./config.ts";
+import { anyDevIdsOptIn, DEV_IDS_TABLE_SQL, devIdsCandidates, recordDevIdsOptIn } from "./dev-ids-optin.ts";
 import type { Env } from "./env.ts";
 import { ErrorKind, type ErrorResult } from "./errors.ts";
 import {
@@ -169,6 +170,7 @@ export class TransparencyLog extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       this.migrate();
       this.sql.exec(PRELOAD_TABLE_SQL);
+      this.sql.exec(DEV_IDS_TABLE_SQL);
       this.load();
       if (this.nextSeq - 1 > this.sealedSeq && (await ctx.storage.getAlarm()) === null) {
         await ctx.storage.setAlarm(Date.now() + this.config().epochMs);
@@ -229,9 +231,16 @@ export class TransparencyLog extends DurableObject<Env> {
    * to an existing one; either way the well-known document's append key becomes the domain's key
    * (re-enrolment rotates it). The caller fetched and parsed the document.
    */
-  async enroll(domain: string, input: EntryInput, appendKey: string): Promise<AppendOutcome> {
+  async enroll(
+    domain: string,
+    input: EntryInput,
+    appendKey: string,
+    devIds?: boolean,
+  ): Promise<AppendOutcome> {
     const staged = this.stage(domain, input, undefined, appendKey);
     if ("kind" in staged) return staged;
+    // The dev-ids choice (src/dev-ids-optin.ts) in the same output-gated step as the staged entry.
+    if (devIds !== undefined) recordDevIdsOptIn(this.sql, domain, devIds, Math.floor(Date.now() / 1000));
     return this.waitCosigned(domain, staged.seq, staged.position);
   }
 
@@ -756,21 +765,28 @@ export class TransparencyLog extends DurableObject<Env> {
    */
   private publishPreload(): void {
     const c = this.config();
-    const due = duePreloadList(this.sql, {
-      treeDomain: c.treeDomain,
-      size: this.size,
-      root: this.root,
-      now: Math.floor(Date.now() / 1000),
-    });
-    if (!due) return;
-    storePreloadList(this.sql, PreloadListKind.transparency, due.version, due.bytes);
-    const staged = this.stage(
-      due.chainDomain,
-      { resourceHash: due.resourceHash, assetHosts: due.assetHosts },
-      BigInt(due.version),
-      SERVICE_APPEND_KEY,
-    );
-    if ("kind" in staged) console.error(`preload list v${due.version} not staged: ${staged.message}`);
+    const now = Math.floor(Date.now() / 1000);
+    for (const kind of [PreloadListKind.transparency, PreloadListKind.devIds]) {
+      // The dev-ids list exists once any site has opted into code signing (src/dev-ids-optin.ts).
+      if (kind === PreloadListKind.devIds && !anyDevIdsOptIn(this.sql)) continue;
+      const due = duePreloadList(this.sql, {
+        treeDomain: c.treeDomain,
+        size: this.size,
+        root: this.root,
+        now,
+        kind,
+        ...(kind === PreloadListKind.devIds ? { only: devIdsCandidates(this.sql, now) } : {}),
+      });
+      if (!due) continue;
+      storePreloadList(this.sql, kind, due.version, due.bytes);
+      const staged = this.stage(
+        due.chainDomain,
+        { resourceHash: due.resourceHash, assetHosts: due.assetHosts },
+        BigInt(due.version),
+        SERVICE_APPEND_KEY,
+      );
+      if ("kind" in staged) console.error(`preload list v${due.version} not staged: ${staged.message}`);
+    }
   }
 
   /**
@@ -779,8 +795,8 @@ export class TransparencyLog extends DurableObject<Env> {
    * cosigned), and the chain's consistency proof from size `from` (default: the head's).
    */
   preloadListResponse(kind: number, from: number | undefined): Uint8Array | ErrorResult {
-    if (kind !== PreloadListKind.transparency)
-      return { error: ErrorKind.NotFound, message: "this service publishes no dev-ids list yet" };
+    if (kind !== PreloadListKind.transparency && kind !== PreloadListKind.devIds)
+      return { error: ErrorKind.NotFound, message: `no preload list of kind ${kind}` };
     const domain = preloadChainDomain(this.config().treeDomain, kind);
     const row = this.domainRow(domain);
     if (!row?.sealed_head) return { error: ErrorKind.NotFound, message: "no preload list is published yet" };
