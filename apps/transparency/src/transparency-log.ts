@@ -53,6 +53,7 @@ import {
   verifyCosignature,
 } from "@sealroom/prefix-tree";
 import { type Config, configOf } from "./config.ts";
+import { isDevIdsCandidate } from "./dev-ids-optin.ts";
 import type { Env } from "./env.ts";
 import { ErrorKind, type ErrorResult } from "./errors.ts";
 import {
@@ -64,7 +65,7 @@ import {
   SERVICE_APPEND_KEY,
   storePreloadList,
 } from "./preload-lists.ts";
-import { shardName } from "./tree-shard.ts";
+import { type SealedSite, shardName } from "./tree-shard.ts";
 
 /** Ordered schema migrations; index + 1 is the version recorded in `schema_version`. */
 const MIGRATIONS: readonly string[] = [
@@ -159,7 +160,9 @@ export class TransparencyLog extends DurableObject<Env> {
   /** Inclusion proofs per tree size for domains with waiting appends (in memory only). */
   private readonly proofs = new Map<number, Map<string, CachedProof>>();
   /** Sealed sites per shard for preload lists; a shard's entry is dropped when it applies a batch. */
-  private readonly sites = new Map<number, { domain: string; head: Uint8Array; tombstone: boolean }[]>();
+  private readonly sites = new Map<number, SealedSite[]>();
+  /** The preload derivation in progress (publishPreload runs them one at a time). */
+  private publishing: Promise<void> = Promise.resolve();
   /** Test-only (README "Crash points"). */
   fault: CoordinatorFault | undefined;
   /** Seal timings since start (wall clock of steps 1-4, for /stats and the bench). */
@@ -688,7 +691,7 @@ export class TransparencyLog extends DurableObject<Env> {
   }
 
   /** Every shard's sealed sites (cached per shard until it applies another batch). */
-  private async sealedSites(): Promise<{ domain: string; head: Uint8Array; tombstone: boolean }[]> {
+  private async sealedSites(): Promise<SealedSite[]> {
     const count = this.config().shards;
     await Promise.all(
       Array.from({ length: count }, async (_, i) => {
@@ -706,34 +709,54 @@ export class TransparencyLog extends DurableObject<Env> {
    * from the sealed heads of tree `this.size` must be published, store its bytes under the next
    * version, then stage its hash as the next entry of the service's own preload chain in the
    * shard that owns it; the next batch seals it. Durability order: bytes first (keyed by version,
-   * replaced if a restart left a row with no staged entry), then the staged entry.
+   * replaced if a restart left a row with no staged entry), then the staged entry. Both kinds
+   * (transparency, dev-ids) come from one read of the shards' sealed sites. Runs one at a time:
+   * two derivations racing across their awaits would store two lists under one version.
    */
-  private async publishPreload(): Promise<void> {
+  private publishPreload(): Promise<void> {
+    const run = this.publishing.then(() => this.derivePreload());
+    this.publishing = run.catch(() => {});
+    return run;
+  }
+
+  private async derivePreload(): Promise<void> {
     const c = this.config();
     const size = this.size;
     const root = this.root;
-    const chainDomain = preloadChainDomain(c.treeDomain, PreloadListKind.transparency);
-    const owner = this.shard(shardIndexOf(chainDomain, c.shards));
+    const now = Math.floor(Date.now() / 1000);
     const sites = await this.sealedSites();
-    const chain = await owner.chainSize(chainDomain);
-    if (size !== this.size) return; // a newer seal derives it
-    const due = duePreloadList(this.sql, {
-      treeDomain: c.treeDomain,
-      size,
-      root,
-      now: Math.floor(Date.now() / 1000),
-      sites,
-      version: chain?.size ?? 0,
-    });
-    if (!due) return;
-    storePreloadList(this.sql, PreloadListKind.transparency, due.version, due.bytes);
-    const staged = await owner.stageService(
-      due.chainDomain,
-      { resourceHash: due.resourceHash, assetHosts: due.assetHosts },
-      due.version,
-      SERVICE_APPEND_KEY,
-    );
-    if (staged.kind === "error") console.error(`preload list v${due.version} not staged: ${staged.message}`);
+    if (size !== this.size) return; // a newer seal derives them
+    // The dev-ids candidates (src/dev-ids-optin.ts) from the choices the shards reported; that
+    // list exists once some sealed site has opted into code signing.
+    const devIds = new Set(sites.filter((s) => isDevIdsCandidate(s.devIds, now)).map((s) => s.domain));
+    const anyOptIn = sites.some((s) => s.devIds !== null);
+    for (const kind of [PreloadListKind.transparency, PreloadListKind.devIds]) {
+      if (kind === PreloadListKind.devIds && !anyOptIn) continue;
+      const chainDomain = preloadChainDomain(c.treeDomain, kind);
+      const owner = this.shard(shardIndexOf(chainDomain, c.shards));
+      const chain = await owner.chainSize(chainDomain);
+      if (size !== this.size) return;
+      const due = duePreloadList(this.sql, {
+        treeDomain: c.treeDomain,
+        size,
+        root,
+        now,
+        sites,
+        version: chain?.size ?? 0,
+        kind,
+        ...(kind === PreloadListKind.devIds ? { only: devIds } : {}),
+      });
+      if (!due) continue;
+      storePreloadList(this.sql, kind, due.version, due.bytes);
+      const staged = await owner.stageService(
+        due.chainDomain,
+        { resourceHash: due.resourceHash, assetHosts: due.assetHosts },
+        due.version,
+        SERVICE_APPEND_KEY,
+      );
+      if (staged.kind === "error")
+        console.error(`preload list ${kind} v${due.version} not staged: ${staged.message}`);
+    }
   }
 
   /**
@@ -742,8 +765,8 @@ export class TransparencyLog extends DurableObject<Env> {
    * cosigned), and the chain's consistency proof from size `from` (default: the head's).
    */
   async preloadListResponse(kind: number, from: number | undefined): Promise<Uint8Array | ErrorResult> {
-    if (kind !== PreloadListKind.transparency)
-      return { error: ErrorKind.NotFound, message: "this service publishes no dev-ids list yet" };
+    if (kind !== PreloadListKind.transparency && kind !== PreloadListKind.devIds)
+      return { error: ErrorKind.NotFound, message: `no preload list of kind ${kind}` };
     const c = this.config();
     const domain = preloadChainDomain(c.treeDomain, kind);
     const i = shardIndexOf(domain, c.shards);

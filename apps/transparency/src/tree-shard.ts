@@ -14,6 +14,8 @@
  *     (n, part, root) in `applied`; a repeated call for n answers that row (the coordinator rolls
  *     an interrupted epoch forward and may ask twice). A shard with no events in n (only reached
  *     by keys of empty shards) just proves, changing nothing.
+ * An enrolment's dev-ids choice (dev-ids-optin.ts) is written in step 1's transaction, so it is
+ * stored exactly when the enrolment is; `sealedSites` reports it with each sealed site.
  * A proof of this shard is valid for tree size S iff the last epoch it applied is below S
  * (every epoch that touches a shard applies to it, and epochs seal in order).
  */
@@ -48,6 +50,7 @@ import {
   type TreeEvent,
 } from "@sealroom/prefix-tree";
 import { configOf, SHARD_CACHE_BYTES } from "./config.ts";
+import { DEV_IDS_TABLE_SQL, type DevIdsChoice, recordDevIdsOptIn } from "./dev-ids-optin.ts";
 import type { Env } from "./env.ts";
 import { ErrorKind, type ErrorResult } from "./errors.ts";
 import { SqlHeadStore } from "./sql-stores.ts";
@@ -80,6 +83,15 @@ export interface SealPart {
   part: Uint8Array | null;
   /** The shard's root after n, or null when it is empty. */
   root: Uint8Array | null;
+}
+
+/** A sealed site as the shard reports it to the coordinator for the preload lists. */
+export interface SealedSite {
+  domain: string;
+  head: Uint8Array;
+  tombstone: boolean;
+  /** The site's recorded dev-ids choice (dev-ids-optin.ts), null when it never opted in. */
+  devIds: DevIdsChoice | null;
 }
 
 /** Test-only fault points (README "Crash points"): the step throws as a crash there would. */
@@ -122,6 +134,7 @@ export class TreeShard extends DurableObject<Env> {
     this.index = Number(m[1]);
     ctx.blockConcurrencyWhile(async () => {
       this.migrate();
+      this.sql.exec(DEV_IDS_TABLE_SQL);
       this.load();
       // A restart may have come between staging and telling the coordinator: tell it again.
       if (this.nextSeq - 1 > this.sealedSeq) await ctx.storage.setAlarm(Date.now());
@@ -192,9 +205,17 @@ export class TreeShard extends DurableObject<Env> {
 
   // --- writes ----------------------------------------------------------------------------------
 
-  /** Enrolment: creates the chain at 0 or appends (re-enrolment rotates the append key). */
-  async enroll(domain: string, input: EntryInput, appendKey: string): Promise<StageOutcome> {
-    const o = this.stage(domain, input, undefined, appendKey);
+  /**
+   * Enrolment: creates the chain at 0 or appends (re-enrolment rotates the append key). `devIds`
+   * is the document's dev-ids choice, recorded in the transaction that stages the entry.
+   */
+  async enroll(
+    domain: string,
+    input: EntryInput,
+    appendKey: string,
+    devIds?: boolean,
+  ): Promise<StageOutcome> {
+    const o = this.stage(domain, input, undefined, appendKey, devIds);
     if (o.kind === "staged") await this.announce();
     return o;
   }
@@ -258,13 +279,15 @@ export class TreeShard extends DurableObject<Env> {
 
   /**
    * Step 1: entry, head and staged event in one transaction. With `expected`, the chain's size
-   * must still equal it (the signature was checked across an await).
+   * must still equal it (the signature was checked across an await). With `devIds`, the
+   * enrolment's dev-ids choice is recorded in the same transaction.
    */
   private stage(
     domain: string,
     input: EntryInput,
     expected: bigint | undefined,
     newKey?: string,
+    devIds?: boolean,
   ): StageOutcome {
     const now = BigInt(Math.floor(Date.now() / 1000));
     return this.ctx.storage.transactionSync((): StageOutcome => {
@@ -318,6 +341,7 @@ export class TreeShard extends DurableObject<Env> {
         seq,
       );
       this.sql.exec("INSERT INTO staged (seq, event) VALUES (?, ?)", seq, encodeTreeEvent(event));
+      if (devIds !== undefined) recordDevIdsOptIn(this.sql, domain, devIds, Number(now));
       this.nextSeq = seq + 1;
       return { kind: "staged", seq, position: String(pos) };
     });
@@ -512,14 +536,29 @@ export class TreeShard extends DurableObject<Env> {
       .map((r) => u8(r.node));
   }
 
-  /** Sealed, not tombstoned sites with their heads (preload lists; every row: small services only). */
-  async sealedSites(): Promise<{ domain: string; head: Uint8Array; tombstone: boolean }[]> {
-    const out: { domain: string; head: Uint8Array; tombstone: boolean }[] = [];
-    for (const r of this.sql.exec<{ domain: string; sealed_head: ArrayBuffer }>(
-      "SELECT domain, sealed_head FROM domains WHERE sealed_head IS NOT NULL ORDER BY domain",
+  /**
+   * Sealed sites with their heads, whether the head is a tombstone, and their dev-ids choice
+   * (preload lists; every row: small services only).
+   */
+  async sealedSites(): Promise<SealedSite[]> {
+    const out: SealedSite[] = [];
+    for (const r of this.sql.exec<{
+      domain: string;
+      sealed_head: ArrayBuffer;
+      opted_in: number | null;
+      changed_at: number | null;
+    }>(
+      `SELECT d.domain, d.sealed_head, o.opted_in, o.changed_at FROM domains d
+       LEFT JOIN dev_ids_optin o ON o.domain = d.domain
+       WHERE d.sealed_head IS NOT NULL ORDER BY d.domain`,
     )) {
       const head = u8(r.sealed_head);
-      out.push({ domain: r.domain, head, tombstone: isTombstone(decodeChainNode(head).entry) });
+      out.push({
+        domain: r.domain,
+        head,
+        tombstone: isTombstone(decodeChainNode(head).entry),
+        devIds: r.opted_in === null ? null : { optedIn: r.opted_in === 1, changedAt: Number(r.changed_at) },
+      });
     }
     return out;
   }

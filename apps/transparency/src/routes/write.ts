@@ -15,6 +15,7 @@ import {
 import { formatVerifierKey } from "@sealroom/prefix-tree";
 import { Hono } from "hono";
 import { configOf } from "../config.ts";
+import { readDevIdsOptIn } from "../dev-ids-optin.ts";
 import type { Env } from "../env.ts";
 import { bad, ErrorKind, ServiceError } from "../errors.ts";
 import { isPreloadChainDomain } from "../preload-lists.ts";
@@ -118,12 +119,19 @@ write.post("/enroll/:domain", async (c) => {
   } catch (e) {
     throw new ServiceError(ErrorKind.SiteUnavailable, `the well-known document: ${(e as Error).message}`);
   }
+  let devIds: boolean;
+  try {
+    devIds = readDevIdsOptIn(doc);
+  } catch (e) {
+    throw new ServiceError(ErrorKind.SiteUnavailable, `the well-known document: ${(e as Error).message}`);
+  }
   const key = formatVerifierKey(data.appendKey!);
   const shard = shardFor(c.env, domain);
   const staged = await shard.stub.enroll(
     domain,
     { resourceHash: data.resourceHash, assetHosts: data.assetHosts },
     key,
+    devIds,
   );
   return answer(await settle(c.env, shard.index, domain, staged, true));
 });
