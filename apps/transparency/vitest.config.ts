@@ -23,7 +23,8 @@ export default workerConfig("./wrangler.jsonc", {
     WITNESS_QUORUM: "1",
     WITNESS_NOTIFY_URLS: "",
     EPOCH_MS: "100",
-    APPEND_TIMEOUT_MS: "2500",
+    // Long enough for enrol -> seal across shards -> cosign on a loaded 2-core machine.
+    APPEND_TIMEOUT_MS: "4000",
     DEV_ORIGINS: JSON.stringify(
       Object.fromEntries(TEST_SITES.map((d, i) => [d, `http://127.0.0.1:${port(i)}`])),
     ),

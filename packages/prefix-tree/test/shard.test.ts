@@ -54,7 +54,9 @@ const POOL = [...SHARED, ...Array.from({ length: 14 }, (_, i) => `r${i}.example`
 class Sharded {
   readonly trees: PrefixTree[];
   top: ShardTop;
-  constructor(readonly count: number) {
+  readonly count: number;
+  constructor(count: number) {
+    this.count = count;
     this.trees = Array.from(
       { length: count },
       () =>
