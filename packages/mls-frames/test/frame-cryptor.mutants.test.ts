@@ -320,6 +320,48 @@ describe("FrameCryptor receive side", () => {
     expect((await bob.decryptFrame(a, "opus")).ok).toBe(true);
     now = 1_100;
     expect(await bob.decryptFrame(b, "opus")).toEqual({ ok: false, reason: DropReason.expiredEpoch });
+    expect(bob.epoch).toBe(2n);
+  });
+
+  it("dropping an expired epoch on receipt keeps the current epoch's keys working", async () => {
+    let now = 0;
+    const clock = () => now;
+    const k1 = randomBytes(16);
+    const k2 = randomBytes(16);
+    const alice = new FrameCryptor({ now: clock, graceMs: 10 });
+    const bob = new FrameCryptor({ now: clock, graceMs: 10 });
+    alice.setEpoch(keysOf(1n, 0, k1));
+    bob.setEpoch(keysOf(1n, 1, k1));
+    const old = await ok(alice.encryptFrame(randomBytes(10), "opus"));
+    alice.setEpoch(keysOf(2n, 0, k2));
+    bob.setEpoch(keysOf(2n, 1, k2));
+    const current = await ok(alice.encryptFrame(randomBytes(10), "opus"));
+    now = 10;
+    expect(await bob.decryptFrame(old, "opus")).toEqual({ ok: false, reason: DropReason.expiredEpoch });
+    expect((await bob.decryptFrame(current, "opus")).ok).toBe(true);
+    expect(bob.epoch).toBe(2n);
+  });
+
+  it("a frame moved out of the window while it was being decrypted is too-old, not a replay", async () => {
+    const { alice, bob } = pair(4, { replayWindow: 4 });
+    const frames: Uint8Array[] = [];
+    for (let i = 0; i < 10; i++) frames.push(await ok(alice.encryptFrame(randomBytes(20), "opus")));
+    expect((await bob.decryptFrame(frames[1]!, "opus")).ok).toBe(true); // keys derived, window at 1
+    // Both pass the first window check; CTR 9 is accepted first and moves the window past CTR 0.
+    const [late, early] = await Promise.all([
+      bob.decryptFrame(frames[9]!, "opus"),
+      bob.decryptFrame(frames[0]!, "opus"),
+    ]);
+    expect(late.ok).toBe(true);
+    expect(early).toEqual({ ok: false, reason: DropReason.tooOld });
+  });
+
+  it("an unexpected error while reading the header is an internal drop, not bad-header", async () => {
+    const { bob } = pair();
+    // Not bytes: its first "byte" is a bigint, which the header parser cannot do arithmetic on.
+    const weird = { length: 40, 0: 1n } as unknown as Uint8Array;
+    expect(await bob.decryptFrame(weird, "opus")).toEqual({ ok: false, reason: DropReason.internal });
+    expect(bob.stats["bad-header"]).toBe(0);
   });
 
   it("a VP8 keyframe keeps its 10 clear bytes in front of the plaintext", async () => {
