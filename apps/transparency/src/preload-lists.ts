@@ -65,11 +65,19 @@ function sameEntries(a: readonly PreloadEntry[], b: readonly PreloadEntry[]): bo
   );
 }
 
+/** The route each list kind is served at (the chain entry's asset host). */
+const KIND_PATH: Record<number, string> = {
+  [PreloadListKind.transparency]: "transparency",
+  [PreloadListKind.devIds]: "dev-ids",
+};
+
 /**
- * The transparency list derived from the sealed heads of tree `size` (root `root`) at `now`, if
- * it must be published: its entries differ from the last stored version, or that version is past
- * half its lifetime. Undefined otherwise. Pure reads. `sites` are the sealed heads of every
- * domain (gathered from the shards), `version` the preload chain's current size.
+ * The list of `kind` derived from the sealed heads of tree `size` (root `root`) at `now`, if it
+ * must be published: its entries differ from the last stored version, or that version is past
+ * half its lifetime. Undefined otherwise. `sites` are the sealed heads of every domain (gathered
+ * from the shards), `version` the list chain's current size. `only`, when given, limits the list
+ * to those sites (the dev-ids candidates, src/dev-ids-optin.ts); the transparency list takes every
+ * site. Pure reads.
  */
 export function duePreloadList(
   sql: SqlStorage,
@@ -80,14 +88,17 @@ export function duePreloadList(
     now: number;
     sites: readonly { domain: string; head: Uint8Array }[];
     version: number;
+    kind?: PreloadListKind;
+    only?: ReadonlySet<string>;
   },
 ): DueList | undefined {
-  const kind = PreloadListKind.transparency;
+  const kind = o.kind ?? PreloadListKind.transparency;
   const chainDomain = preloadChainDomain(o.treeDomain, kind);
   const version = o.version;
   const sites = [];
   for (const r of o.sites) {
     if (isPreloadChainDomain(r.domain, o.treeDomain)) continue;
+    if (o.only && !o.only.has(r.domain)) continue;
     sites.push({ domain: r.domain, head: decodeChainNode(r.head).entry });
   }
   const list = makePreloadList({
@@ -110,7 +121,7 @@ export function duePreloadList(
     version,
     bytes,
     resourceHash: preloadListHash(bytes),
-    assetHosts: [`https://${o.treeDomain}/preload-list/transparency`],
+    assetHosts: [`https://${o.treeDomain}/preload-list/${KIND_PATH[kind]}`],
   };
 }
 

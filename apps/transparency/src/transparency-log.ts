@@ -53,6 +53,7 @@ import {
   verifyCosignature,
 } from "@sealroom/prefix-tree";
 import { type Config, configOf } from "./config.ts";
+import { anyDevIdsOptIn, DEV_IDS_TABLE_SQL, devIdsCandidates, recordDevIdsOptIn } from "./dev-ids-optin.ts";
 import type { Env } from "./env.ts";
 import { ErrorKind, type ErrorResult } from "./errors.ts";
 import {
@@ -171,6 +172,7 @@ export class TransparencyLog extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       this.migrate();
       this.sql.exec(PRELOAD_TABLE_SQL);
+      this.sql.exec(DEV_IDS_TABLE_SQL);
       this.load();
       const work =
         this.sql
@@ -243,6 +245,14 @@ export class TransparencyLog extends DurableObject<Env> {
   /** The published size and the shard count (routes compute shard indexes themselves). */
   async published(): Promise<{ size: number; shards: number }> {
     return { size: this.size, shards: this.config().shards };
+  }
+
+  /**
+   * Records an enrolment document's dev-ids choice (src/dev-ids-optin.ts); the enrol route calls
+   * it before staging the entry in the shard.
+   */
+  async recordDevIds(domain: string, optedIn: boolean): Promise<void> {
+    recordDevIdsOptIn(this.sql, domain, optedIn, Math.floor(Date.now() / 1000));
   }
 
   // --- epochs ----------------------------------------------------------------------------------
@@ -712,28 +722,36 @@ export class TransparencyLog extends DurableObject<Env> {
     const c = this.config();
     const size = this.size;
     const root = this.root;
-    const chainDomain = preloadChainDomain(c.treeDomain, PreloadListKind.transparency);
-    const owner = this.shard(shardIndexOf(chainDomain, c.shards));
+    const now = Math.floor(Date.now() / 1000);
     const sites = await this.sealedSites();
-    const chain = await owner.chainSize(chainDomain);
-    if (size !== this.size) return; // a newer seal derives it
-    const due = duePreloadList(this.sql, {
-      treeDomain: c.treeDomain,
-      size,
-      root,
-      now: Math.floor(Date.now() / 1000),
-      sites,
-      version: chain?.size ?? 0,
-    });
-    if (!due) return;
-    storePreloadList(this.sql, PreloadListKind.transparency, due.version, due.bytes);
-    const staged = await owner.stageService(
-      due.chainDomain,
-      { resourceHash: due.resourceHash, assetHosts: due.assetHosts },
-      due.version,
-      SERVICE_APPEND_KEY,
-    );
-    if (staged.kind === "error") console.error(`preload list v${due.version} not staged: ${staged.message}`);
+    for (const kind of [PreloadListKind.transparency, PreloadListKind.devIds]) {
+      // The dev-ids list exists once any site has opted into code signing (src/dev-ids-optin.ts).
+      if (kind === PreloadListKind.devIds && !anyDevIdsOptIn(this.sql)) continue;
+      const chainDomain = preloadChainDomain(c.treeDomain, kind);
+      const owner = this.shard(shardIndexOf(chainDomain, c.shards));
+      const chain = await owner.chainSize(chainDomain);
+      if (size !== this.size) return; // a newer seal derives it
+      const due = duePreloadList(this.sql, {
+        treeDomain: c.treeDomain,
+        size,
+        root,
+        now,
+        sites,
+        version: chain?.size ?? 0,
+        kind,
+        ...(kind === PreloadListKind.devIds ? { only: devIdsCandidates(this.sql, now) } : {}),
+      });
+      if (!due) continue;
+      storePreloadList(this.sql, kind, due.version, due.bytes);
+      const staged = await owner.stageService(
+        due.chainDomain,
+        { resourceHash: due.resourceHash, assetHosts: due.assetHosts },
+        due.version,
+        SERVICE_APPEND_KEY,
+      );
+      if (staged.kind === "error")
+        console.error(`preload list v${due.version} not staged: ${staged.message}`);
+    }
   }
 
   /**
@@ -742,8 +760,8 @@ export class TransparencyLog extends DurableObject<Env> {
    * cosigned), and the chain's consistency proof from size `from` (default: the head's).
    */
   async preloadListResponse(kind: number, from: number | undefined): Promise<Uint8Array | ErrorResult> {
-    if (kind !== PreloadListKind.transparency)
-      return { error: ErrorKind.NotFound, message: "this service publishes no dev-ids list yet" };
+    if (kind !== PreloadListKind.transparency && kind !== PreloadListKind.devIds)
+      return { error: ErrorKind.NotFound, message: `no preload list of kind ${kind}` };
     const c = this.config();
     const domain = preloadChainDomain(c.treeDomain, kind);
     const i = shardIndexOf(domain, c.shards);

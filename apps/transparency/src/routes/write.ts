@@ -15,6 +15,7 @@ import {
 import { formatVerifierKey } from "@sealroom/prefix-tree";
 import { Hono } from "hono";
 import { configOf } from "../config.ts";
+import { readDevIdsOptIn } from "../dev-ids-optin.ts";
 import type { Env } from "../env.ts";
 import { bad, ErrorKind, ServiceError } from "../errors.ts";
 import { isPreloadChainDomain } from "../preload-lists.ts";
@@ -118,7 +119,18 @@ write.post("/enroll/:domain", async (c) => {
   } catch (e) {
     throw new ServiceError(ErrorKind.SiteUnavailable, `the well-known document: ${(e as Error).message}`);
   }
+  let devIds: boolean;
+  try {
+    devIds = readDevIdsOptIn(doc);
+  } catch (e) {
+    throw new ServiceError(ErrorKind.SiteUnavailable, `the well-known document: ${(e as Error).message}`);
+  }
   const key = formatVerifierKey(data.appendKey!);
+  // The dev-ids choice (src/dev-ids-optin.ts) lives in the coordinator, which derives the list.
+  // It is recorded before the entry is staged in the shard: a restart in between keeps the
+  // document's choice (recording is idempotent and the document is its source) and never leaves
+  // a staged enrolment without it.
+  await logOf(c.env).recordDevIds(domain, devIds);
   const shard = shardFor(c.env, domain);
   const staged = await shard.stub.enroll(
     domain,
