@@ -43,7 +43,9 @@ const sql = {
     }
     // Durable Object SQLite runs a statement when exec() is called: so does this adapter.
     const args = b as (string | Uint8Array)[];
-    const rows = /^\s*SELECT/i.test(q) ? (s.all(...args) as unknown[]) : (s.run(...args), []);
+    let rows: unknown[] = [];
+    if (/^\s*SELECT/i.test(q)) rows = s.all(...args) as unknown[];
+    else s.run(...args);
     return { toArray: () => rows };
   },
 };
