@@ -43,6 +43,8 @@ export async function launchUiChromium(origin: string): Promise<UiBrowser> {
       "--disable-backgrounding-occluded-windows",
     ],
   });
+  // Two shared cores run three tabs, their workers and wrangler: a click can wait for a starved renderer.
+  context.setDefaultTimeout(60_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write", "camera", "microphone"], { origin });
   return {
     context,

@@ -32,7 +32,14 @@ const VIDEO = "video=160x120@10";
 beforeAll(async () => {
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
-  room = await startWorker("room", { port, inspectorPort: await freePort(), persistTo: persist });
+  // Three tabs, their workers and wrangler share two busy cores: a longer heartbeat keeps a starved tab's
+  // socket from being taken for dead (the heartbeat itself is tested in apps/room and call.test.ts).
+  room = await startWorker("room", {
+    port,
+    inspectorPort: await freePort(),
+    persistTo: persist,
+    vars: { ROOM_HEARTBEAT_TIMEOUT_MS: "20000" },
+  });
   browser = await launchUiChromium(origin);
 }, 150_000);
 
@@ -69,7 +76,7 @@ const tileOf = (page: Page, name: string) => page.locator(`figure.tile:not(.scre
 async function safetyNumber(page: Page): Promise<string> {
   await page.getByRole("button", { name: "Safety number", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Compare the safety number" });
-  await expect.poll(() => dialog.isVisible()).toBe(true);
+  await expect.poll(() => dialog.isVisible(), { timeout: 30_000 }).toBe(true);
   const text = (await dialog.locator(".safety-number .group").allInnerTexts()).join(" ");
   await dialog.getByRole("button", { name: "Done" }).click();
   return text;
@@ -89,7 +96,8 @@ async function agreedSafetyNumber(pages: Page[]): Promise<string> {
       { timeout: 60_000, interval: 300 },
     )
     .toBe(true);
-  const shown = await Promise.all(pages.map(safetyNumber));
+  const shown: string[] = [];
+  for (const p of pages) shown.push(await safetyNumber(p));
   for (const s of shown) expect(s).toMatch(/^\d{5}( \d{5}){5}$/);
   expect(new Set(shown).size).toBe(1);
   return shown[0]!;
@@ -153,7 +161,9 @@ describe("the call app, driven like a person in Chromium", () => {
 
   it("lobby: preview, mic meter, devices, who is here, copy the invite link", async () => {
     const alice = pages[0]!;
-    await expect.poll(() => alice.getByText(/Post-quantum \(X-Wing\)/).isVisible()).toBe(true);
+    await expect
+      .poll(() => alice.getByText(/Post-quantum \(X-Wing\)/).isVisible(), { timeout: 30_000 })
+      .toBe(true);
     await expect
       .poll(() => alice.locator(".present").textContent(), { timeout: 10_000 })
       .toBe("No one else is here yet.");
@@ -171,7 +181,7 @@ describe("the call app, driven like a person in Chromium", () => {
     await alice.getByLabel("Your name").fill(NAMES[0]!);
     await screenshot(alice, "lobby");
     await alice.getByRole("button", { name: "Copy invite link" }).click();
-    await expect.poll(() => alice.getByText("Link copied.").isVisible()).toBe(true);
+    await expect.poll(() => alice.getByText("Link copied.").isVisible(), { timeout: 30_000 }).toBe(true);
     invite = await alice.evaluate(() => navigator.clipboard.readText());
     expect(invite).toMatch(new RegExp(`^${origin}/r/[A-Za-z0-9_-]{22,64}\\?suite=83$`));
     await joinFromLobby(alice, NAMES[0]!);
@@ -198,7 +208,7 @@ describe("the call app, driven like a person in Chromium", () => {
       }
       expect(await page.locator("figure.tile").count()).toBe(3);
       await expect
-        .poll(() => page.locator("#e2ee-status").textContent())
+        .poll(() => page.locator("#e2ee-status").textContent(), { timeout: 30_000 })
         .toMatch(/Encrypted · Post-quantum \(X-Wing\) · epoch \d+/);
     }
     const number = await agreedSafetyNumber(pages);
@@ -206,7 +216,9 @@ describe("the call app, driven like a person in Chromium", () => {
     const alice = pages[0]!;
     await alice.getByRole("button", { name: "Safety number", exact: true }).click();
     const dialog = alice.getByRole("dialog", { name: "Compare the safety number" });
-    await expect.poll(() => dialog.getByText(/If anyone's number differs/).isVisible()).toBe(true);
+    await expect
+      .poll(() => dialog.getByText(/If anyone's number differs/).isVisible(), { timeout: 30_000 })
+      .toBe(true);
     for (const n of NAMES) expect(await dialog.getByText(n).count()).toBeGreaterThan(0);
     const fontPx = await dialog
       .locator(".safety-number")
@@ -241,14 +253,19 @@ describe("the call app, driven like a person in Chromium", () => {
     }
     await screenshot(bob, "three-way-call");
     // The screenshot shows every video tile with a picture (not blank).
-    for (const sel of [
+    const shown = [
       "figure.tile.screen video",
       ...[0, 2].map((i) => `figure.tile[aria-label="${NAMES[i]}"] video`),
-    ]) {
+    ];
+    for (const sel of shown) {
       const px = await videoPixels(bob, sel);
       expect(px, sel).not.toBeNull();
       expect(px!.sd, sel).toBeGreaterThan(4);
     }
+    // Stopping the share removes its tile everywhere.
+    await alice.getByRole("button", { name: "Stop sharing" }).click();
+    for (const p of [bob, carol])
+      await expect.poll(() => p.locator("figure.tile.screen").count(), { timeout: 30_000 }).toBe(0);
   });
 
   it("chat reaches everyone with name, time and unread count, and is unreadable on the relay", async () => {
@@ -263,13 +280,15 @@ describe("the call app, driven like a person in Chromium", () => {
         .toBe(1);
       await p.getByRole("button", { name: /^Chat/ }).click();
       const line = p.locator(".messages li").filter({ hasText: text });
-      await expect.poll(() => line.count()).toBe(1);
+      await expect.poll(() => line.count(), { timeout: 30_000 }).toBe(1);
       expect(await line.locator("strong").textContent()).toBe(NAMES[0]);
       expect(await line.locator("time").textContent()).toMatch(/\d{1,2}:\d{2}/);
       expect(await p.getByText(/Messages sent before you joined are not readable/).isVisible()).toBe(true);
       expect(await p.getByRole("button", { name: /^Chat/ }).getAttribute("aria-label")).toBe("Chat");
     }
-    await expect.poll(() => alice.locator(".messages li.own").filter({ hasText: text }).count()).toBe(1);
+    await expect
+      .poll(() => alice.locator(".messages li.own").filter({ hasText: text }).count(), { timeout: 30_000 })
+      .toBe(1);
     // The relay saw ciphertext only: neither the chat text nor any display name crossed a socket.
     const relayed = Buffer.concat(wire);
     expect(relayed.length).toBeGreaterThan(10_000);
@@ -305,7 +324,7 @@ describe("the call app, driven like a person in Chromium", () => {
     const [alice, bob, carol] = pages as [Page, Page, Page];
     const before = await agreedSafetyNumber([alice, bob]);
     await carol.getByRole("button", { name: "Leave" }).click();
-    await expect.poll(() => carol.getByText("You left the call").isVisible()).toBe(true);
+    await expect.poll(() => carol.getByText("You left the call").isVisible(), { timeout: 30_000 }).toBe(true);
     for (const p of [alice, bob]) {
       await expect.poll(() => p.getByText(`${NAMES[2]} left`).count(), { timeout: 15_000 }).toBe(1);
       await expect.poll(() => tileOf(p, NAMES[2]!).count(), { timeout: 15_000 }).toBe(0);

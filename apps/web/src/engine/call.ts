@@ -111,6 +111,8 @@ export class Call {
   /** Chat lines waiting for an answer from the MLS worker (for `chat-failed`). */
   private readonly outbox = new Map<number, AppMessage>();
   private presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Watchdog restarts per member since its connection was last up (backs the watchdog off). */
+  private readonly restarts = new Map<string, number>();
 
   constructor(opts: CallOptions) {
     this.room = opts.room;
@@ -441,6 +443,7 @@ export class Call {
       },
       onTrack: (track, stream) => this.emit("track", { member, track, stream }),
       onState: (state) => {
+        if (state === "connected") this.restarts.delete(member);
         // A failed connection starts over with a new generation; the other side follows (see deliver).
         if (state === "failed" && this.peers.get(member) === p) {
           p!.close();
@@ -451,18 +454,22 @@ export class Call {
     });
     this.peers.set(member, p);
     // Watchdog: a connection still not up after a while (a signal lost in a glare or across a rejoin)
-    // starts over with a new generation, which makes the other side start over too.
+    // starts over with a new generation, which makes the other side start over too. Each further
+    // restart for the same member waits twice as long (to 8×): on a slow machine ICE and DTLS can take
+    // longer than the first wait, and restarting both sides again and again would never let them finish.
     const peer = p;
+    const n = this.restarts.get(member) ?? 0;
     setTimeout(
       () => {
         const st = peer.pc.connectionState;
         if (this.peers.get(member) === peer && (st === "new" || st === "connecting" || st === "failed")) {
           peer.close();
           this.peers.delete(member);
+          this.restarts.set(member, Math.min(n + 1, 3));
           if (this.lastPresent.has(member)) this.peer(member);
         }
       },
-      PEER_WATCHDOG_MS + Math.random() * PEER_WATCHDOG_MS,
+      (PEER_WATCHDOG_MS + Math.random() * PEER_WATCHDOG_MS) * 2 ** n,
     );
     return p;
   }

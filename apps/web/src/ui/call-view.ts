@@ -143,7 +143,11 @@ export function mountCall(root: HTMLElement, room: string, suite: number, lobby:
       call.shareScreen(null);
     } else {
       try {
-        const s = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 5 }, audio: false });
+        const s = await navigator.mediaDevices.getDisplayMedia({
+          // Every peer of the mesh gets its own encode: keep shares modest (text stays readable).
+          video: { frameRate: { max: 5 }, width: { max: 1280 }, height: { max: 720 } },
+          audio: false,
+        });
         call.shareScreen(s);
         s.getVideoTracks()[0]?.addEventListener("ended", () => {
           grid.remove("local:screen");
