@@ -67,7 +67,7 @@ async function newPage(): Promise<Page> {
 async function joinFromLobby(page: Page, name: string): Promise<void> {
   await page.getByLabel("Your name").fill(name);
   await page.getByRole("button", { name: "Join", exact: true }).click();
-  await expect.poll(() => page.locator(".toolbar").isVisible(), { timeout: 15_000 }).toBe(true);
+  await expect.poll(() => page.locator(".toolbar").isVisible(), { timeout: 30_000 }).toBe(true);
 }
 
 /** The tile of the member shown under `name` on `page`. */
@@ -121,7 +121,7 @@ async function expectMovingVideo(page: Page, selector: string): Promise<void> {
         const now = await videoPixels(page, selector);
         return now?.print.some((v, i) => Math.abs(v - first!.print[i]!) > 2) ?? false;
       },
-      { timeout: 10_000, interval: 300 },
+      { timeout: 30_000, interval: 300 },
     )
     .toBe(true);
 }
@@ -134,7 +134,7 @@ describe("the call app, driven like a person in Chromium", () => {
     const alice = await newPage();
     pages.push(alice);
     await alice.goto(`${origin}/?${VIDEO}`);
-    await expect.poll(() => alice.locator("#status").textContent(), { timeout: 15_000 }).toMatch(/is up\.$/);
+    await expect.poll(() => alice.locator("#status").textContent(), { timeout: 30_000 }).toMatch(/is up\.$/);
     expect(await alice.locator("#transparency-badge").count()).toBe(1);
     // Keyboard: Tab reaches the create button and the suite choice; focus is visible (an outline).
     await alice.keyboard.press("Tab");
@@ -165,10 +165,10 @@ describe("the call app, driven like a person in Chromium", () => {
       .poll(() => alice.getByText(/Post-quantum \(X-Wing\)/).isVisible(), { timeout: 30_000 })
       .toBe(true);
     await expect
-      .poll(() => alice.locator(".present").textContent(), { timeout: 10_000 })
+      .poll(() => alice.locator(".present").textContent(), { timeout: 30_000 })
       .toBe("No one else is here yet.");
     await expect
-      .poll(async () => (await videoPixels(alice, ".preview video"))?.sd ?? 0, { timeout: 15_000 })
+      .poll(async () => (await videoPixels(alice, ".preview video"))?.sd ?? 0, { timeout: 30_000 })
       .toBeGreaterThan(4);
     // The fake microphone beeps: the meter moves.
     await expect
@@ -192,7 +192,7 @@ describe("the call app, driven like a person in Chromium", () => {
       pages.push(p);
       await p.goto(`${invite}&${VIDEO}`);
       await expect
-        .poll(() => p.locator(".present").textContent(), { timeout: 10_000 })
+        .poll(() => p.locator(".present").textContent(), { timeout: 30_000 })
         .toBe(i === 0 ? "1 person is in this room." : "2 people are in this room.");
       await joinFromLobby(p, name);
     }
@@ -235,15 +235,17 @@ describe("the call app, driven like a person in Chromium", () => {
     expect(await bob.getByRole("button", { name: "Unmute" }).getAttribute("aria-pressed")).toBe("true");
     for (const p of [alice, carol])
       await expect
-        .poll(() => tileOf(p, NAMES[1]!).getByText("Muted").isVisible(), { timeout: 15_000 })
+        .poll(() => tileOf(p, NAMES[1]!).getByText("Muted").isVisible(), { timeout: 30_000 })
         .toBe(true);
     await carol.getByRole("button", { name: "Raise hand" }).click();
     for (const p of [alice, bob])
       await expect
-        .poll(() => tileOf(p, NAMES[2]!).getByText("Hand raised").isVisible(), { timeout: 15_000 })
+        .poll(() => tileOf(p, NAMES[2]!).getByText("Hand raised").isVisible(), { timeout: 30_000 })
         .toBe(true);
     await alice.getByRole("button", { name: "Share screen" }).click();
-    await expect.poll(() => alice.getByRole("button", { name: "Stop sharing" }).count()).toBe(1);
+    await expect
+      .poll(() => alice.getByRole("button", { name: "Stop sharing" }).count(), { timeout: 30_000 })
+      .toBe(1);
     for (const p of [bob, carol]) {
       const screen = p.locator(`figure.tile.screen[aria-label="${NAMES[0]} (screen)"]`);
       await expect.poll(() => screen.count(), { timeout: 30_000 }).toBe(1);
@@ -272,11 +274,11 @@ describe("the call app, driven like a person in Chromium", () => {
     const [alice, bob, carol] = pages as [Page, Page, Page];
     const text = `hello from alice ${tag}`;
     await alice.getByRole("button", { name: "Chat" }).click();
-    await alice.getByLabel("Message").fill(text);
+    await alice.getByRole("textbox", { name: "Message" }).fill(text);
     await alice.keyboard.press("Enter");
     for (const p of [bob, carol]) {
       await expect
-        .poll(() => p.getByRole("button", { name: "Chat, 1 unread" }).count(), { timeout: 15_000 })
+        .poll(() => p.getByRole("button", { name: "Chat, 1 unread" }).count(), { timeout: 30_000 })
         .toBe(1);
       await p.getByRole("button", { name: /^Chat/ }).click();
       const line = p.locator(".messages li").filter({ hasText: text });
@@ -326,8 +328,8 @@ describe("the call app, driven like a person in Chromium", () => {
     await carol.getByRole("button", { name: "Leave" }).click();
     await expect.poll(() => carol.getByText("You left the call").isVisible(), { timeout: 30_000 }).toBe(true);
     for (const p of [alice, bob]) {
-      await expect.poll(() => p.getByText(`${NAMES[2]} left`).count(), { timeout: 15_000 }).toBe(1);
-      await expect.poll(() => tileOf(p, NAMES[2]!).count(), { timeout: 15_000 }).toBe(0);
+      await expect.poll(() => p.getByText(`${NAMES[2]} left`).count(), { timeout: 30_000 }).toBe(1);
+      await expect.poll(() => tileOf(p, NAMES[2]!).count(), { timeout: 30_000 }).toBe(0);
     }
     let after = before;
     await expect
