@@ -83,14 +83,18 @@ async function currentManifest(env: Env, requestUrl: string): Promise<Uint8Array
   return line;
 }
 
-/** Flips the last whitespace byte (newline <-> space): one changed byte, the script still runs. */
+const SOURCE_MAP = new TextEncoder().encode("//# sourceMappingURL=");
+
+/**
+ * Changes one byte so that the script still runs: the case of the `s` in a trailing
+ * `//# sourceMappingURL=` comment (a comment stays a comment), else the last byte.
+ */
 function flipOneByte(body: Uint8Array): Uint8Array {
   const out = body.slice();
-  for (let i = out.length - 1; i >= 0; i--) {
-    if (out[i] === 0x0a || out[i] === 0x20) {
-      out[i] = out[i] === 0x0a ? 0x20 : 0x0a;
-      return out;
-    }
+  outer: for (let i = out.length - SOURCE_MAP.length; i >= 0; i--) {
+    for (let j = 0; j < SOURCE_MAP.length; j++) if (out[i + j] !== SOURCE_MAP[j]) continue outer;
+    out[i + 4]! ^= 0x20; // "s" <-> "S"
+    return out;
   }
   if (out.length > 0) out[out.length - 1]! ^= 1;
   return out;
@@ -132,10 +136,18 @@ export const waict = new Hono<{ Bindings: Env }>()
     return c.json({ tampered: tampered ?? null });
   })
   .on(["GET", "HEAD"], "*", async (c) => {
-    const res = await c.env.ASSETS.fetch(c.req.raw);
+    const hooked = tampered !== undefined && new URL(c.req.url).pathname === tampered;
+    let req = c.req.raw;
+    if (hooked) {
+      // A tampered file is always sent whole: a 304 would let the browser keep its honest copy.
+      req = new Request(req);
+      req.headers.delete("if-none-match");
+      req.headers.delete("if-modified-since");
+    }
+    const res = await c.env.ASSETS.fetch(req);
     const cfg = waictConfig(c.env);
     const isHtml = res.headers.get("content-type")?.startsWith("text/html") === true;
-    const tamper = tampered !== undefined && new URL(c.req.url).pathname === tampered && res.status === 200;
+    const tamper = hooked && res.status === 200;
     if (!(cfg && isHtml) && !tamper) return res;
     const headers = new Headers(res.headers);
     if (cfg && isHtml)

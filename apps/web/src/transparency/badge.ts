@@ -16,7 +16,7 @@ import type { TransparencyResult } from "@sealroom/manifest/browser";
 import { trustConfig } from "./config.ts";
 import { type AssetCheck, checkAsset, isCheckedAsset, loadedAssets, verifyManifest } from "./verify-page.ts";
 
-type State = "checking" | "verified" | "unenrolled" | "failed" | "off";
+type State = "checking" | "verified" | "unenrolled" | "failed" | "refused" | "off";
 
 const HONEST =
   "This page checked itself: the code it loaded is the code publicly logged for this site and cosigned by the witnesses named. That proves consistency, not safety: whoever serves this page could also serve one that lies here. `sealroom verify` or a browser extension checks from outside the page.";
@@ -59,16 +59,49 @@ function summary(t: Extract<TransparencyResult, { ok: true }>, checked: number):
   return `Transparency: verified · ${t.service} · N=${t.treeSize} · root ${hex(t.root)}… · witnesses ${w} · ${checked} scripts match the logged manifest`;
 }
 
+let badge: HTMLElement | undefined;
+/** Set once the service worker refused something: nothing later may show "verified". */
+let refused = false;
+
+// The service worker refused a script (src/sw.ts): say so, whatever the check below finds.
+navigator.serviceWorker?.addEventListener("message", (e: MessageEvent) => {
+  const m = e.data as { type?: string; url?: string; reason?: string; message?: string };
+  if (m?.type !== "sealroom-refused" || !m.url) return;
+  refused = true;
+  badge ??= mount();
+  render(
+    badge,
+    "refused",
+    `Transparency: the service worker REFUSED ${new URL(m.url).pathname} — ${m.reason}: ${m.message}`,
+    {
+      reason: m.reason ?? "",
+      asset: new URL(m.url).pathname,
+    },
+  );
+});
+
 async function run(): Promise<void> {
-  const el = mount();
+  badge ??= mount();
+  const el = badge;
   const cfg = trustConfig();
   if (!cfg) {
     render(el, "off", "Transparency: not configured in this build (no service or witness keys).");
     return;
   }
-  render(el, "checking", "Transparency: checking…");
+  if (!refused) render(el, "checking", "Transparency: checking…");
   const t0 = performance.now();
-  const t = await verifyManifest(cfg, location);
+  let t: TransparencyResult;
+  try {
+    t = await verifyManifest(cfg, location);
+  } catch (e) {
+    // e.g. the verifier's lazy chunk could not load (refused by the service worker, offline).
+    if (!refused)
+      render(el, "failed", `Transparency: NOT verified — the verifier did not run: ${(e as Error).message}`, {
+        reason: "verifier_unavailable",
+      });
+    return;
+  }
+  if (refused) return;
   if (!t.ok) {
     render(el, "failed", `Transparency: NOT verified — ${t.reason} (${t.detail}): ${t.message}`, {
       reason: t.reason,
@@ -90,6 +123,7 @@ async function run(): Promise<void> {
   const failures: AssetCheck[] = [];
   let checked = 0;
   const show = () => {
+    if (refused) return;
     const f = failures[0];
     if (f)
       render(
