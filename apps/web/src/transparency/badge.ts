@@ -8,13 +8,13 @@
  * serve a page that lies here. The `sealroom verify` CLI and a browser extension check from outside
  * the page (README "Served transparently").
  *
- * The work starts after the page's `load` event and yields between assets, so the app's own start
- * is not delayed (the bench measures it). After a verified check it registers the service worker
+ * The work starts after the page's `load` event, in a module worker (verify-worker.ts), so the
+ * app's main thread is not blocked (the bench measures it); this file only lists URLs and renders. After a verified check it registers the service worker
  * (`/sw.js`, src/sw.ts), which enforces the manifest on later loads (trust on first use).
  */
-import type { TransparencyResult } from "@sealroom/manifest/browser";
 import { trustConfig } from "./config.ts";
-import { type AssetCheck, checkAsset, isCheckedAsset, loadedAssets, verifyManifest } from "./verify-page.ts";
+import { type AssetCheck, isCheckedAsset, loadedAssets } from "./verify-page.ts";
+import type { FromWorker, Summary, ToWorker } from "./verify-worker.ts";
 
 type State = "checking" | "verified" | "unenrolled" | "failed" | "refused" | "off";
 
@@ -45,7 +45,6 @@ const age = (s: number) =>
       : s < 172800
         ? `${Math.round(s / 3600)}h`
         : `${Math.round(s / 86400)}d`;
-const hex = (b: Uint8Array) => Array.from(b.subarray(0, 4), (x) => x.toString(16).padStart(2, "0")).join("");
 
 function render(el: HTMLElement, state: State, text: string, extra: Record<string, string> = {}): void {
   el.dataset.state = state;
@@ -53,17 +52,11 @@ function render(el: HTMLElement, state: State, text: string, extra: Record<strin
   el.textContent = text;
 }
 
-function summary(t: Extract<TransparencyResult, { ok: true }>, checked: number): string {
-  const now = Math.floor(Date.now() / 1000);
-  const w = t.cosigners.map((c) => `${c.name} (${age(Math.max(0, now - c.time))} ago)`).join(", ");
-  return `Transparency: verified · ${t.service} · N=${t.treeSize} · root ${hex(t.root)}… · witnesses ${w} · ${checked} scripts match the logged manifest`;
-}
-
 let badge: HTMLElement | undefined;
 /** Set once the service worker refused something: nothing later may show "verified". */
 let refused = false;
 
-// The service worker refused a script (src/sw.ts): say so, whatever the check below finds.
+// The service worker refused a script (src/sw.ts): say so, whatever the check finds.
 navigator.serviceWorker?.addEventListener("message", (e: MessageEvent) => {
   const m = e.data as { type?: string; url?: string; reason?: string; message?: string };
   if (m?.type !== "sealroom-refused" || !m.url) return;
@@ -80,6 +73,12 @@ navigator.serviceWorker?.addEventListener("message", (e: MessageEvent) => {
   );
 });
 
+function summary(t: Extract<Summary, { ok: true }>, checked: number): string {
+  const now = Math.floor(Date.now() / 1000);
+  const w = t.cosigners.map((c) => `${c.name} (${age(Math.max(0, now - c.time))} ago)`).join(", ");
+  return `Transparency: verified · ${t.service} · N=${t.treeSize} · root ${t.rootHex}… · witnesses ${w} · ${checked} scripts match the logged manifest`;
+}
+
 async function run(): Promise<void> {
   badge ??= mount();
   const el = badge;
@@ -90,40 +89,15 @@ async function run(): Promise<void> {
   }
   if (!refused) render(el, "checking", "Transparency: checking…");
   const t0 = performance.now();
-  let t: TransparencyResult;
-  try {
-    t = await verifyManifest(cfg, location);
-  } catch (e) {
-    // e.g. the verifier's lazy chunk could not load (refused by the service worker, offline).
-    if (!refused)
-      render(el, "failed", `Transparency: NOT verified — the verifier did not run: ${(e as Error).message}`, {
-        reason: "verifier_unavailable",
-      });
-    return;
-  }
-  if (refused) return;
-  if (!t.ok) {
-    render(el, "failed", `Transparency: NOT verified — ${t.reason} (${t.detail}): ${t.message}`, {
-      reason: t.reason,
-      detail: t.detail,
-    });
-    return;
-  }
-  if (t.status === "unenrolled") {
-    render(
-      el,
-      "unenrolled",
-      `Transparency: unenrolled — ${t.service} shows this site left transparency (tombstone cosigned by ${t.cosigners.map((c) => c.name).join(", ")}). Nothing is checked.`,
-      { reason: "unenrolled" },
-    );
-    return;
-  }
   const origin = location.origin;
+  const worker = new Worker(new URL("./verify-worker.ts", import.meta.url), { type: "module" });
+  const send = (m: ToWorker) => worker.postMessage(m);
+  let t: Summary | undefined;
   const seen = new Set<string>();
   const failures: AssetCheck[] = [];
   let checked = 0;
   const show = () => {
-    if (refused) return;
+    if (refused || !t?.ok) return;
     const f = failures[0];
     if (f)
       render(
@@ -137,28 +111,68 @@ async function run(): Promise<void> {
       );
     else render(el, "verified", summary(t, checked), { checked: String(checked) });
   };
-  const checkAll = async (urls: string[]) => {
-    for (const url of urls) {
-      if (seen.has(url)) continue;
-      seen.add(url);
-      const r = await checkAsset(t.manifest, url, origin);
-      checked++;
-      if (!r.ok) failures.push(r);
-    }
-    show();
+  const check = (urls: string[]) => {
+    const fresh = urls.filter((u) => !seen.has(u));
+    for (const u of fresh) seen.add(u);
+    if (fresh.length > 0) send({ type: "check", urls: fresh });
   };
-  await checkAll(loadedAssets(document, origin));
-  el.dataset.ms = String(Math.round(performance.now() - t0));
-  // Later loads (workers when a call starts, lazy chunks).
-  new PerformanceObserver((list) => {
-    const urls = list
-      .getEntries()
-      .map((e) => e.name.split("#")[0]!)
-      .filter((u) => isCheckedAsset(u, origin));
-    if (urls.length > 0) void checkAll(urls);
-  }).observe({ type: "resource" });
-  if (failures.length === 0 && "serviceWorker" in navigator)
-    navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/" }).catch(() => {});
+  worker.onerror = (e) => {
+    if (!refused && !t)
+      render(
+        el,
+        "failed",
+        `Transparency: NOT verified — the verifier did not run: ${e.message || "worker failed to load"}`,
+        {
+          reason: "verifier_unavailable",
+        },
+      );
+  };
+  worker.onmessage = (e: MessageEvent<FromWorker>) => {
+    const m = e.data;
+    if (m.type === "transparency") {
+      t = m.summary;
+      if (refused) return;
+      if (!t.ok) {
+        render(el, "failed", `Transparency: NOT verified — ${t.reason} (${t.detail}): ${t.message}`, {
+          reason: t.reason,
+          detail: t.detail,
+        });
+        return;
+      }
+      if (t.status === "unenrolled") {
+        render(
+          el,
+          "unenrolled",
+          `Transparency: unenrolled — ${t.service} shows this site left transparency (tombstone cosigned by ${t.cosigners.map((c) => c.name).join(", ")}). Nothing is checked.`,
+          { reason: "unenrolled" },
+        );
+        return;
+      }
+      check(loadedAssets(document, origin));
+      // Later loads (workers when a call starts, lazy chunks).
+      new PerformanceObserver((list) => {
+        check(
+          list
+            .getEntries()
+            .map((x) => x.name.split("#")[0]!)
+            .filter((u) => isCheckedAsset(u, origin)),
+        );
+      }).observe({ type: "resource" });
+    } else {
+      const first = checked === 0;
+      for (const r of m.results) {
+        checked++;
+        if (!r.ok) failures.push(r);
+      }
+      show();
+      if (first) {
+        el.dataset.ms = String(Math.round(performance.now() - t0));
+        if (failures.length === 0 && "serviceWorker" in navigator)
+          navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/" }).catch(() => {});
+      }
+    }
+  };
+  send({ type: "verify", cfg, hostname: location.hostname, origin, now: Math.floor(Date.now() / 1000) });
 }
 
 if (document.readyState === "complete") void run();

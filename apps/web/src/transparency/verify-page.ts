@@ -1,6 +1,7 @@
 /**
  * The page checking itself (issue 16): `verifyTransparency` on the manifest response the site serves,
- * then `checkIntegrity` on every script, worker and wasm the page loaded.
+ * then `checkIntegrity` on every script, worker and wasm the page loaded. `loadedAssets` runs in the
+ * page; `verifyManifest` and `checkAsset` run in the badge's worker (verify-worker.ts).
  *
  * Which bytes: the URLs come from the page's own Resource Timing entries (plus its `<script src>` and
  * `<link rel=modulepreload>` tags, and later entries through a PerformanceObserver, e.g. workers
@@ -46,7 +47,11 @@ export function loadedAssets(doc: Document, origin: string): string[] {
   return [...urls].filter((u) => isCheckedAsset(u, origin)).map((u) => new URL(u).href.split("#")[0]!);
 }
 
-export async function verifyManifest(cfg: TrustConfig, loc: Location): Promise<TransparencyResult> {
+export async function verifyManifest(
+  cfg: TrustConfig,
+  loc: { hostname: string; origin: string },
+  now?: number,
+): Promise<TransparencyResult> {
   let body: Uint8Array;
   try {
     const res = await fetch(MANIFEST_PATH, { cache: "no-store" });
@@ -66,6 +71,7 @@ export async function verifyManifest(cfg: TrustConfig, loc: Location): Promise<T
     trustedServices: [cfg.service],
     witnessKeys: cfg.witnesses,
     quorum: cfg.quorum,
+    ...(now === undefined ? {} : { now }),
   });
 }
 
