@@ -1,10 +1,11 @@
 /**
  * Issue 16's benchmarks (`pnpm --filter @sealroom/e2e bench`; runs inside loopback.sh with nice):
  *
- * 1. Bytes the verifier adds to the first load: the badge entry (src/transparency/badge.ts) bundled
- *    alone with Vite like the app (minified, each chunk gzipped -9): what sits in the page's entry
- *    chunk up front, and the lazy chunks it imports after `load` (the cosignature check). The app
- *    itself (`src/main.ts` bundled alone) is the anchor. The service worker (dist/sw.js, fetched by
+ * 1. Bytes the verifier adds to the first load, bundled alone with Vite like the app (minified, each
+ *    chunk gzipped -9): the badge (src/transparency/badge.ts) in the page's entry chunk, and its
+ *    module worker (verify-worker.ts: @sealroom/manifest/browser) with the lazy cosignature-check
+ *    chunk it imports on every page, both fetched after `load`. The app itself (`src/main.ts`
+ *    bundled alone) is the anchor. The service worker (dist/sw.js, fetched by
  *    the browser in the background after a verified load) is reported apart.
  * 2. Extra time to interactive in Chromium: the dev stack (dev-stack.ts, isolated), fresh browser
  *    contexts (cold cache), alternating the verified page with the same page unverified (the
@@ -83,16 +84,21 @@ const median = (xs: number[]) => {
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 
 const badge = await bundle(join(WEB, "src/transparency/badge.ts"));
+const worker = await bundle(join(WEB, "src/transparency/verify-worker.ts"));
 const app = await bundle(join(WEB, "src/main.ts"));
+const total = badge.upFront + worker.upFront + worker.lazy;
 console.log("-- bytes (Vite, minified, gzip -9 per chunk) --");
 console.log(
-  `  verifier up front (badge entry + @sealroom/manifest/browser)   ${badge.upFront} B (${kb(badge.upFront)})   min ${badge.upFrontMin} B`,
+  `  badge in the page's entry chunk (up front, main thread)        ${badge.upFront} B (${kb(badge.upFront)})   min ${badge.upFrontMin} B`,
 );
 console.log(
-  `  verifier after load (cosignature check chunk)                  ${badge.lazy} B (${kb(badge.lazy)})   min ${badge.lazyMin} B`,
+  `  verifier worker after load (@sealroom/manifest/browser)        ${worker.upFront} B (${kb(worker.upFront)})   min ${worker.upFrontMin} B`,
 );
 console.log(
-  `  verifier total in the first load                               ${badge.upFront + badge.lazy} B (${kb(badge.upFront + badge.lazy)})   goal <= 15 KB`,
+  `  its cosignature check chunk (lazy, loaded on every page)       ${worker.lazy} B (${kb(worker.lazy)})   min ${worker.lazyMin} B`,
+);
+console.log(
+  `  verifier total in the first load                               ${total} B (${kb(total)})   goal <= 15 KB`,
 );
 console.log(
   `  anchor: the app's own entry (src/main.ts) up front              ${app.upFront} B (${kb(app.upFront)})`,
