@@ -9,7 +9,8 @@
  *    the browser in the background after a verified load) is reported apart.
  * 2. Extra time to interactive in Chromium: the dev stack (dev-stack.ts, isolated), fresh browser
  *    contexts (cold cache), alternating the verified page with the same page unverified (the
- *    manifest request aborted, so the badge stops at once) for `ROUNDS` pairs. TTI here = the end
+ *    manifest request aborted, so the badge stops at once; both variants route that request through
+ *    Playwright so interception costs the same) for `ROUNDS` pairs. TTI here = the end
  *    of the last long task (> 50 ms, Long Tasks API) or `domContentLoadedEventEnd` if later,
  *    observed until the badge finished plus 1 s; also total blocking time (sum of long-task time
  *    beyond 50 ms) and the badge's own duration (`data-ms`). Medians; the difference is the cost.
@@ -131,7 +132,9 @@ async function load(verified: boolean) {
       for (const e of l.getEntries()) w.__lt.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: "longtask", buffered: true });
   });
-  if (!verified) await page.route("**/.well-known/waict/manifest", (r) => r.abort());
+  // Both variants intercept the same request (interception has a cost of its own); only the
+  // unverified one aborts it, so its badge stops at once.
+  await page.route("**/.well-known/waict/manifest", (r) => (verified ? r.continue() : r.abort()));
   await page.goto(stack.url, { waitUntil: "load" });
   const el = page.locator(".sealroom-transparency");
   await page.waitForFunction(

@@ -38,7 +38,7 @@ beforeAll(async () => {
     }),
   ]);
   trusting = await browser.newContext();
-}, 200_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
