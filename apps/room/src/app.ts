@@ -6,8 +6,14 @@ import { RoomError, statusOf } from "./errors.ts";
 import { health } from "./routes/health.ts";
 import { media } from "./routes/media.ts";
 import { rooms } from "./routes/rooms.ts";
+import { waict } from "./routes/waict.ts";
 
-export const app = new Hono<{ Bindings: Env }>().route("/", health).route("/", rooms).route("/", media);
+// `waict` last: it ends in the catch-all that serves the static assets (with the WAICT header on HTML).
+export const app = new Hono<{ Bindings: Env }>()
+  .route("/", health)
+  .route("/", rooms)
+  .route("/", media)
+  .route("/", waict);
 
 app.notFound((c) => c.json({ error: "not found" }, 404));
 

@@ -22,4 +22,19 @@ export interface Env {
   ROOM_KEY_PACKAGES_PER_MINUTE?: string;
   ROOM_KEY_PACKAGE_BURST?: string;
   ROOM_HEARTBEAT_TIMEOUT_MS?: string;
+  /** WAICT (README "Served transparently"): the domain the site is enrolled as; unset = off. */
+  WAICT_DOMAIN?: string;
+  /** Base URL of the transparency service the site is enrolled in (its `/leaf/<domain>`). */
+  WAICT_SERVICE_URL?: string;
+  /** The service's epoch length in ms (the cosigned head is re-fetched once per epoch). */
+  WAICT_EPOCH_MS?: string;
+  /** The site's append key (public vkey text) named in `/.well-known/waict-enroll`. */
+  WAICT_APPEND_KEY?: string;
+  /** Comma-separated asset hosts for the enrolment document (default: the service URL). */
+  WAICT_ASSET_HOSTS?: string;
+  /** `max-age` and `mode` of the Integrity-Policy-WAICT-v1 header (default 3600, enforce). */
+  WAICT_MAX_AGE?: string;
+  WAICT_MODE?: string;
+  /** `1` enables the test-only tamper route; never set in production. */
+  SEALROOM_TEST_HOOKS?: string;
 }

@@ -12,7 +12,11 @@ export type RoomErrorCode =
   | "not-found"
   | "sfu-not-configured"
   | "sfu-unreachable"
-  | "turn-unavailable";
+  | "turn-unavailable"
+  | "bad-request"
+  | "transparency-off"
+  | "transparency-misconfigured"
+  | "manifest-unavailable";
 
 export class RoomError extends Error {
   readonly code: RoomErrorCode;
@@ -26,8 +30,10 @@ export class RoomError extends Error {
 export function statusOf(code: RoomErrorCode): ContentfulStatusCode {
   switch (code) {
     case "malformed-room-id":
+    case "bad-request":
       return 400;
     case "not-found":
+    case "transparency-off":
       return 404;
     case "not-websocket":
       return 426;
@@ -35,7 +41,10 @@ export function statusOf(code: RoomErrorCode): ContentfulStatusCode {
     case "turn-unavailable":
       return 502;
     case "sfu-not-configured":
+    case "manifest-unavailable":
       return 503;
+    case "transparency-misconfigured":
+      return 500;
   }
 }
 

@@ -67,10 +67,13 @@ describe("HTTP surface", () => {
     closeAll([a, b]);
   });
 
-  it("answers unknown paths with a JSON 404", async () => {
-    const res = await exports.default.fetch(`${base}/nope`);
+  it("answers unknown non-GET paths with a JSON 404; unknown GETs are the single-page app", async () => {
+    const res = await exports.default.fetch(`${base}/nope`, { method: "POST" });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: "not found" });
+    const page = await exports.default.fetch(`${base}/r/some-room`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
   });
 });
 

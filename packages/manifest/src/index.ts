@@ -103,6 +103,12 @@ export {
   type ManifestResponse,
 } from "./manifest-response.ts";
 export {
+  type HeadSource,
+  ManifestServer,
+  type ManifestServerOptions,
+  type ServedManifestResponse,
+} from "./manifest-server.ts";
+export {
   MAX_ASSET_HOST_LENGTH,
   MAX_ASSET_HOSTS,
   MAX_NEW_ENTRY_DATA_BYTES,

@@ -93,6 +93,8 @@ async function open(roomId: string, errors: string[]): Promise<Page> {
     ws.on("framereceived", keep);
   });
   await page.goto(`${origin}/r/${roomId}?video=160x120@10`);
+  // The lobby: join as a person would (the engine starts when "Join" is pressed).
+  await page.getByRole("button", { name: "Join", exact: true }).click();
   await page.waitForFunction(() => "sealroomCall" in globalThis);
   return page;
 }
@@ -334,6 +336,7 @@ describe("what the media path and the room see", () => {
         ws.on("framereceived", keep);
       });
       await page.goto(`${origin}/r/${roomId}?video=160x120@10`);
+      await page.getByRole("button", { name: "Join", exact: true }).click();
       pages.push(page);
     }
     await expectAgreement(pages);

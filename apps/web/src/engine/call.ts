@@ -13,6 +13,7 @@
  * the room sends on connect rebuilds the view. Pings every 2 s let the room notice a dead socket.
  */
 
+import type { AppMessage, ChatBody, PresenceBody } from "./app-message.ts";
 import { Peer, type PeerSignal } from "./peer.ts";
 import type { EpochSummary, MlsWorkerIn, MlsWorkerOut } from "./protocol.ts";
 import { MEDIA_KEY_PORT } from "./protocol.ts";
@@ -23,9 +24,26 @@ export interface CallEvents {
   connection: { state: ConnectionState };
   participants: { me: string | null; present: string[]; inSync: boolean; isCommitter: boolean };
   epoch: EpochSummary;
-  track: { member: string; track: MediaStreamTrack };
+  /** `stream` is the sender's MediaStream id; a member's presence names its screen-share stream. */
+  track: { member: string; track: MediaStreamTrack; stream: string };
   "peer-closed": { member: string };
   error: { code: string; detail: string };
+  /** A chat line (MLS application message), in the room's order; `own` for ours coming back. */
+  chat: { seq: string; sender: string; own: boolean } & ChatBody;
+  /** A member's presence (name, muted, camera, hand, screen stream), end-to-end encrypted. */
+  presence: { member: string } & PresenceBody;
+  /** A sequenced application message this member cannot read (sent before it joined, …). */
+  unreadable: { seq: string; sender: string; reason: string };
+  /** A chat line we could not send (not in sync yet, or too long). */
+  "chat-failed": { text: string; reason: string };
+}
+
+/** What this member tells the others about itself (sent encrypted; see app-message.ts). */
+export interface LocalPresence {
+  name: string;
+  muted: boolean;
+  camera: boolean;
+  hand: boolean;
 }
 
 export interface CallOptions {
@@ -37,6 +55,8 @@ export interface CallOptions {
   /** Local media; default camera + microphone with `video` constraints. */
   media?: MediaStream;
   video?: MediaTrackConstraints;
+  /** Display name and initial mute/camera state, told to the others encrypted. */
+  presence?: Partial<LocalPresence>;
 }
 
 export interface RemoteMediaStats {
@@ -64,6 +84,12 @@ export class Call {
   connection: ConnectionState = "connecting";
   readonly peers = new Map<string, Peer>();
   local: MediaStream | null = null;
+  /** Our screen share while it runs. */
+  screen: MediaStream | null = null;
+  /** Our presence as the others will see it. */
+  readonly presence: LocalPresence;
+  /** Other members' presence by member id (from their encrypted messages). */
+  readonly others = new Map<string, PresenceBody>();
   private readonly origin: string;
   private readonly video: MediaTrackConstraints;
   private listeners: { [K in keyof CallEvents]?: Listener<K>[] } = {};
@@ -81,6 +107,12 @@ export class Call {
   private lastPresent = new Set<string>();
   /** Signals that arrived before the room told us who we are. */
   private early: { from: string; payload: PeerSignal }[] = [];
+  private appId = 0;
+  /** Chat lines waiting for an answer from the MLS worker (for `chat-failed`). */
+  private readonly outbox = new Map<number, AppMessage>();
+  private presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Watchdog restarts per member since its connection was last up (backs the watchdog off). */
+  private readonly restarts = new Map<string, number>();
 
   constructor(opts: CallOptions) {
     this.room = opts.room;
@@ -88,6 +120,7 @@ export class Call {
     this.origin = opts.origin ?? location.origin;
     if (opts.media) this.local = opts.media;
     this.video = opts.video ?? { width: 640, height: 360, frameRate: 24 };
+    this.presence = { name: "", muted: false, camera: true, hand: false, ...opts.presence };
   }
 
   on<K extends keyof CallEvents>(type: K, fn: Listener<K>): () => void {
@@ -112,6 +145,8 @@ export class Call {
       audio: true,
       video: this.video,
     });
+    for (const t of this.local.getAudioTracks()) t.enabled = !this.presence.muted;
+    for (const t of this.local.getVideoTracks()) t.enabled = this.presence.camera;
     this.mls = new Worker(new URL("./mls-worker.ts", import.meta.url), {
       type: "module",
       name: "sealroom-mls",
@@ -142,6 +177,8 @@ export class Call {
     for (const p of this.peers.values()) p.close();
     this.peers.clear();
     for (const t of this.local?.getTracks() ?? []) t.stop();
+    for (const t of this.screen?.getTracks() ?? []) t.stop();
+    clearTimeout(this.presenceTimer);
     this.mls?.terminate();
     this.media?.terminate();
     this.setConnection("closed");
@@ -151,6 +188,58 @@ export class Call {
   disconnectFor(ms: number): void {
     this.holdUntil = Date.now() + ms;
     this.ws?.close(4999, "network drop");
+  }
+
+  /** Sends a chat line to every member (an MLS application message; the room sees only ciphertext). */
+  sendChat(text: string): void {
+    this.sendApp({ kind: "chat", text, at: Date.now() });
+  }
+
+  /** Changes what we tell the others (name, muted, camera, hand) and applies mute/camera to the tracks. */
+  setPresence(change: Partial<LocalPresence>): void {
+    Object.assign(this.presence, change);
+    for (const t of this.local?.getAudioTracks() ?? []) t.enabled = !this.presence.muted;
+    for (const t of this.local?.getVideoTracks() ?? []) t.enabled = this.presence.camera;
+    this.announce();
+  }
+
+  /** Starts sending a screen share (from `getDisplayMedia`) as a stream of its own to every peer. */
+  shareScreen(screen: MediaStream | null): void {
+    for (const t of this.screen?.getTracks() ?? []) t.stop();
+    this.screen = screen;
+    const track = screen?.getVideoTracks()[0];
+    if (track) track.addEventListener("ended", () => this.screen === screen && this.shareScreen(null));
+    for (const p of this.peers.values()) p.setScreen(screen);
+    this.announce();
+  }
+
+  /** Switches camera or microphone (settings dialog): the new track replaces the old on every peer. */
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    const kind = track.kind as "audio" | "video";
+    const local = this.local;
+    if (!local) return;
+    for (const old of kind === "audio" ? local.getAudioTracks() : local.getVideoTracks()) {
+      local.removeTrack(old);
+      old.stop();
+    }
+    track.enabled = kind === "audio" ? !this.presence.muted : this.presence.camera;
+    local.addTrack(track);
+    await Promise.all([...this.peers.values()].map((p) => p.replaceTrack(kind, track)));
+  }
+
+  /** Tells the others our presence (debounced; again on every new epoch, for members who just joined). */
+  private announce(): void {
+    clearTimeout(this.presenceTimer);
+    this.presenceTimer = setTimeout(() => {
+      if (!this.epoch) return;
+      this.sendApp({ kind: "presence", ...this.presence, screen: this.screen?.id ?? null, at: Date.now() });
+    }, 50);
+  }
+
+  private sendApp(message: AppMessage): void {
+    const id = ++this.appId;
+    if (message.kind === "chat") this.outbox.set(id, message);
+    this.toMls({ type: "app", id, message });
   }
 
   /** Per remote member: what the browser decoded (after decryption) so far. */
@@ -241,6 +330,7 @@ export class Call {
     this.me = null;
     this.epoch = null;
     this.early = [];
+    this.others.clear();
     this.setConnection("reconnecting");
     const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt) * (0.75 + Math.random() / 2);
     this.attempt += 1;
@@ -279,8 +369,23 @@ export class Call {
         break;
       case "epoch":
         this.epoch = m.summary;
+        this.outbox.clear();
         this.emit("epoch", m.summary);
+        // Members who just joined cannot read what we said before: say it again in this epoch.
+        this.announce();
         break;
+      case "app":
+        this.onApp(m.sender, m.seq, m.own, m.message);
+        break;
+      case "app-unreadable":
+        this.emit("unreadable", { seq: m.seq, sender: m.sender, reason: m.reason });
+        break;
+      case "app-failed": {
+        const sent = this.outbox.get(m.id);
+        this.outbox.delete(m.id);
+        if (sent?.kind === "chat") this.emit("chat-failed", { text: sent.text, reason: m.reason });
+        break;
+      }
       case "left-group":
         this.epoch = null;
         break;
@@ -288,6 +393,16 @@ export class Call {
         this.emit("error", { code: m.code, detail: m.detail });
         break;
     }
+  }
+
+  private onApp(sender: string, seq: string, own: boolean, message: AppMessage): void {
+    if (message.kind === "chat") {
+      this.emit("chat", { seq, sender, own, ...message });
+      return;
+    }
+    if (own) return;
+    this.others.set(sender, message);
+    this.emit("presence", { member: sender, ...message });
   }
 
   // --- mesh --------------------------------------------------------------------------------------
@@ -306,6 +421,7 @@ export class Call {
         this.peers.delete(m);
         this.emit("peer-closed", { member: m });
       }
+      if (!present.has(m)) this.others.delete(m);
     }
     this.lastPresent = present;
   }
@@ -319,13 +435,15 @@ export class Call {
       iceServers: this.iceServers,
       mediaWorker: this.media!,
       local: this.local!,
+      screen: this.screen,
       signal: (payload) => {
         // Signals of a socket that is gone are moot: a new socket means new peers on both sides.
         if (this.ws?.readyState === WebSocket.OPEN)
           this.ws.send(JSON.stringify({ type: "signal", to: member, payload }));
       },
-      onTrack: (track) => this.emit("track", { member, track }),
+      onTrack: (track, stream) => this.emit("track", { member, track, stream }),
       onState: (state) => {
+        if (state === "connected") this.restarts.delete(member);
         // A failed connection starts over with a new generation; the other side follows (see deliver).
         if (state === "failed" && this.peers.get(member) === p) {
           p!.close();
@@ -336,18 +454,22 @@ export class Call {
     });
     this.peers.set(member, p);
     // Watchdog: a connection still not up after a while (a signal lost in a glare or across a rejoin)
-    // starts over with a new generation, which makes the other side start over too.
+    // starts over with a new generation, which makes the other side start over too. Each further
+    // restart for the same member waits twice as long (to 8×): on a slow machine ICE and DTLS can take
+    // longer than the first wait, and restarting both sides again and again would never let them finish.
     const peer = p;
+    const n = this.restarts.get(member) ?? 0;
     setTimeout(
       () => {
         const st = peer.pc.connectionState;
         if (this.peers.get(member) === peer && (st === "new" || st === "connecting" || st === "failed")) {
           peer.close();
           this.peers.delete(member);
+          this.restarts.set(member, Math.min(n + 1, 3));
           if (this.lastPresent.has(member)) this.peer(member);
         }
       },
-      PEER_WATCHDOG_MS + Math.random() * PEER_WATCHDOG_MS,
+      (PEER_WATCHDOG_MS + Math.random() * PEER_WATCHDOG_MS) * 2 ** n,
     );
     return p;
   }

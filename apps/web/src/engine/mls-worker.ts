@@ -2,10 +2,12 @@
  * The MLS worker: the call's group state lives here and nowhere else. It runs `@sealroom/committer`'s
  * `Committer` over ts-mls, takes the room's binary frames from the page one at a time (the committer
  * must not be re-entered), answers with frames to send and public epoch facts, and hands each epoch's
- * frame keys straight to the media worker over the transferred key port.
+ * frame keys straight to the media worker over the transferred key port. Chat and presence travel as MLS
+ * application messages (`app-message.ts`), encoded and decoded here.
  */
 import { Committer, TsMlsEngine } from "@sealroom/committer";
 import { MessageType } from "@sealroom/mls-frames";
+import { type AppMessage, decodeAppMessage, encodeAppMessage } from "./app-message.ts";
 import type { EpochSummary, MlsWorkerIn, MlsWorkerOut, MlsWorkerOutBody } from "./protocol.ts";
 
 const scope = globalThis as unknown as {
@@ -72,9 +74,39 @@ async function receive(bytes: Uint8Array): Promise<void> {
       case "error":
         post({ type: "error", code: a.code, detail: a.detail });
         break;
+      case "chat": {
+        const message = decodeAppMessage(a.plaintext);
+        if (message)
+          post({
+            type: "app",
+            seq: a.seq.toString(),
+            sender: a.sender,
+            epoch: a.epoch.toString(),
+            message,
+            own: a.own,
+          });
+        break;
+      }
+      case "chat-unreadable":
+        post({ type: "app-unreadable", seq: a.seq.toString(), sender: a.sender, reason: a.reason });
+        break;
     }
   }
   postView(c);
+}
+
+async function sendApp(id: number, message: AppMessage): Promise<void> {
+  const c = committer;
+  if (!c?.inSync) {
+    post({ type: "app-failed", id, reason: "not-in-sync" });
+    return;
+  }
+  try {
+    for (const a of await c.sendChat(encodeAppMessage(message)))
+      if (a.type === "send") post({ type: "send", bytes: a.bytes });
+  } catch (err) {
+    post({ type: "app-failed", id, reason: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 scope.onmessage = (e) => {
@@ -97,6 +129,9 @@ scope.onmessage = (e) => {
           break;
         case "frame":
           await receive(m.bytes);
+          break;
+        case "app":
+          await sendApp(m.id, m.message);
           break;
       }
     } catch (err) {

@@ -20,13 +20,16 @@ export interface PeerOptions {
   iceServers: RTCIceServer[];
   mediaWorker: Worker;
   local: MediaStream;
+  /** A screen share running when the peer is created (sent as a stream of its own). */
+  screen?: MediaStream | null;
   signal(payload: PeerSignal): void;
-  onTrack(track: MediaStreamTrack): void;
+  /** `stream` is the sender's MediaStream id (msid): it tells a screen share from the camera. */
+  onTrack(track: MediaStreamTrack, stream: string): void;
   onState(state: RTCPeerConnectionState): void;
 }
 
 /** KID stream contexts (RFC 9605 §5.2 layout in @sealroom/mls-frames). */
-const CONTEXT = { audio: 0, video: 1 } as const;
+const CONTEXT = { audio: 0, video: 1, screen: 2 } as const;
 
 export const useScriptTransform = () => "RTCRtpScriptTransform" in globalThis;
 
@@ -57,7 +60,7 @@ export class Peer {
     this.pc.ontrack = (e) => {
       this.attachReceiver(e.receiver);
       this.tracks.push(e.track);
-      opts.onTrack(e.track);
+      opts.onTrack(e.track, e.streams[0]?.id ?? "");
     };
     this.pc.onnegotiationneeded = () => {
       this.chain = this.chain
@@ -75,12 +78,14 @@ export class Peer {
     };
     for (const track of opts.local.getTracks()) {
       const sender = this.pc.addTrack(track, opts.local);
+      this.sendTransformed.add(sender);
       attachFrameTransform(sender, opts.mediaWorker, {
         direction: "send",
         context: CONTEXT[track.kind as "audio" | "video"],
         streamId: `${opts.remote}:${track.kind}`,
       });
     }
+    if (opts.screen) this.setScreen(opts.screen);
     // Receivers of our own transceivers exist now: transform them before negotiation starts (Chromium
     // delivers no frames to a receive transform set later on a transceiver that also sends).
     for (const t of this.pc.getTransceivers()) this.attachReceiver(t.receiver);
@@ -88,6 +93,39 @@ export class Peer {
   }
 
   private readonly transformed = new WeakSet<RTCRtpReceiver>();
+  private screenSender: RTCRtpSender | null = null;
+  private readonly sendTransformed = new WeakSet<RTCRtpSender>();
+
+  /**
+   * Starts (a stream) or stops (`null`) sending a screen share as a video stream of its own (KID context
+   * 2); perfect negotiation renegotiates. A reused transceiver keeps the transform it already has.
+   */
+  setScreen(screen: MediaStream | null): void {
+    if (this.pc.connectionState === "closed") return;
+    if (this.screenSender) {
+      this.pc.removeTrack(this.screenSender);
+      this.screenSender = null;
+    }
+    const track = screen?.getVideoTracks()[0];
+    if (!screen || !track) return;
+    const sender = this.pc.addTrack(track, screen);
+    if (!this.sendTransformed.has(sender)) {
+      this.sendTransformed.add(sender);
+      attachFrameTransform(sender, this.opts.mediaWorker, {
+        direction: "send",
+        context: CONTEXT.screen,
+        streamId: `${this.remote}:screen`,
+      });
+    }
+    for (const t of this.pc.getTransceivers()) if (t.sender === sender) this.attachReceiver(t.receiver);
+    this.screenSender = sender;
+  }
+
+  /** Swaps the camera or microphone track (device change) on its sender; the transform stays. */
+  async replaceTrack(kind: "audio" | "video", track: MediaStreamTrack): Promise<void> {
+    for (const s of this.pc.getSenders())
+      if (s !== this.screenSender && s.track?.kind === kind) await s.replaceTrack(track);
+  }
 
   private attachReceiver(receiver: RTCRtpReceiver): void {
     if (this.transformed.has(receiver)) return;

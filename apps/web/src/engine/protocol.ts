@@ -4,13 +4,17 @@
  * transfers (it cannot read what flows through it once transferred).
  */
 
+import type { AppMessage } from "./app-message.ts";
+
 /** Page -> MLS worker. */
 export type MlsWorkerIn =
   | { type: "start"; suite: number }
   | { type: "frame"; bytes: Uint8Array }
   /** The socket was replaced: forget the group and start over as a new member (`session` tags replies). */
   | { type: "reset"; session: number }
-  | { type: "key-port"; port: MessagePort };
+  | { type: "key-port"; port: MessagePort }
+  /** Encrypt and send one application message (chat or presence); `id` names it in `app-failed`. */
+  | { type: "app"; id: number; message: AppMessage };
 
 /** Public facts of an epoch (what the UI shows). */
 export interface EpochSummary {
@@ -29,7 +33,13 @@ export type MlsWorkerOutBody =
   | { type: "view"; me: string | null; present: string[]; inSync: boolean; isCommitter: boolean }
   | { type: "epoch"; summary: EpochSummary }
   | { type: "left-group"; reason: string }
-  | { type: "error"; code: string; detail: string };
+  | { type: "error"; code: string; detail: string }
+  /** A member's application message, decrypted, in the room's order (`own`: our own, echoed). */
+  | { type: "app"; seq: string; sender: string; epoch: string; message: AppMessage; own: boolean }
+  /** A sequenced application message we cannot read (sent before we joined, while resyncing, forged). */
+  | { type: "app-unreadable"; seq: string; sender: string; reason: string }
+  /** `app` request `id` was not sent (not in sync with the room yet, or too long). */
+  | { type: "app-failed"; id: number; reason: string };
 
 /** Page -> media worker (the only kinds it accepts from the page). */
 export const MEDIA_KEY_PORT = "sealroom-web/key-port";

@@ -27,7 +27,7 @@ import { CliError } from "./errors.ts";
 import { loadPreloadPolicy, storeDir } from "./preload-store.ts";
 
 const usage =
-  "verify <https://site> --service <domain> --witness <vkey|@file> [--witness …] [--quorum n] [--max-age seconds] [--now unix-seconds] [--store dir | --no-preload] [--json]";
+  "verify <https://site> --service <domain> --witness <vkey|@file> [--witness …] [--quorum n] [--max-age seconds] [--now unix-seconds] [--domain name] [--store dir | --no-preload] [--json]";
 
 interface AssetReport {
   url: string;
@@ -78,6 +78,8 @@ export async function verifySite(
     quorum: number;
     maxAge: number;
     now?: number;
+    /** The domain whose chain the site must prove (default: the URL's host). */
+    domain?: string;
     /** Stored preload lists to apply (`sealroom preload fetch`). */
     preload?: PreloadPolicy;
   },
@@ -89,7 +91,7 @@ export async function verifySite(
 
   const origin = new URL(site).origin;
   const vopts: VerifyTransparencyOptions = {
-    domain: new URL(site).hostname,
+    domain: opts.domain ?? new URL(site).hostname,
     origin,
     trustedServices: opts.services,
     witnessKeys: opts.witnesses,
@@ -207,6 +209,7 @@ export const verifyCommand: Command = {
         quorum: { type: "string" },
         "max-age": { type: "string" },
         now: { type: "string" },
+        domain: { type: "string" },
         store: { type: "string" },
         "no-preload": { type: "boolean" },
         json: { type: "boolean" },
@@ -248,6 +251,7 @@ export const verifyCommand: Command = {
         quorum,
         maxAge: int("max-age", values["max-age"], DEFAULT_MAX_AGE),
         ...(now === undefined ? {} : { now }),
+        ...(typeof values.domain === "string" ? { domain: values.domain } : {}),
         ...(loaded.policy ? { preload: loaded.policy } : {}),
       },
       values.json

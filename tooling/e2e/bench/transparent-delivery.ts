@@ -1,0 +1,195 @@
+/**
+ * Issue 16's benchmarks (`pnpm --filter @sealroom/e2e bench`; runs inside loopback.sh with nice):
+ *
+ * 1. Bytes the verifier adds to the first load, bundled alone with Vite like the app (minified, each
+ *    chunk gzipped -9): the badge (src/transparency/badge.ts) in the page's entry chunk, and its
+ *    module worker (verify-worker.ts: @sealroom/manifest/browser) with the lazy cosignature-check
+ *    chunk it imports on every page, both fetched after `load`. The app itself (`src/main.ts`
+ *    bundled alone) is the anchor. The service worker (dist/sw.js, fetched by
+ *    the browser in the background after a verified load) is reported apart.
+ * 2. Extra time to interactive in Chromium: the dev stack (dev-stack.ts, isolated), fresh browser
+ *    contexts (cold cache), alternating the verified page with the same page unverified (the
+ *    manifest request aborted, so the badge stops at once; both variants route that request through
+ *    Playwright so interception costs the same) for `ROUNDS` pairs. TTI here = the end
+ *    of the last long task (> 50 ms, Long Tasks API) or `domContentLoadedEventEnd` if later,
+ *    observed until the badge finished plus 1 s; also total blocking time (sum of long-task time
+ *    beyond 50 ms) and the badge's own duration (`data-ms`). Medians; the difference is the cost.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+import { startDevStack } from "../../scripts/dev-stack.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../src/browser.ts";
+
+const ROOT = resolve(import.meta.dirname, "../../..");
+const WEB = join(ROOT, "apps/web");
+const ROUNDS = Number(process.env.SEALROOM_BENCH_QUICK ? 3 : 7);
+
+interface Chunk {
+  type: string;
+  fileName: string;
+  isEntry?: boolean;
+  code?: string;
+  imports?: string[];
+}
+
+async function bundle(
+  entry: string,
+): Promise<{ upFront: number; upFrontMin: number; lazy: number; lazyMin: number }> {
+  const { build } = (await import(join(WEB, "node_modules/vite/dist/node/index.js"))) as {
+    build(config: unknown): Promise<unknown>;
+  };
+  const out = (await build({
+    root: WEB,
+    logLevel: "silent",
+    configFile: false,
+    build: { write: false, minify: true, target: "es2022", lib: { entry, formats: ["es"], fileName: "out" } },
+  })) as { output: Chunk[] } | { output: Chunk[] }[];
+  const chunks = (Array.isArray(out) ? out : [out]).flatMap((r) =>
+    r.output.filter((o) => o.type === "chunk"),
+  );
+  const byName = new Map(chunks.map((c) => [c.fileName, c]));
+  const statics = new Set<string>();
+  const visit = (c: Chunk) => {
+    if (statics.has(c.fileName)) return;
+    statics.add(c.fileName);
+    for (const i of c.imports ?? []) {
+      const d = byName.get(i);
+      if (d) visit(d);
+    }
+  };
+  for (const c of chunks) if (c.isEntry) visit(c);
+  const sum = (list: Chunk[], gz: boolean) =>
+    list.reduce((n, c) => {
+      const b = new TextEncoder().encode(c.code ?? "");
+      return n + (gz ? gzipSync(b, { level: 9 }).length : b.length);
+    }, 0);
+  const up = chunks.filter((c) => statics.has(c.fileName));
+  // Lazy chunks the badge loads on every page: the cosignature check (not the noble fallback, which
+  // only loads where WebCrypto has no Ed25519).
+  const lazy = chunks.filter((c) => !statics.has(c.fileName) && !c.fileName.startsWith("ed25519-noble"));
+  return {
+    upFront: sum(up, true),
+    upFrontMin: sum(up, false),
+    lazy: sum(lazy, true),
+    lazyMin: sum(lazy, false),
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+
+const badge = await bundle(join(WEB, "src/transparency/badge.ts"));
+const worker = await bundle(join(WEB, "src/transparency/verify-worker.ts"));
+const app = await bundle(join(WEB, "src/main.ts"));
+const total = badge.upFront + worker.upFront + worker.lazy;
+console.log("-- bytes (Vite, minified, gzip -9 per chunk) --");
+console.log(
+  `  badge in the page's entry chunk (up front, main thread)        ${badge.upFront} B (${kb(badge.upFront)})   min ${badge.upFrontMin} B`,
+);
+console.log(
+  `  verifier worker after load (@sealroom/manifest/browser)        ${worker.upFront} B (${kb(worker.upFront)})   min ${worker.upFrontMin} B`,
+);
+console.log(
+  `  its cosignature check chunk (lazy, loaded on every page)       ${worker.lazy} B (${kb(worker.lazy)})   min ${worker.lazyMin} B`,
+);
+console.log(
+  `  verifier total in the first load                               ${total} B (${kb(total)})   goal <= 15 KB`,
+);
+console.log(
+  `  anchor: the app's own entry (src/main.ts) up front              ${app.upFront} B (${kb(app.upFront)})`,
+);
+try {
+  const sw = readFileSync(join(WEB, "dist/sw.js"));
+  console.log(
+    `  service worker dist/sw.js (background, after a verified load)  ${gzipSync(sw, { level: 9 }).length} B gzip, ${sw.length} B min`,
+  );
+} catch {
+  // built by the stack below on first run
+}
+
+const dir = mkdtempSync(join(tmpdir(), "sealroom-deliver-bench-"));
+const t0 = Date.now();
+const stack = await startDevStack({ isolated: dir, keysDir: join(dir, "keys"), log: () => {} });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM_PATH,
+  headless: true,
+  args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP *.localhost 127.0.0.1"],
+});
+
+async function load(verified: boolean) {
+  const ctx = await browser.newContext({ serviceWorkers: "block" });
+  const page = await ctx.newPage();
+  await page.addInitScript(() => {
+    const w = window as unknown as { __lt: { start: number; duration: number }[] };
+    w.__lt = [];
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) w.__lt.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: "longtask", buffered: true });
+  });
+  // Both variants intercept the same request (interception has a cost of its own); only the
+  // unverified one aborts it, so its badge stops at once.
+  await page.route("**/.well-known/waict/manifest", (r) => (verified ? r.continue() : r.abort()));
+  await page.goto(stack.url, { waitUntil: "load" });
+  const el = page.locator(".sealroom-transparency");
+  await page.waitForFunction(
+    () =>
+      /^(verified|failed)$/.test(
+        document.querySelector(".sealroom-transparency")?.getAttribute("data-state") ?? "",
+      ),
+    undefined,
+    { timeout: 30_000 },
+  );
+  const state = await el.getAttribute("data-state");
+  await page.waitForTimeout(1000);
+  const m = await page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+    const lt = (window as unknown as { __lt: { start: number; duration: number }[] }).__lt;
+    const lastLong = lt.reduce((x, e) => Math.max(x, e.start + e.duration), 0);
+    return {
+      tti: Math.max(nav.domContentLoadedEventEnd, lastLong),
+      tbt: lt.reduce((x, e) => x + Math.max(0, e.duration - 50), 0),
+      load: nav.loadEventEnd,
+    };
+  });
+  const ms = Number((await el.getAttribute("data-ms")) ?? "NaN");
+  await ctx.close();
+  return { ...m, state, ms };
+}
+
+const v: Awaited<ReturnType<typeof load>>[] = [];
+const u: Awaited<ReturnType<typeof load>>[] = [];
+await load(true); // warm-up (workerd JIT, the Workers' caches)
+for (let i = 0; i < ROUNDS; i++) {
+  v.push(await load(true));
+  u.push(await load(false));
+}
+await browser.close();
+await stack.stop();
+rmSync(dir, { recursive: true, force: true });
+if (v.some((x) => x.state !== "verified")) throw new Error("a verified load did not verify");
+console.log(`-- Chromium, ${ROUNDS} alternating pairs, fresh contexts (cold cache), medians --`);
+console.log("                                   verified    unverified   extra");
+for (const [k, label] of [
+  ["tti", "time to interactive (ms)"],
+  ["tbt", "total blocking time (ms)"],
+  ["load", "load event end (ms)"],
+] as const)
+  console.log(
+    `  ${label.padEnd(32)} ${median(v.map((x) => x[k]))
+      .toFixed(1)
+      .padStart(8)}   ${median(u.map((x) => x[k]))
+      .toFixed(1)
+      .padStart(
+        10,
+      )}   ${(median(v.map((x) => x[k])) - median(u.map((x) => x[k]))).toFixed(1).padStart(6)}   goal <= 50 ms extra TTI`,
+  );
+console.log(
+  `  badge verification duration (after load, async)   ${median(v.map((x) => x.ms)).toFixed(0)} ms`,
+);
+console.log(`(total wall time ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
