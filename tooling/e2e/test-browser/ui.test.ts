@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchUiChromium, screenshot, type UiBrowser, videoPixels } from "../src/ui-browser.ts";
 import { freePort, startWorker, stop } from "../src/workspace.ts";
 
@@ -129,6 +129,12 @@ async function expectMovingVideo(page: Page, selector: string): Promise<void> {
 describe("the call app, driven like a person in Chromium", () => {
   const pages: Page[] = [];
   let invite = "";
+
+  // A failed step must not leave a modal dialog over the next step's controls.
+  afterEach(async () => {
+    for (const p of pages)
+      if (!p.isClosed() && (await p.locator("dialog[open]").count()) > 0) await p.keyboard.press("Escape");
+  });
 
   it("landing: create a post-quantum room; every control has a name and is keyboard reachable", async () => {
     const alice = await newPage();

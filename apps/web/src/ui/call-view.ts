@@ -249,6 +249,7 @@ export function mountCall(root: HTMLElement, room: string, suite: number, lobby:
     if (e.hand && !before) notify(`${nameOf(e.member)} raised a hand`);
     renderMember(e.member);
     renderPeople();
+    safety.setMembers(rosterNames());
   });
   on("track", ({ member, track, stream }) => {
     const r = remotes.get(member) ?? { tracks: [], audio: [] };
@@ -271,12 +272,14 @@ export function mountCall(root: HTMLElement, room: string, suite: number, lobby:
     r.audio = [];
     r.tracks = [];
   });
+  const rosterNames = () =>
+    (call.epoch?.roster ?? []).map(([, m]) => (m === call.me ? `${nameOf(m)} (you)` : nameOf(m)));
   on("epoch", (e) => {
     safety.update({
       epoch: e.epoch,
       suite: e.mlsSuite,
       safetyNumber: e.safetyNumber,
-      members: e.roster.map(([, m]) => (m === call.me ? `${nameOf(m)} (you)` : nameOf(m))),
+      members: rosterNames(),
     });
     renderPeople();
   });

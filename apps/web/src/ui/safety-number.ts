@@ -103,6 +103,11 @@ export class SafetyNumber {
     this.last = v.safetyNumber;
   }
 
+  /** The members' display names changed (names arrive encrypted after the epoch that added them). */
+  setMembers(members: string[]): void {
+    this.members.replaceChildren(...members.map((m) => h("li", {}, m)));
+  }
+
   /** Not in the group (reconnecting, resyncing): no number to compare. */
   pending(text: string): void {
     this.status.className = "e2ee pending";
