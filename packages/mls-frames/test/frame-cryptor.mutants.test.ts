@@ -364,6 +364,17 @@ describe("FrameCryptor receive side", () => {
     expect(bob.stats["bad-header"]).toBe(0);
   });
 
+  it("a VP8 keyframe of exactly its 10 clear bytes is sent (empty ciphertext); 9 bytes are malformed", async () => {
+    const { alice, bob } = pair();
+    const ten = vp8Frame(true, 10);
+    const f = await ok(alice.encryptFrame(ten, "vp8"));
+    expect(toHex(await ok(bob.decryptFrame(f, "vp8")))).toBe(toHex(ten));
+    expect(await alice.encryptFrame(vp8Frame(true, 9), "vp8")).toEqual({
+      ok: false,
+      reason: DropReason.malformedFrame,
+    });
+  });
+
   it("a VP8 keyframe keeps its 10 clear bytes in front of the plaintext", async () => {
     const { alice, bob } = pair();
     const plain = vp8Frame(true, 64);

@@ -236,6 +236,44 @@ describe("FrameWorker keyframe requests", () => {
     expect(worker.streamCount).toBe(0);
   });
 
+  it("a receive stream that dropped frames for other reasons asks for nothing; one without the method is skipped", async () => {
+    const scope = new FakeScope();
+    const worker = installFrameWorker(scope);
+    await scope.send({ type: MessageType.epoch, keys: keys(1n, 1) });
+    const rxCh = channel();
+    const rx = new Transformer(rxCh, { direction: "receive", codec: "opus" });
+    worker.attachTransformer(rx);
+    // Garbage under the current epoch's KID: dropped (auth-failed), not for want of a key.
+    const sender = installFrameWorker(new FakeScope());
+    const sCh = channel();
+    sender.attachTransformer(new Transformer(sCh, { direction: "send", codec: "opus" }));
+    await sender.handleMessage({ type: MessageType.epoch, keys: keys(1n, 0, randomBytes(16)) });
+    await sCh.writer.write(new SyntheticFrame(randomBytes(30)));
+    await rxCh.writer.write(new SyntheticFrame(await next(sCh.reader)));
+    await rxCh.writer.write(new SyntheticFrame(new Uint8Array(0)));
+    expect((await next(rxCh.reader)).length).toBe(0);
+    expect(worker.cryptor.stats["auth-failed"]).toBe(1);
+    await scope.send({ type: MessageType.epoch, keys: keys(2n, 1) });
+    expect(rx.keyFrameRequests).toBe(0);
+    // A receive transformer without sendKeyFrameRequest that missed a key: skipped, no error.
+    const bareCh = channel();
+    const bare: ScriptTransformerLike = {
+      readable: bareCh.readable,
+      writable: bareCh.writable,
+      options: { direction: "receive", codec: "opus" },
+    };
+    worker.attachTransformer(bare);
+    await sender.handleMessage({ type: MessageType.epoch, keys: keys(7n, 0) });
+    await sCh.writer.write(new SyntheticFrame(randomBytes(30)));
+    await bareCh.writer.write(new SyntheticFrame(await next(sCh.reader)));
+    await bareCh.writer.write(new SyntheticFrame(new Uint8Array(0)));
+    expect((await next(bareCh.reader)).length).toBe(0);
+    expect(worker.cryptor.stats["unknown-epoch"]).toBe(1);
+    await scope.send({ type: MessageType.epoch, keys: keys(3n, 1) });
+    expect(scope.errors()).toEqual([]);
+    expect(rx.keyFrameRequests).toBe(0);
+  });
+
   it("a rejected generateKeyFrame (audio sender) does not stop the install or other requests", async () => {
     const scope = new FakeScope();
     const worker = installFrameWorker(scope);
