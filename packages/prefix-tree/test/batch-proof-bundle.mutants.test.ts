@@ -22,6 +22,9 @@ describe("BatchProofBundle framing", () => {
     expect(failure(Uint8Array.of())).toEqual({ code: "truncated", offset: 0 });
     expect(failure(Uint8Array.of(0, 0))).toEqual({ code: "truncated", offset: 2 });
     expect(failure(Uint8Array.of(0, 0, 0, 1, 2))).toEqual({ code: "malformed", offset: 0 });
+    // exactly the 3 header bytes: read, and an empty batch is malformed (not truncated)
+    expect(failure(Uint8Array.of(0, 0, 0))).toEqual({ code: "malformed", offset: 0 });
+    expect(failure(Uint8Array.of(0, 0, 1))).toEqual({ code: "truncated", offset: 3 });
     // batch length 2: two batch bytes and no proof byte is truncated; one proof byte decodes.
     expect(failure(Uint8Array.of(0, 0, 2, 1, 2))).toEqual({ code: "truncated", offset: 5 });
     expect(decodeBatchProofBundle(Uint8Array.of(0, 0, 2, 1, 2, 3))).toEqual({
@@ -52,6 +55,8 @@ describe("BatchProofBundle framing", () => {
       encodeBatchProofBundle({ batch: Uint8Array.of(1), proof: [1] as unknown as Uint8Array }),
     ).toThrow(TypeError);
     expect(() => decodeBatchProofBundle([0, 0, 1, 1, 1] as unknown as Uint8Array)).toThrow(TypeError);
+    // not bytes is a TypeError even when the frame would be refused as truncated
+    expect(() => decodeBatchProofBundle([0, 0, 9] as unknown as Uint8Array)).toThrow(TypeError);
   });
 
   it("fuzz: any bytes decode to a bundle that re-encodes to the same bytes, or are refused", () => {
