@@ -105,11 +105,11 @@ export function mountLobby(
     preview.srcObject = media;
     const mic = media.getAudioTracks()[0];
     if (mic) stopMeter = levelMeter(mic, (l) => (meter.value = l));
+    join.disabled = false;
     const d = await listDevices();
     fillSelect(camSel, d.videoinput, deviceOf(media.getVideoTracks()[0]));
     fillSelect(micSel, d.audioinput, deviceOf(mic));
     fillSelect(spkSel, d.audiooutput);
-    join.disabled = false;
   }
 
   camSel.onchange = () => void open({ video: camSel.value, audio: micSel.value });
