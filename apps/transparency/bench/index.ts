@@ -132,7 +132,7 @@ async function playWitness(): Promise<void> {
         const sig = signCosignature(
           witness,
           { tdomain: TDOMAIN, size: BigInt(cp.size), root: decodeBase64(cp.root)! },
-          BigInt(Math.floor(Date.now() / 1000)),
+          Math.floor(Date.now() / 1000),
         );
         await fetch(`${SERVICE}/upload-cosignature/${cp.size}`, {
           method: "POST",

@@ -104,7 +104,7 @@ export async function cosignLatest(key: CosignerKey = WITNESSES[0]!): Promise<Re
   const sig = signCosignature(
     key,
     { tdomain: TDOMAIN, size: BigInt(cp.size), root },
-    BigInt(Math.floor(Date.now() / 1000)),
+    Math.floor(Date.now() / 1000),
   );
   return call(`/upload-cosignature/${cp.size}`, { method: "POST", body: formatSignatureLine(sig) });
 }

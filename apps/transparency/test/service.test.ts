@@ -244,7 +244,7 @@ describe("cosignatures", () => {
     await whileCosigning(call(`/enroll/${site.domain}`, { method: "POST" }));
     const cp = await checkpoint();
     const root = decodeBase64(cp.root)!;
-    const t = BigInt(Math.floor(Date.now() / 1000));
+    const t = Math.floor(Date.now() / 1000);
     const good = formatSignatureLine(
       signCosignature(WITNESSES[1]!, { tdomain: TDOMAIN, size: BigInt(cp.size), root }, t),
     );

@@ -422,7 +422,7 @@ export class WitnessState extends DurableObject<Env> {
     const sig = signCosignature(
       key,
       { tdomain: service.tree_domain, size: BigInt(cp.size), root: cp.root },
-      BigInt(time),
+      time,
     );
     const line = formatSignatureLine(sig);
     sql.exec(

@@ -44,7 +44,7 @@ describe("Committer -> FrameCryptor (real ts-mls)", () => {
       }
     };
     const join = async (id: string) => {
-      members.set(id, { cryptor: new FrameCryptor({ now: () => clock }) });
+      members.set(id, { cryptor: new FrameCryptor({ clockMs: () => clock }) });
       w.connect(id);
       await w.drain();
       await w.checkQuiescent();

@@ -11,6 +11,7 @@
  */
 
 import { type Entry, isTombstone } from "@sealroom/hash-chain";
+import { durationSeconds, unixSeconds } from "@sealroom/hash-chain/time";
 import type { PreloadEntry } from "./preload-list.ts";
 
 /** The seed's unenrolment and extension cooldown: 24 hours, in seconds. */
@@ -27,8 +28,8 @@ export function derivePreloadEntries(
   sites: Iterable<PreloadSite>,
   options: { now: number; cooldown?: number },
 ): PreloadEntry[] {
-  const cooldown = BigInt(options.cooldown ?? PRELOAD_COOLDOWN);
-  const now = BigInt(Math.floor(options.now));
+  const cooldown = BigInt(durationSeconds(options.cooldown ?? PRELOAD_COOLDOWN, "cooldown"));
+  const now = BigInt(unixSeconds(options.now, "now"));
   const out: PreloadEntry[] = [];
   for (const s of sites) {
     if (isTombstone(s.head) && s.head.timeCreated + cooldown <= now) continue;

@@ -22,9 +22,11 @@
  * type: the browser bundle pays for this code only when a caller builds a policy.
  */
 
+import { durationSeconds } from "@sealroom/hash-chain/time";
 import { checkDevIdsEvidence, DEV_IDS_KEY, readDevIds } from "./dev-ids.ts";
 import { type Failure, FailureReason, failure } from "./errors.ts";
 import { findPreloadEntry, type PreloadEntry, type PreloadList, PreloadListKind } from "./preload-list.ts";
+import { timeWindow } from "./time-window.ts";
 import type { VerifiedPreloadList } from "./verify-preload-list.ts";
 import type { TransparencyResult, VerifyTransparencyOptions } from "./verify-transparency.ts";
 
@@ -70,11 +72,11 @@ function asList(
 export function preloadPolicy(input: PreloadPolicyInput): PreloadPolicy {
   const list = asList(input.list, PreloadListKind.transparency);
   const devIds = asList(input.devIds, PreloadListKind.devIds);
-  const cooldown = input.cooldown ?? UNENROLMENT_COOLDOWN;
-  const nowOf = (o: VerifyTransparencyOptions) => o.now ?? Math.floor(Date.now() / 1000);
+  const cooldown = durationSeconds(input.cooldown ?? UNENROLMENT_COOLDOWN, "cooldown");
+  const nowOf = (o: VerifyTransparencyOptions) => timeWindow(o).now;
   // Only unexpired lists apply.
   const lookup = (l: PreloadList | undefined, o: VerifyTransparencyOptions): PreloadEntry | undefined =>
-    l !== undefined && BigInt(Math.floor(nowOf(o))) < l.expires ? findPreloadEntry(l, o.domain) : undefined;
+    l !== undefined && BigInt(nowOf(o)) < l.expires ? findPreloadEntry(l, o.domain) : undefined;
 
   return {
     absent(o) {

@@ -51,6 +51,25 @@ describe("verifyTransparency: the valid proof", () => {
   });
 });
 
+describe("verifyTransparency: one time convention (Unix seconds as a number)", () => {
+  it("a Date, a bigint, milliseconds or a fraction is a TypeError naming the option, not a verdict", async () => {
+    for (const now of [new Date(NOW * 1000), BigInt(NOW), NOW * 1000, NOW + 0.5, Number.NaN]) {
+      await expect(verifyTransparency(base.response, optionsFor(base, { now }))).rejects.toThrow(/"now"/);
+      await expect(verifyTransparency(undefined, optionsFor(base, { now }))).rejects.toThrow(TypeError);
+    }
+    await expect(verifyTransparency(base.response, optionsFor(base, { maxAge: 10n }))).rejects.toThrow(
+      /"maxAge"/,
+    );
+    await expect(verifyTransparency(base.response, optionsFor(base, { maxFutureSkew: 0.5 }))).rejects.toThrow(
+      /"maxFutureSkew"/,
+    );
+    // Infinity is "no age limit"; an omitted `now` is the system clock.
+    const old = makeWorld({ cosignTimes: [NOW - 90 * DAY, NOW - 90 * DAY, NOW - 90 * DAY] });
+    expect((await verifyTransparency(old.response, optionsFor(old, { maxAge: Infinity }))).ok).toBe(true);
+    expect((await verifyTransparency(old.response, optionsFor(old))).ok).toBe(false);
+  });
+});
+
 describe("verifyTransparency: one thing broken", () => {
   it("wrong domain: the key comes from the page's domain, never from the proof", async () => {
     expect(await run(base, { domain: "evil.example" })).toBe("invalid_transparency_proof:inclusion_failed");
@@ -111,7 +130,7 @@ describe("verifyTransparency: one thing broken", () => {
     // witness-0.example holds a second trusted key and cosigns with both; witness-1 cosigns once.
     const extra = generateCosignerKey("witness-0.example", pseudoRandom32(6000));
     const cp = { tdomain: base.service, size: 42n, root: base.root };
-    const signatures = [base.signatures[0]!, signCosignature(extra, cp, BigInt(NOW - 30))];
+    const signatures = [base.signatures[0]!, signCosignature(extra, cp, NOW - 30)];
     const respFor = (sigs: typeof signatures) =>
       encodeManifestResponse(
         base.manifestLine,
@@ -277,9 +296,9 @@ describe("cross-check with prefix-tree's own signed-root verifier", () => {
             parseSignedPrefixRoot(w.signedRoot),
             keys.map(parseWitnessKey),
             {
-              now: BigInt(NOW),
-              maxAge: BigInt(7 * DAY),
-              maxFuture: 300n,
+              now: NOW,
+              maxAge: 7 * DAY,
+              maxFutureSkew: 300,
               quorum,
             },
           );

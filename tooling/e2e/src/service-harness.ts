@@ -44,7 +44,7 @@ export function playWitness(service: string, tdomain: string, key: CosignerKey):
           const sig = signCosignature(
             key,
             { tdomain, size: BigInt(cp.size), root: decodeBase64(cp.root)! },
-            BigInt(Math.floor(Date.now() / 1000)),
+            Math.floor(Date.now() / 1000),
           );
           const r = await fetch(`${service}/upload-cosignature/${cp.size}`, {
             method: "POST",

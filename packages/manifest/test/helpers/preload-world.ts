@@ -73,7 +73,7 @@ export class PreloadWorld {
     this.size += 1n;
     const root = this.tree.root();
     const checkpoint = { tdomain: this.service, size: this.size, root };
-    const signatures = this.witnesses.map((w) => signCosignature(w, checkpoint, BigInt(cosignTime)));
+    const signatures = this.witnesses.map((w) => signCosignature(w, checkpoint, cosignTime));
     const signedRoot = new TextEncoder().encode(formatSignedPrefixRoot({ checkpoint, signatures }));
     const proofs = new Map<string, ChainHeadWithProof>();
     for (const [domain, c] of this.chains)

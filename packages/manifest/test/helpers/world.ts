@@ -113,7 +113,7 @@ export function makeWorld(o: WorldOptions = {}): World {
   const incProof = tree.proveInclusion(key)!;
   const checkpoint = { tdomain: service, size: 42n, root };
   const times = o.cosignTimes ?? witnesses.map(() => NOW - 60);
-  const signatures = witnesses.map((w, i) => signCosignature(w, checkpoint, BigInt(times[i] ?? NOW - 60)));
+  const signatures = witnesses.map((w, i) => signCosignature(w, checkpoint, times[i] ?? NOW - 60));
   const signedRoot = new TextEncoder().encode(formatSignedPrefixRoot({ checkpoint, signatures }));
   const proof = encodeChainHeadWithProof({ head, incProof, signedPrefixRoot: signedRoot });
   return {
