@@ -20,9 +20,8 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeChainConsistencyProof } from "@sealroom/hash-chain";
+import { decodeBase64, encodeBase64 } from "@sealroom/hash-chain/base64";
 import {
-  decodeBase64,
-  encodeBase64,
   generateAppendKey,
   POSITION_HEADER,
   resourceHashOf,
@@ -35,7 +34,7 @@ import {
   formatSignatureLine,
   generateCosignerKey,
   signCosignature,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
 const CLIENTS = QUICK ? 8 : 32;

@@ -35,8 +35,8 @@ import {
   nextChainNode,
   TILE_WIDTH,
 } from "@sealroom/hash-chain";
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import {
-  encodeBase64,
   encodeChainHeadWithProof,
   encodePreloadListResponse,
   PreloadListKind,
@@ -47,25 +47,27 @@ import {
   applyBatch,
   BATCH_MAX_BYTES,
   BATCH_MAX_EVENTS,
-  cosignatureTime,
   decodeTreeEvent,
   emptyRoot,
   encodeTreeEvent,
   encodeTreeEventBatch,
   fastSha256,
-  formatSignatureLine,
-  formatSignedPrefixRoot,
   keyForNormalizedDomain,
-  type NoteSignature,
   PAGES_TABLE_SQL,
   PrefixTree,
-  parseSignatureLines,
-  parseVerifierKey,
   proveBatch,
   SqlPageStore,
   type TreeEvent,
-  verifyCosignature,
 } from "@sealroom/prefix-tree";
+import {
+  cosignatureTime,
+  formatSignatureLine,
+  formatSignedPrefixRoot,
+  type NoteSignature,
+  parseSignatureLines,
+  parseVerifierKey,
+  verifyCosignature,
+} from "@sealroom/prefix-tree/note";
 import { type Config, configOf } from "./config.ts";
 import type { Env } from "./env.ts";
 import { ErrorKind, type ErrorResult } from "./errors.ts";

@@ -9,6 +9,15 @@
  * `MAX_UNIX_SECONDS` (10^11 s, the year 5138), which is how `Date.now()` milliseconds look.
  */
 
+/**
+ * The family's cosignature freshness defaults (docs/wire-formats.md "Signed notes and cosignatures",
+ * the WAICT blog's 7 days; 5 minutes of clock skew). Applied by prefix-tree's `tallyWitnesses`,
+ * re-exported by `@sealroom/prefix-tree/note` and `@sealroom/manifest`; defined here, in a module
+ * without side effects, so the browser verifier's up-front chunk does not load signed notes.
+ */
+export const DEFAULT_MAX_AGE = 7 * 24 * 60 * 60;
+export const DEFAULT_MAX_FUTURE_SKEW = 5 * 60;
+
 /** Largest accepted point in time: larger values are taken for milliseconds (year 5138). */
 export const MAX_UNIX_SECONDS = 100_000_000_000;
 

@@ -28,15 +28,18 @@
  */
 
 import {
-  base64Decode,
+  decodeBase64 as base64Decode,
+  encodeBase64,
+  encodeBase64UrlNoPad,
+} from "@sealroom/hash-chain/base64";
+import {
   ed25519,
   generateNoteKey,
   NoteSignatureType,
   parseSignerKey,
   type SignerKey,
   type VerifierKey,
-} from "@sealroom/prefix-tree";
-import { encodeBase64, encodeBase64UrlNoPad } from "./base64.ts";
+} from "@sealroom/prefix-tree/note";
 import { type Ed25519Backend, verifyEd25519 } from "./ed25519.ts";
 import { sha256 } from "./sha256.ts";
 

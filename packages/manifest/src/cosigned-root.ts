@@ -23,7 +23,7 @@ import {
   type VerifierKey,
   WAICT_COSIGNATURE_TYPE,
   waictCosignatureMessage,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { type Ed25519Backend, verifyEd25519 } from "./ed25519.ts";
 import { type Failure, FailureReason, failure } from "./errors.ts";
 

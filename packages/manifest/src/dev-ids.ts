@@ -26,8 +26,8 @@
  * logged, a day before any client honours it.
  */
 
+import { decodeBase64 } from "@sealroom/hash-chain/base64";
 import { durationSeconds } from "@sealroom/hash-chain/time";
-import { decodeBase64 } from "./base64.ts";
 import { type Failure, FailureReason, failure } from "./errors.ts";
 import { type Manifest, parseManifest } from "./manifest.ts";
 import { encodeManifestResponse } from "./manifest-response.ts";

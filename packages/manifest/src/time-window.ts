@@ -4,11 +4,16 @@
  * whole seconds for `maxAge` (`Infinity`: no limit) and `maxFutureSkew`, as in every Sealroom
  * package (@sealroom/hash-chain/time, docs/architecture.md "Time"). A `Date`, a `bigint` or
  * milliseconds throw a `TypeError` naming the option instead of making every cosignature "stale".
- * The defaults and the counting rule are prefix-tree's (`DEFAULT_MAX_AGE`,
- * `DEFAULT_MAX_FUTURE_SKEW`, `tallyWitnesses`).
+ * The defaults are hash-chain/time's `DEFAULT_MAX_AGE`/`DEFAULT_MAX_FUTURE_SKEW`; the counting rule is
+ * prefix-tree's `tallyWitnesses`.
  */
-import { currentUnixSeconds, durationSeconds, unixSeconds } from "@sealroom/hash-chain/time";
-import { DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE_SKEW } from "@sealroom/prefix-tree";
+import {
+  currentUnixSeconds,
+  DEFAULT_MAX_AGE,
+  DEFAULT_MAX_FUTURE_SKEW,
+  durationSeconds,
+  unixSeconds,
+} from "@sealroom/hash-chain/time";
 
 export interface TimeWindowOptions {
   /** Current Unix time in seconds (default: the system clock). */

@@ -18,12 +18,8 @@
 
 import type { ChainNode } from "@sealroom/hash-chain";
 import { checkpointOf, isTombstone, verifyChainConsistency } from "@sealroom/hash-chain";
-import {
-  keyForDomain,
-  parseSignedPrefixRoot,
-  treeValueForHead,
-  verifyInclusion,
-} from "@sealroom/prefix-tree";
+import { keyForDomain, treeValueForHead, verifyInclusion } from "@sealroom/prefix-tree";
+import { parseSignedPrefixRoot } from "@sealroom/prefix-tree/note";
 import { verifyCosignedRoot, type WitnessKeyInput } from "./cosigned-root.ts";
 import type { Ed25519Backend } from "./ed25519.ts";
 import { type Failure, FailureReason, failure, ManifestError } from "./errors.ts";

@@ -32,7 +32,7 @@ import { resourceHashOf } from "./resource-hash.ts";
 import { sha256Small } from "./sha256-small.ts";
 import { timeWindow } from "./time-window.ts";
 
-export { DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE_SKEW } from "@sealroom/prefix-tree";
+export { DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE_SKEW } from "@sealroom/hash-chain/time";
 
 export interface VerifyTransparencyOptions {
   /** The page's own domain (host without port): the tree key is derived from this alone. */

@@ -7,7 +7,7 @@ import {
   formatSignedPrefixRoot,
   generateCosignerKey,
   signCosignature,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeChainHeadWithProof } from "../src/chain-head-with-proof.ts";
@@ -280,7 +280,7 @@ describe("verifyTransparency: one thing broken", () => {
 
 describe("cross-check with prefix-tree's own signed-root verifier", () => {
   it("agrees with verifySignedPrefixRoot on random cosignature times, key subsets and quorums", async () => {
-    const { parseSignedPrefixRoot, verifySignedPrefixRoot } = await import("@sealroom/prefix-tree");
+    const { parseSignedPrefixRoot, verifySignedPrefixRoot } = await import("@sealroom/prefix-tree/note");
     const { parseWitnessKey } = await import("../src/cosigned-root.ts");
     const tree = makeWorld({ leaves: 8 }).tree;
     await fc.assert(

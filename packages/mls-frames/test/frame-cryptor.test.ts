@@ -11,8 +11,8 @@ import {
   FrameCryptor,
   readSFrameHeader,
   senderIndexBits,
-  sframeLabel,
 } from "../src/index.ts";
+import { sframeLabel } from "../src/sframe-entry.ts";
 import { randomBytes, toHex, vp8Frame } from "./helpers.ts";
 
 const leaves = [0, 1, 2];

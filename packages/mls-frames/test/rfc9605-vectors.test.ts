@@ -6,16 +6,14 @@ import {
   createSFrameKey,
   DecodeError,
   decodeSFrameHeader,
-  deriveKeySalt,
   encodeSFrameHeader,
   importAeadKey,
   openSFrame,
   readSFrameHeader,
   SFrameContext,
   sealSFrame,
-  sframeLabel,
-  sframeNonce,
 } from "../src/index.ts";
+import { deriveKeySalt, sframeLabel, sframeNonce } from "../src/sframe-entry.ts";
 import { hex, loadVectors, toHex } from "./helpers.ts";
 
 const vectors = loadVectors();

@@ -24,11 +24,17 @@
  * only meaningful together with the `waict-cosignature/v1` header: the type byte is one named
  * constant so that it can follow the draft when a final codepoint is assigned.
  */
-import { currentUnixSeconds, durationSeconds, unixSeconds } from "@sealroom/hash-chain/time";
+
+import { decodeBase64 as base64Decode, encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
+import {
+  currentUnixSeconds,
+  DEFAULT_MAX_AGE,
+  DEFAULT_MAX_FUTURE_SKEW,
+  durationSeconds,
+  unixSeconds,
+} from "@sealroom/hash-chain/time";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 import {
-  base64Decode,
-  base64Encode,
   ed25519,
   formatNote,
   formatSignerKey,
@@ -60,10 +66,8 @@ export const COSIGNATURE_V1_HEADER = "cosignature/v1";
 export const PREFIX_TREE_ORIGIN_SUFFIX = "/prefix-tree";
 /** tlog-cosignature: the timestamp "MUST NOT exceed 2^63 - 1". */
 export const MAX_COSIGNATURE_TIME = (1n << 63n) - 1n;
-/** Freshness window clients apply by default, in seconds (docs/wire-formats.md "Signed notes and cosignatures", the blog's 7 days). */
-export const DEFAULT_MAX_AGE = 7 * 24 * 60 * 60;
-/** Clock skew tolerated for timestamps in the future when `now` is given, in seconds. */
-export const DEFAULT_MAX_FUTURE_SKEW = 5 * 60;
+/** Freshness defaults, in seconds (7 days; 300 s of clock skew): @sealroom/hash-chain/time's. */
+export { DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE_SKEW };
 /** Size of `TimestampedSignature` with an Ed25519 signature. */
 export const TIMESTAMPED_SIGNATURE_SIZE = 8 + 64;
 

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, verify as nodeVerify } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { decodeBase64 as base64Decode } from "@sealroom/hash-chain/base64";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -33,7 +34,6 @@ import {
 } from "../src/cosignature.ts";
 import { DecodeError } from "../src/errors.ts";
 import {
-  base64Decode,
   formatSignatureLine,
   noteKeyId,
   parseNote,

@@ -251,7 +251,8 @@ async function runExamples(ws: string, consumer: string, version: string, env: N
   if (!page || !build) fail("manifest README lacks its two ts examples");
   const world = `
 import { assetHostsHash, resourceHash } from "@sealroom/hash-chain";
-import { formatCosignerVerifierKey, formatSignedPrefixRoot, generateCosignerKey, keyForDomain, PrefixTree, signCosignature, treeValueForHead } from "@sealroom/prefix-tree";
+import { formatCosignerVerifierKey, formatSignedPrefixRoot, generateCosignerKey, signCosignature } from "@sealroom/prefix-tree/note";
+import { keyForDomain, PrefixTree, treeValueForHead } from "@sealroom/prefix-tree";
 import { encodeChainHeadWithProof, encodeManifestResponse, serializeManifest, sha256B64u } from "@sealroom/manifest";
 const location = { hostname: "site.example", origin: "https://site.example" };
 const url = "https://site.example/app.js";

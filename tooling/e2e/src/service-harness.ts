@@ -3,8 +3,8 @@
  * and play its witness themselves (the witness app's own e2e is witnessed-log.test.ts).
  */
 import { join } from "node:path";
-import { decodeBase64 } from "@sealroom/manifest";
-import { type CosignerKey, formatSignatureLine, signCosignature } from "@sealroom/prefix-tree";
+import { decodeBase64 } from "@sealroom/hash-chain/base64";
+import { type CosignerKey, formatSignatureLine, signCosignature } from "@sealroom/prefix-tree/note";
 import { ROOT, run } from "./workspace.ts";
 
 export interface CliResult {

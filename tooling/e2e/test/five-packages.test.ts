@@ -31,18 +31,20 @@ import {
 } from "@sealroom/mls-frames";
 import {
   applyBatch,
+  keyForDomain,
+  PrefixTree,
+  proveBatch,
+  treeValueForHead,
+  verifyBatch,
+} from "@sealroom/prefix-tree";
+import {
   cosignerVerifierKey,
   formatCosignerVerifierKey,
   formatSignedPrefixRoot,
   generateCosignerKey,
-  keyForDomain,
-  PrefixTree,
-  proveBatch,
   signCosignature,
-  treeValueForHead,
-  verifyBatch,
   verifySignedPrefixRoot,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { describe, expect, it } from "vitest";
 
 const enc = new TextEncoder();

@@ -15,8 +15,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encodeBase64 as base64Encode, encodeBase64 } from "@sealroom/hash-chain/base64";
 import {
-  encodeBase64,
   encodeManifestResponse,
   generateAppendKey,
   POSITION_HEADER,
@@ -27,14 +27,13 @@ import {
   verifyTransparency,
 } from "@sealroom/manifest";
 import {
-  base64Encode,
   cosignerVerifierKey,
   formatCosignerSignerKey,
   formatCosignerVerifierKey,
   generateCosignerKey,
   parseSignatureLines,
   verifyCosignature,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { event, HonestLog } from "../../../apps/witness/test/support/honest-log.ts";
 import { startScriptedService } from "../../../apps/witness/test/support/scripted-service.ts";

@@ -3,7 +3,7 @@
  * Hosts") and the `/chain-proof` extension for monitors. Only sealed entries are served.
  */
 import { CHAIN_HASH_INDEX_LIMIT, parseEntriesTilePath } from "@sealroom/hash-chain";
-import { decodeBase64UrlNoPad } from "@sealroom/manifest";
+import { decodeBase64UrlNoPad } from "@sealroom/hash-chain/base64";
 import { Hono } from "hono";
 import { bad } from "../errors.ts";
 import { type AppEnv, decimalParam, domainParam, indexParam, logOf, octets, rest, unwrap } from "./common.ts";

@@ -6,15 +6,13 @@
  * site an old proof after the tree moved on.
  */
 import { type ChainNode, resourceHash, SiteChain } from "@sealroom/hash-chain";
+import { keyForDomain, type PrefixTree, treeValueForHead } from "@sealroom/prefix-tree";
 import {
   type CosignerKey,
   formatCosignerVerifierKey,
   formatSignedPrefixRoot,
-  keyForDomain,
-  type PrefixTree,
   signCosignature,
-  treeValueForHead,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { type ChainHeadWithProof, encodeChainHeadWithProof } from "../../src/chain-head-with-proof.ts";
 import { derivePreloadEntries } from "../../src/derive-preload-list.ts";
 import { encodeManifestResponse } from "../../src/manifest-response.ts";

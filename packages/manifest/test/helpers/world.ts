@@ -5,17 +5,15 @@
  * break one link of the chain of trust at a time.
  */
 import { assetHostsHash, type ChainNode, resourceHash } from "@sealroom/hash-chain";
+import { keyForDomain, PrefixTree, treeValueForHead } from "@sealroom/prefix-tree";
 import {
   type CosignerKey,
   formatCosignerVerifierKey,
   formatSignedPrefixRoot,
   generateCosignerKey,
-  keyForDomain,
   type NoteSignature,
-  PrefixTree,
   signCosignature,
-  treeValueForHead,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { encodeChainHeadWithProof } from "../../src/chain-head-with-proof.ts";
 import { encodeManifestResponse } from "../../src/manifest-response.ts";
 
