@@ -1,6 +1,6 @@
 /**
  * Which sites a service puts on its preload list (Sealroom extension; docs/preload-list.md
- * "Deriving a list"). The seed (seeds/004, "Cooldown") requires a client to demand, for a site on
+ * "Deriving a list"). The WAICT blog post ("Cooldown") requires a client to demand, for a site on
  * the list, transparency or a tombstone at least `cooldown` old; a site that unenrolled must
  * therefore stay on the list until its tombstone is that old, or an attacker who unenrols a site
  * would be off the next list at once and could serve it without any header. Rule:
@@ -14,7 +14,7 @@ import { type Entry, isTombstone } from "@sealroom/hash-chain";
 import { durationSeconds, unixSeconds } from "@sealroom/hash-chain/time";
 import type { PreloadEntry } from "./preload-list.ts";
 
-/** The seed's unenrolment and extension cooldown: 24 hours, in seconds. */
+/** The WAICT blog post's unenrolment and extension cooldown: 24 hours, in seconds. */
 export const PRELOAD_COOLDOWN = 24 * 60 * 60;
 
 export interface PreloadSite {

@@ -1,5 +1,5 @@
 /**
- * `PreloadList`: the Sealroom extension that makes WAICT hard to strip (seed blog, seeds/004,
+ * `PreloadList`: the Sealroom extension that makes WAICT hard to strip (the WAICT blog post,
  * "Signaling transparency" and "Cooldown"; the drafts dropped it). Clients ship the list of
  * enrolled sites; a site on it must present a transparency proof. The dev-ids list (same format,
  * another `kind`) names the sites that opted into code signing. Byte format, all integers

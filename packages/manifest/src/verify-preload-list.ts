@@ -1,6 +1,6 @@
 /**
  * `verifyPreloadList`: the client check of a `PreloadListResponse` (Sealroom extension;
- * docs/preload-list.md "Client check"). The seed (seeds/004, "Signaling transparency") asks that
+ * docs/preload-list.md "Client check"). The WAICT blog post ("Signaling transparency") asks that
  * the preload list "should also be published transparently"; here that means:
  *
  *  1. strict decoding of the response and the list                               -> invalid_preload_list
@@ -126,7 +126,7 @@ export async function verifyPreloadList(
     return fail("bad_tree_size", `list derived from tree ${list.treeSize}, logged in tree ${note.treeSize}`);
 
   // 6. Expiry: "the site must provide one of these proofs until the last preload list it appears
-  // in has expired" (seed); an expired list no longer applies.
+  // in has expired" (WAICT blog post); an expired list no longer applies.
   if (BigInt(now) >= list.expires) return fail("expired", `the list expired at ${list.expires}`);
 
   // 7. History: the new list extends the one the client holds.

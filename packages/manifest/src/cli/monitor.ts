@@ -1,6 +1,6 @@
 /**
  * `sealroom monitor <domain> --service <url> [--state file] [--witness vkey …] [--watch]`: the
- * blog's monitor (DESIGN.md "Monitor"). It keeps (created, size, digest, last time) of the
+ * blog's monitor (docs/architecture.md "Monitor"). It keeps (created, size, digest, last time) of the
  * domain's chain in a state file and, on each check:
  *
  *  1. fetches `/leaf/<domain>` (a `ChainHeadWithProof`) and checks the head's inclusion under the
