@@ -10,6 +10,7 @@ export {
   encodeAssetHosts,
   readAssetHosts,
 } from "./asset-hosts.ts";
+export { U64_MAX } from "./bytes.ts";
 export {
   CHAIN_NODE_SIZE,
   type ChainNode,

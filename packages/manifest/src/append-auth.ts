@@ -27,6 +27,7 @@
  * so a replayed upload stores the same bytes again: it needs no position.
  */
 
+import { U64_MAX } from "@sealroom/hash-chain";
 import {
   decodeBase64 as base64Decode,
   encodeBase64,
@@ -53,7 +54,6 @@ export const POSITION_HEADER = "Sealroom-Append-Position";
 export const DOMAIN_HEADER = "Sealroom-Domain";
 
 const utf8 = new TextEncoder();
-const U64_MAX = (1n << 64n) - 1n;
 
 export interface AppendAuthInput {
   domain: string;

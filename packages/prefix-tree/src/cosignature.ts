@@ -25,6 +25,7 @@
  * constant so that it can follow the draft when a final codepoint is assigned.
  */
 
+import { U64_MAX } from "@sealroom/hash-chain";
 import { decodeBase64 as base64Decode, encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
 import {
   currentUnixSeconds,
@@ -71,7 +72,6 @@ export { DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE_SKEW };
 /** Size of `TimestampedSignature` with an Ed25519 signature. */
 export const TIMESTAMPED_SIGNATURE_SIZE = 8 + 64;
 
-const U64_MAX = (1n << 64n) - 1n;
 const utf8 = new TextEncoder();
 
 /** What a WAICT cosignature states: the tree of service `tdomain` after N batches has `root`. */
