@@ -1,4 +1,4 @@
-import { formatCosignerSignerKey, generateCosignerKey } from "@sealroom/prefix-tree";
+import { formatCosignerSignerKey, generateCosignerKey } from "@sealroom/prefix-tree/note";
 import { workerConfig } from "@sealroom/vitest-config";
 
 // A fixed test key (deterministic seed) so tests can check the vkey; never used outside tests.

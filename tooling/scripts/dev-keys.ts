@@ -23,7 +23,7 @@ import {
   formatCosignerVerifierKey,
   generateCosignerKey,
   parseSignerKey,
-} from "../../packages/prefix-tree/src/index.ts";
+} from "../../packages/prefix-tree/src/note.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const WITNESS_NAME = "witness.sealroom.localhost";

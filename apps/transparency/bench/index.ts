@@ -26,9 +26,8 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeChainConsistencyProof } from "@sealroom/hash-chain";
+import { decodeBase64, encodeBase64 } from "@sealroom/hash-chain/base64";
 import {
-  decodeBase64,
-  encodeBase64,
   generateAppendKey,
   POSITION_HEADER,
   resourceHashOf,
@@ -41,7 +40,7 @@ import {
   formatSignatureLine,
   generateCosignerKey,
   signCosignature,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
 const CLIENTS = QUICK ? 8 : 32;
@@ -142,7 +141,7 @@ async function playWitness(): Promise<void> {
         const sig = signCosignature(
           witness,
           { tdomain: TDOMAIN, size: BigInt(cp.size), root: decodeBase64(cp.root)! },
-          BigInt(Math.floor(Date.now() / 1000)),
+          Math.floor(Date.now() / 1000),
         );
         await fetch(`${SERVICE}/upload-cosignature/${cp.size}`, {
           method: "POST",

@@ -3,7 +3,7 @@
  * values fail loudly at first use rather than being guessed around; missing witness keys are
  * allowed (the service runs, but no root is ever cosigned, so /append answers 503 after its wait).
  */
-import { parseVerifierKey, type VerifierKey, WAICT_COSIGNATURE_TYPE } from "@sealroom/prefix-tree";
+import { parseVerifierKey, type VerifierKey, WAICT_COSIGNATURE_TYPE } from "@sealroom/prefix-tree/note";
 import type { Env } from "./env.ts";
 
 /**

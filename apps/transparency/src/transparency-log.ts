@@ -24,8 +24,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { Buffer } from "node:buffer";
 import { assetHostsHash, type ChainNode, decodeChainNode, encodeAssetHosts } from "@sealroom/hash-chain";
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import {
-  encodeBase64,
   encodeChainHeadWithProof,
   encodePreloadListResponse,
   PreloadListKind,
@@ -33,25 +33,28 @@ import {
 } from "@sealroom/manifest";
 import {
   BATCH_MAX_EVENTS,
-  cosignatureTime,
   decodeTreeEvent,
   decodeTreeEventBatch,
   emptyRoot,
   encodeTreeEventBatch,
   fastSha256,
-  formatSignatureLine,
-  formatSignedPrefixRoot,
   joinShardProof,
   keyForNormalizedDomain,
-  type NoteSignature,
   PAGES_TABLE_SQL,
-  parseSignatureLines,
   planShardBatch,
   ShardTop,
   shardOf,
   verifyBatch,
-  verifyCosignature,
 } from "@sealroom/prefix-tree";
+import {
+  cosignatureTime,
+  formatSignatureLine,
+  formatSignedPrefixRoot,
+  type NoteSignature,
+  parseSignatureLines,
+  parseVerifierKey,
+  verifyCosignature,
+} from "@sealroom/prefix-tree/note";
 import { type Config, configOf } from "./config.ts";
 import { isDevIdsCandidate } from "./dev-ids-optin.ts";
 import type { Env } from "./env.ts";

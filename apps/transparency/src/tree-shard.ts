@@ -34,7 +34,8 @@ import {
   nextChainNode,
   TILE_WIDTH,
 } from "@sealroom/hash-chain";
-import { encodeBase64, verifyAppend } from "@sealroom/manifest";
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
+import { verifyAppend } from "@sealroom/manifest";
 import {
   applyBatch,
   decodeTreeEvent,
@@ -43,12 +44,12 @@ import {
   keyForNormalizedDomain,
   PAGES_TABLE_SQL,
   PrefixTree,
-  parseVerifierKey,
   proveShardBatch,
   SqlPageStore,
   shardRoot,
   type TreeEvent,
 } from "@sealroom/prefix-tree";
+import { parseVerifierKey } from "@sealroom/prefix-tree/note";
 import { configOf, SHARD_CACHE_BYTES } from "./config.ts";
 import { DEV_IDS_TABLE_SQL, type DevIdsChoice, recordDevIdsOptIn } from "./dev-ids-optin.ts";
 import type { Env } from "./env.ts";

@@ -1,13 +1,8 @@
 /** The R2 asset host: signed, hash-checked uploads by an enrolled domain; immutable fetches. */
 
 import { sha256 } from "@noble/hashes/sha2.js";
-import {
-  DOMAIN_HEADER,
-  encodeBase64,
-  encodeBase64UrlNoPad,
-  SIGNATURE_HEADER,
-  signUpload,
-} from "@sealroom/manifest";
+import { encodeBase64, encodeBase64UrlNoPad } from "@sealroom/hash-chain/base64";
+import { DOMAIN_HEADER, SIGNATURE_HEADER, signUpload } from "@sealroom/manifest";
 import { describe, expect, it } from "vitest";
 import { call, makeSite, whileCosigning } from "./helpers.ts";
 

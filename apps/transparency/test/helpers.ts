@@ -4,8 +4,8 @@
  * (prefix-tree's `signCosignature`), whose vkeys are the ones configured in vitest.config.ts.
  */
 import { exports } from "cloudflare:workers";
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import {
-  encodeBase64,
   generateAppendKey,
   POSITION_HEADER,
   resourceHashOf,
@@ -13,14 +13,14 @@ import {
   serializeNewEntryData,
   signAppend,
 } from "@sealroom/manifest";
+import { decodeTreeEventBatch } from "@sealroom/prefix-tree";
 import {
   type CosignerKey,
-  decodeTreeEventBatch,
   formatCosignerVerifierKey,
   formatSignatureLine,
   generateCosignerKey,
   signCosignature,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 
 export const SERVICE = "http://transparency.test";
 export const TDOMAIN = "transparency.test";
@@ -104,7 +104,7 @@ export async function cosignLatest(key: CosignerKey = WITNESSES[0]!): Promise<Re
   const sig = signCosignature(
     key,
     { tdomain: TDOMAIN, size: BigInt(cp.size), root },
-    BigInt(Math.floor(Date.now() / 1000)),
+    Math.floor(Date.now() / 1000),
   );
   return call(`/upload-cosignature/${cp.size}`, { method: "POST", body: formatSignatureLine(sig) });
 }

@@ -13,22 +13,15 @@ import {
   nextChainHash,
   verifyChainConsistency,
 } from "@sealroom/hash-chain";
+import { decodeBase64, encodeBase64UrlNoPad } from "@sealroom/hash-chain/base64";
 import {
-  decodeBase64,
   decodeChainHeadWithProof,
-  encodeBase64UrlNoPad,
   encodeManifestResponse,
   POSITION_HEADER,
   verifyTransparency,
 } from "@sealroom/manifest";
-import {
-  decodeBatchProofBundle,
-  emptyRoot,
-  formatSignatureLine,
-  generateCosignerKey,
-  signCosignature,
-  verifyBatch,
-} from "@sealroom/prefix-tree";
+import { decodeBatchProofBundle, emptyRoot, verifyBatch } from "@sealroom/prefix-tree";
+import { formatSignatureLine, generateCosignerKey, signCosignature } from "@sealroom/prefix-tree/note";
 import { describe, expect, it } from "vitest";
 import {
   appendRequest,
@@ -244,7 +237,7 @@ describe("cosignatures", () => {
     await whileCosigning(call(`/enroll/${site.domain}`, { method: "POST" }));
     const cp = await checkpoint();
     const root = decodeBase64(cp.root)!;
-    const t = BigInt(Math.floor(Date.now() / 1000));
+    const t = Math.floor(Date.now() / 1000);
     const good = formatSignatureLine(
       signCosignature(WITNESSES[1]!, { tdomain: TDOMAIN, size: BigInt(cp.size), root }, t),
     );

@@ -17,17 +17,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
 import {
   applyBatch,
-  base64Encode,
   decodeBatchProofBundle,
   fastSha256,
-  formatCosignerSignerKey,
-  generateCosignerKey,
   PrefixTree,
   type TreeEvent,
   verifyBatch,
 } from "@sealroom/prefix-tree";
+import { formatCosignerSignerKey, generateCosignerKey } from "@sealroom/prefix-tree/note";
 import { start, stop, waitFor } from "../../../tooling/e2e/src/workspace.ts";
 import { HonestLog } from "../test/support/honest-log.ts";
 import { startScriptedService } from "../test/support/scripted-service.ts";

@@ -2,13 +2,14 @@
  * Reads the witness configuration from its bindings: the followed services (`SERVICES`), the poll
  * and re-cosign intervals and the signing key. Every problem is a `configError` naming the var.
  */
+
+import { emptyRoot } from "@sealroom/prefix-tree";
 import {
   type CosignerKey,
   cosignerKeyFromSignerKey,
-  emptyRoot,
   formatPrefixTreeCheckpoint,
   parseSignerKey,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import type { Env } from "./env.ts";
 import { configError } from "./errors.ts";
 

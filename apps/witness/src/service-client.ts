@@ -6,7 +6,7 @@
  * unusable answers are `serviceError`s (transient: the next poll retries, nothing is signed).
  */
 import { formatTileIndex } from "@sealroom/hash-chain";
-import { base64Decode } from "@sealroom/prefix-tree";
+import { decodeBase64 as base64Decode } from "@sealroom/hash-chain/base64";
 import { serviceError } from "./errors.ts";
 
 /** A service's claim about its latest sealed tree. */

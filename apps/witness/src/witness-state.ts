@@ -15,21 +15,20 @@
  */
 
 import { DurableObject } from "cloudflare:workers";
+import { encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
 import {
   applyBatch,
   BatchError,
-  base64Encode,
   DecodeError,
   decodeBatchProofBundle,
   emptyRoot,
   fastSha256,
-  formatSignatureLine,
   PrefixTree,
   PrefixTreeError,
   SqlPageStore,
-  signCosignature,
   verifyBatch,
 } from "@sealroom/prefix-tree";
+import { formatSignatureLine, signCosignature } from "@sealroom/prefix-tree/note";
 import { pollMs, recosignMs, type ServiceConfig, signerKey, WitnessMode } from "./config.ts";
 import type { Env } from "./env.ts";
 import { WitnessError } from "./errors.ts";
@@ -422,7 +421,7 @@ export class WitnessState extends DurableObject<Env> {
     const sig = signCosignature(
       key,
       { tdomain: service.tree_domain, size: BigInt(cp.size), root: cp.root },
-      BigInt(time),
+      time,
     );
     const line = formatSignatureLine(sig);
     sql.exec(

@@ -3,7 +3,7 @@
  * batch or proof bundle with any one bit flipped — with a checkpoint claiming the honest root for
  * N + 1, the witness refuses, keeps its state and obtains no cosignature beyond the honest ones.
  */
-import { base64Encode } from "@sealroom/prefix-tree";
+import { encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { event, HonestLog, Scenario } from "./support/service-script.ts";

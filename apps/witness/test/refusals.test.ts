@@ -5,8 +5,8 @@
  */
 
 import { runInDurableObject } from "cloudflare:test";
+import { encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
 import {
-  base64Encode,
   encodeBatchProofBundle,
   encodeTreeEventBatch,
   PrefixTree,

@@ -1,7 +1,7 @@
 /** HTTP routes: /healthz, /vkey, /status (JSON and HTML), /notify and the admin reset. */
 
 import { env, exports } from "cloudflare:workers";
-import { formatCosignerVerifierKey } from "@sealroom/prefix-tree";
+import { formatCosignerVerifierKey } from "@sealroom/prefix-tree/note";
 import { describe, expect, it } from "vitest";
 import { app } from "../src/app.ts";
 import { event, HonestLog, Scenario } from "./support/service-script.ts";

@@ -12,27 +12,36 @@ export const DecodeErrorCode = {
   NonCanonical: "non-canonical",
   InvalidMemberId: "invalid-member-id",
   InvalidMlsFraming: "invalid-mls-framing",
+  Malformed: "malformed",
 } as const;
 export type DecodeErrorCode = (typeof DecodeErrorCode)[keyof typeof DecodeErrorCode];
 
-/** Malformed bytes: the only exception a `decode*` function throws. */
-export class DecodeError extends Error {
-  readonly code: DecodeErrorCode;
-  readonly offset: number;
-  constructor(code: DecodeErrorCode, offset: number, detail: string) {
-    super(`${code} at byte ${offset}: ${detail}`);
-    this.name = "DecodeError";
+/**
+ * Base of every error this package throws on purpose: misuse of the committer or sequencer API (bad
+ * argument, call in the wrong state), and `DecodeError`.
+ */
+export class CommitterError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "CommitterError";
     this.code = code;
-    this.offset = offset;
   }
 }
 
-/** Misuse of the committer or sequencer API (bad argument, call in the wrong state). */
-export class CommitterError extends Error {
-  readonly code: string;
-  constructor(code: string, detail: string) {
-    super(`${code}: ${detail}`);
-    this.name = "CommitterError";
-    this.code = code;
+/**
+ * Malformed bytes: the only exception a `decode*` function throws. The shape every Sealroom package
+ * shares (`code`, `offset`, `detail`; docs/architecture.md "Errors").
+ */
+export class DecodeError extends CommitterError {
+  declare readonly code: DecodeErrorCode;
+  readonly offset: number;
+  /** The message without the offset suffix. */
+  readonly detail: string;
+  constructor(code: DecodeErrorCode, offset: number, detail: string) {
+    super(code, `${detail} (at byte ${offset})`);
+    this.name = "DecodeError";
+    this.offset = offset;
+    this.detail = detail;
   }
 }

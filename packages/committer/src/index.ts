@@ -1,7 +1,6 @@
 /** @sealroom/committer: designated committer over ts-mls (re-exports only). */
 
 export type { EpochKeys } from "@sealroom/mls-frames/epoch-keys";
-export { bytesEqual, compareBytes, Reader, toHex, Writer } from "./bytes.ts";
 export {
   ClientTag,
   COMMIT_DIGEST_LENGTH,

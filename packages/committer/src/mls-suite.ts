@@ -1,6 +1,6 @@
 /**
  * The MLS cipher suites a Sealroom group may use (RFC 9420 §17.1 ids; 83 is ts-mls 1.x's id for the X-Wing
- * suite of draft-ietf-mls-pq-ciphersuites). Suite 1 is the default (DESIGN.md "Sealed calls"); a room may
+ * suite of draft-ietf-mls-pq-ciphersuites). Suite 1 is the default (docs/architecture.md "Sealed calls"); a room may
  * be created with the post-quantum X-Wing suite (hybrid X25519 + ML-KEM-768 HPKE, AES-256-GCM, SHA-512,
  * Ed25519 signatures). A room's suite is fixed when it is created and travels in the invite link; every
  * member's engine is built for that suite and refuses key packages and Welcomes of any other suite, so a

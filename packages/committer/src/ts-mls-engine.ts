@@ -7,6 +7,8 @@
  * header; Welcomes carry the ratchet tree in the `ratchet_tree` extension (§12.4.3.3) because the room
  * server holds no tree to hand a joiner.
  */
+
+import { currentUnixSeconds } from "@sealroom/hash-chain/time";
 import {
   type CiphersuiteImpl,
   type CiphersuiteName,
@@ -43,8 +45,8 @@ import { DEFAULT_MLS_SUITE, isMlsSuite, MLS_SUITE_NAMES, type MlsSuite } from ".
 export const SUITE_NAME = MLS_SUITE_NAMES[DEFAULT_MLS_SUITE];
 
 export interface TsMlsEngineOptions {
-  /** Seconds since the Unix epoch; the caller's clock (default `Date.now()`). */
-  now?: () => bigint;
+  /** The caller's clock: Unix seconds as a `number` (default: the system clock). */
+  now?: () => number;
   /** The group's MLS suite, as the invite link says: 1 (default) or 83 (X-Wing). */
   suite?: MlsSuite;
 }
@@ -68,7 +70,7 @@ export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
   /** The one suite this engine's groups, key packages and Welcomes use. */
   readonly suite: MlsSuite;
   private readonly suiteName: CiphersuiteName;
-  private readonly now: () => bigint;
+  private readonly now: () => number;
 
   /** `impl` must implement `options.suite` (default 1); `create` builds both. */
   constructor(impl: CiphersuiteImpl, options: TsMlsEngineOptions = {}) {
@@ -78,7 +80,7 @@ export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
     if (impl.name !== this.suiteName)
       throw new RangeError(`"impl" implements ${impl.name}, not suite ${this.suite} (${this.suiteName})`);
     this.impl = impl;
-    this.now = options.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
+    this.now = options.now ?? currentUnixSeconds;
   }
 
   /** Suite 83 loads `@hpke/hybridkem-x-wing` (a dependency of this package) on first use. */

@@ -149,11 +149,15 @@ describe("room protocol codec", () => {
     ]);
     const wrong = encodeClientMessage({ type: "application", message: chat }).slice();
     wrong[6 + 15] = 3; // content_type commit
-    expect(() => decodeClientMessage(wrong)).toThrowError(/invalid-mls-framing/);
+    expect(() => decodeClientMessage(wrong)).toThrowError(
+      expect.objectContaining({ code: "invalid-mls-framing" }),
+    );
     expect(() => encodeClientMessage({ type: "signal", to: "b", payload: new Uint8Array(0) })).toThrow(
       RangeError,
     );
-    expect(() => decodeClientMessage(new Uint8Array(MAX_CLIENT_FRAME_BYTES + 1))).toThrowError(/oversized/);
+    expect(() => decodeClientMessage(new Uint8Array(MAX_CLIENT_FRAME_BYTES + 1))).toThrowError(
+      expect.objectContaining({ code: "oversized" }),
+    );
   });
 
   it("rejects truncation, trailing bytes, bad tags, unsorted lists and wrong MLS payloads", () => {
@@ -161,9 +165,15 @@ describe("room protocol codec", () => {
     for (let n = 0; n < good.length; n++) {
       expect(() => decodeClientMessage(good.slice(0, n))).toThrow(DecodeError);
     }
-    expect(() => decodeClientMessage(Uint8Array.of(...good, 0))).toThrowError(/trailing/);
-    expect(() => decodeClientMessage(Uint8Array.of(1, 0x7f))).toThrowError(/unknown-tag/);
-    expect(() => decodeClientMessage(Uint8Array.of(2, 1))).toThrowError(/unknown-tag/);
+    expect(() => decodeClientMessage(Uint8Array.of(...good, 0))).toThrowError(
+      expect.objectContaining({ code: "trailing" }),
+    );
+    expect(() => decodeClientMessage(Uint8Array.of(1, 0x7f))).toThrowError(
+      expect.objectContaining({ code: "unknown-tag" }),
+    );
+    expect(() => decodeClientMessage(Uint8Array.of(2, 1))).toThrowError(
+      expect.objectContaining({ code: "unknown-tag" }),
+    );
     const unsorted = {
       ...clientSamples[3]!,
       bundle: { commit, welcome: null, adds: [], removes: ["c", "d"] },
@@ -171,19 +181,27 @@ describe("room protocol codec", () => {
     const bytes = encodeClientMessage(unsorted as ClientMessage);
     const swapped = bytes.slice();
     swapped[swapped.length - 1] = 0x63; // "d" -> "c": duplicate
-    expect(() => decodeClientMessage(swapped)).toThrowError(/non-canonical/);
+    expect(() => decodeClientMessage(swapped)).toThrowError(
+      expect.objectContaining({ code: "non-canonical" }),
+    );
     // A key package slot holding a Welcome is refused.
     const wrong = encodeClientMessage({ type: "key-package", keyPackage: welcome });
-    expect(() => decodeClientMessage(wrong)).toThrowError(/invalid-mls-framing/);
+    expect(() => decodeClientMessage(wrong)).toThrowError(
+      expect.objectContaining({ code: "invalid-mls-framing" }),
+    );
     // Oversized length is refused before allocation.
-    expect(() => decodeClientMessage(Uint8Array.of(1, 1, 0xff, 0xff, 0xff, 0xff))).toThrowError(/oversized/);
+    expect(() => decodeClientMessage(Uint8Array.of(1, 1, 0xff, 0xff, 0xff, 0xff))).toThrowError(
+      expect.objectContaining({ code: "oversized" }),
+    );
     // Presence flag must be 0 or 1.
     const withWelcome = encodeClientMessage(clientSamples[2]!);
     const flagAt = 2 + 4 + commit.length;
     expect(withWelcome[flagAt]).toBe(1);
     const badFlag = withWelcome.slice();
     badFlag[flagAt] = 2;
-    expect(() => decodeClientMessage(badFlag)).toThrowError(/non-canonical/);
+    expect(() => decodeClientMessage(badFlag)).toThrowError(
+      expect.objectContaining({ code: "non-canonical" }),
+    );
   });
 
   it("reads the epoch of a commit from its MLS framing and refuses non-commits", () => {

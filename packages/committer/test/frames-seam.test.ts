@@ -1,5 +1,5 @@
 /**
- * The seam between the two packages (DESIGN.md "Safety number", "Sealed calls"): a real `Committer` group
+ * The seam between the two packages (docs/architecture.md "Sealed calls", docs/wire-formats.md "Safety number"): a real `Committer` group
  * on ts-mls, driven through joins and removals, hands each `new-epoch` action's `keys` unchanged to that
  * member's `FrameCryptor` (@sealroom/mls-frames). After every change, frames decrypt for exactly the
  * current members, with the right sender leaf; a removed member holding its old keys decrypts nothing new;
@@ -44,7 +44,7 @@ describe("Committer -> FrameCryptor (real ts-mls)", () => {
       }
     };
     const join = async (id: string) => {
-      members.set(id, { cryptor: new FrameCryptor({ now: () => clock }) });
+      members.set(id, { cryptor: new FrameCryptor({ clockMs: () => clock }) });
       w.connect(id);
       await w.drain();
       await w.checkQuiescent();
@@ -109,7 +109,7 @@ describe("Committer -> FrameCryptor (real ts-mls)", () => {
     await w.checkQuiescent();
     expect(w.server.view.group!.roster.has("b")).toBe(false);
     await check(["b"]);
-    // Within the grace period the others still accept b's last frames of the old epoch (DESIGN.md
+    // Within the grace period the others still accept b's last frames of the old epoch (docs/architecture.md
     // "Epoch switch"); 10 s later nobody does.
     if (!bOld.ok) throw new Error(bOld.reason);
     clock += 10_000;

@@ -1,5 +1,5 @@
 /**
- * The known failure modes of the published designated-committer algorithm (seed 000, issue #5), each as a
+ * The known failure modes of the published designated-committer algorithm (the Orange Meets E2EE blog post, https://blog.cloudflare.com/orange-me2eets-we-made-an-end-to-end-encrypted-video-calling-app-and-it/; issue #5), each as a
  * named scenario on real ts-mls: the room must converge to one epoch whose roster is the present set, with
  * identical epoch authenticators and exporter secrets.
  */

@@ -1,5 +1,5 @@
 /**
- * Hash chain consistency proof (seed, WAICT blog "Hash Chain"): "to prove consistency between the
+ * Hash chain consistency proof (WAICT blog post "Hash Chain", https://blog.cloudflare.com/improving-the-trustworthiness-of-javascript-on-the-web/): "to prove consistency between the
  * chains of size i and j, the prover provides the elements between i and j". The verifier starts
  * from the digest it trusts for size m, hashes the entries m .. n-1 on top of it and compares with
  * the digest it is shown for size n. This is the per-site check a monitor or a witness runs.

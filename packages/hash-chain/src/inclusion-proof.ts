@@ -1,5 +1,5 @@
 /**
- * Hash chain inclusion proof (seed, WAICT blog "Hash Chain"): "to prove inclusion of the element
+ * Hash chain inclusion proof (WAICT blog post "Hash Chain", https://blog.cloudflare.com/improving-the-trustworthiness-of-javascript-on-the-web/): "to prove inclusion of the element
  * at index i, the prover provides the chain hash before i, and all the elements after i". The
  * verifier rebuilds node i from the entry and that chain hash, hashes forward through the later
  * entries and compares with the digest it trusts (the prefix tree value of the site).

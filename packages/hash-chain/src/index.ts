@@ -10,6 +10,7 @@ export {
   encodeAssetHosts,
   readAssetHosts,
 } from "./asset-hosts.ts";
+export { U64_MAX } from "./bytes.ts";
 export {
   CHAIN_NODE_SIZE,
   type ChainNode,
@@ -34,7 +35,14 @@ export {
 } from "./entries-tile.ts";
 export { decodeEntry, ENTRY_SIZE, type Entry, encodeEntry, entriesEqual, isTombstone } from "./entry.ts";
 export { MAX_PROOF_ENTRIES } from "./entry-vector.ts";
-export { DecodeError, HashChainError, HashChainErrorCode } from "./errors.ts";
+export {
+  DecodeError,
+  type DecodeFailure,
+  HashChainError,
+  HashChainErrorCode,
+  isDecodeFailure,
+  shiftDecodeFailure,
+} from "./errors.ts";
 export { HASH_SIZE, type Sha256, sha256, Tag, taggedHash, ZERO_HASH } from "./hash.ts";
 export {
   type ChainInclusionProof,

@@ -531,6 +531,7 @@ describe("error classes", () => {
       MissingAssetHosts: "missing-asset-hosts",
       AmbiguousAssetHosts: "ambiguous-asset-hosts",
       OutOfRange: "out-of-range",
+      Malformed: "malformed",
     });
   });
 });

@@ -27,16 +27,20 @@
  * so a replayed upload stores the same bytes again: it needs no position.
  */
 
+import { U64_MAX } from "@sealroom/hash-chain";
 import {
-  base64Decode,
+  decodeBase64 as base64Decode,
+  encodeBase64,
+  encodeBase64UrlNoPad,
+} from "@sealroom/hash-chain/base64";
+import {
   ed25519,
   generateNoteKey,
   NoteSignatureType,
   parseSignerKey,
   type SignerKey,
   type VerifierKey,
-} from "@sealroom/prefix-tree";
-import { encodeBase64, encodeBase64UrlNoPad } from "./base64.ts";
+} from "@sealroom/prefix-tree/note";
 import { type Ed25519Backend, verifyEd25519 } from "./ed25519.ts";
 import { sha256 } from "./sha256.ts";
 
@@ -50,7 +54,6 @@ export const POSITION_HEADER = "Sealroom-Append-Position";
 export const DOMAIN_HEADER = "Sealroom-Domain";
 
 const utf8 = new TextEncoder();
-const U64_MAX = (1n << 64n) - 1n;
 
 export interface AppendAuthInput {
   domain: string;

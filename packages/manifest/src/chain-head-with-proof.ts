@@ -12,7 +12,7 @@
  * trailing, empty or over-long vectors are rejected with `ProofDecodeError`.
  */
 
-import { type ChainNode, decodeChainNode, encodeChainNode } from "@sealroom/hash-chain";
+import { type ChainNode, decodeChainNode, encodeChainNode, isDecodeFailure } from "@sealroom/hash-chain";
 import { ProofDecodeError } from "./errors.ts";
 
 export interface ChainHeadWithProof {
@@ -54,7 +54,8 @@ export function decodeChainHeadWithProof(b: Uint8Array): ChainHeadWithProof {
   try {
     head = decodeChainNode(b.subarray(0, CHAIN_NODE_BYTES));
   } catch (e) {
-    throw new ProofDecodeError("bad_head", `bad ChainNode: ${(e as Error).message}`, 0);
+    if (isDecodeFailure(e)) throw ProofDecodeError.at(e, 0);
+    throw e;
   }
   let o = CHAIN_NODE_BYTES;
   if (b.length < o + 2) throw new ProofDecodeError("truncated", "inc_proof length truncated", b.length);

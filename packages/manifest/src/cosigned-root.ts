@@ -23,7 +23,7 @@ import {
   type VerifierKey,
   WAICT_COSIGNATURE_TYPE,
   waictCosignatureMessage,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { type Ed25519Backend, verifyEd25519 } from "./ed25519.ts";
 import { type Failure, FailureReason, failure } from "./errors.ts";
 
@@ -135,7 +135,6 @@ export async function verifyCosignedRoot(
       `the tree is signed for service ${JSON.stringify(cp.tdomain)}, which is not trusted`,
     );
   const keys = p.witnessKeys.map(toVerifierKey);
-  const now = BigInt(Math.floor(p.now));
   let unknown = 0;
   const known: [VerifierKey, NoteSignature][] = [];
   for (const sig of parsed.signatures) {
@@ -154,10 +153,9 @@ export async function verifyCosignedRoot(
     verified.push({ name: key.name, time: ts.timestamp });
   }
   const tally = tallyWitnesses(verified, {
-    now,
-    // No age limit: any time up to `now` is within `now` seconds of it.
-    maxAge: Number.isFinite(p.maxAge) ? BigInt(p.maxAge) : now,
-    maxFuture: BigInt(p.maxFutureSkew),
+    now: p.now,
+    maxAge: p.maxAge,
+    maxFutureSkew: p.maxFutureSkew,
   });
   const { stale, future } = tally;
   const counted = tally.witnesses.map((w) => ({ name: w.name, time: Number(w.time) }));

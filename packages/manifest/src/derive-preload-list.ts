@@ -1,6 +1,6 @@
 /**
  * Which sites a service puts on its preload list (Sealroom extension; docs/preload-list.md
- * "Deriving a list"). The seed (seeds/004, "Cooldown") requires a client to demand, for a site on
+ * "Deriving a list"). The WAICT blog post ("Cooldown") requires a client to demand, for a site on
  * the list, transparency or a tombstone at least `cooldown` old; a site that unenrolled must
  * therefore stay on the list until its tombstone is that old, or an attacker who unenrols a site
  * would be off the next list at once and could serve it without any header. Rule:
@@ -11,9 +11,10 @@
  */
 
 import { type Entry, isTombstone } from "@sealroom/hash-chain";
+import { durationSeconds, unixSeconds } from "@sealroom/hash-chain/time";
 import type { PreloadEntry } from "./preload-list.ts";
 
-/** The seed's unenrolment and extension cooldown: 24 hours, in seconds. */
+/** The WAICT blog post's unenrolment and extension cooldown: 24 hours, in seconds. */
 export const PRELOAD_COOLDOWN = 24 * 60 * 60;
 
 export interface PreloadSite {
@@ -27,8 +28,8 @@ export function derivePreloadEntries(
   sites: Iterable<PreloadSite>,
   options: { now: number; cooldown?: number },
 ): PreloadEntry[] {
-  const cooldown = BigInt(options.cooldown ?? PRELOAD_COOLDOWN);
-  const now = BigInt(Math.floor(options.now));
+  const cooldown = BigInt(durationSeconds(options.cooldown ?? PRELOAD_COOLDOWN, "cooldown"));
+  const now = BigInt(unixSeconds(options.now, "now"));
   const out: PreloadEntry[] = [];
   for (const s of sites) {
     if (isTombstone(s.head) && s.head.timeCreated + cooldown <= now) continue;

@@ -26,10 +26,12 @@
  * logged, a day before any client honours it.
  */
 
-import { decodeBase64 } from "./base64.ts";
+import { decodeBase64 } from "@sealroom/hash-chain/base64";
+import { durationSeconds } from "@sealroom/hash-chain/time";
 import { type Failure, FailureReason, failure } from "./errors.ts";
 import { type Manifest, parseManifest } from "./manifest.ts";
 import { encodeManifestResponse } from "./manifest-response.ts";
+import { timeWindow } from "./time-window.ts";
 import { type VerifyTransparencyOptions, verifyTransparency } from "./verify-transparency.ts";
 
 export const DEV_IDS_KEY = "sealroom_dev_ids";
@@ -110,7 +112,8 @@ export async function checkDevIdsEvidence(
   const invalid = (message: string) => ({ detail: "dev_ids_since_invalid", message });
   const proof = decodeBase64(devIds.since.proof);
   if (proof === undefined) return invalid('"since.proof" is not base64');
-  const now = verify.now ?? Math.floor(Date.now() / 1000);
+  const now = timeWindow(verify).now;
+  durationSeconds(cooldown, "cooldown");
   let body: Uint8Array;
   try {
     body = encodeManifestResponse(devIds.since.manifest, proof);

@@ -7,7 +7,7 @@
  */
 import { Point } from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
-import { verifyEd25519With } from "@sealroom/prefix-tree";
+import { verifyEd25519With } from "@sealroom/prefix-tree/note";
 
 const arith = { Point, sha512 };
 

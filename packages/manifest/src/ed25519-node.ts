@@ -7,7 +7,7 @@
  * OpenSSL version Node links.
  */
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
-import { ed25519Precheck } from "@sealroom/prefix-tree";
+import { ed25519Precheck } from "@sealroom/prefix-tree/note";
 
 /** DER SubjectPublicKeyInfo prefix of an Ed25519 key (RFC 8410 §4): the 32 key bytes follow. */
 const SPKI_ED25519_PREFIX = Uint8Array.from([

@@ -13,7 +13,7 @@
  * the noble fallback and any custom verifier give one verdict; test/ed25519.test.ts checks each on
  * the adversarial vectors in @sealroom/prefix-tree's vectors/ed25519.
  */
-import { ed25519Precheck } from "@sealroom/prefix-tree";
+import { ed25519Precheck } from "@sealroom/prefix-tree/note";
 
 let webCryptoOk: Promise<boolean> | undefined;
 const keys = new WeakMap<Uint8Array, Promise<CryptoKey>>();

@@ -8,6 +8,7 @@
  * verifier in this package reports one of these, with a finer `detail` code and a human message, so a
  * caller can map a failure to the spec's enforce/report behaviour without string matching.
  */
+import type { DecodeFailure } from "@sealroom/hash-chain/errors";
 
 export const FailureReason = {
   manifestUnavailable: "manifest_unavailable",
@@ -45,28 +46,50 @@ export function failure(reason: FailureReason, detail: string, message: string):
 }
 
 /**
- * Thrown by `decode*`/`parse*` functions on malformed input. `reason` is the integrity-spec failure
- * reason the malformation maps to; `offset` is the byte (or character) offset where parsing stopped,
- * when one is meaningful.
+ * Base of every error this package throws on purpose; thrown by `decode*`/`parse*` functions on
+ * malformed input. `reason` is the integrity-spec failure reason the malformation maps to; `code`
+ * is the `Failure.detail` a verifier reports for it (snake_case, the vocabulary of the spec's
+ * reasons: README "Errors"); `offset` is the byte (or character) offset where parsing stopped, when
+ * one is meaningful; `detail` is the message without the offset (docs/architecture.md "Errors").
  */
 export class ManifestError extends Error {
   readonly reason: FailureReason;
   readonly code: string;
   readonly offset: number | undefined;
-  constructor(reason: FailureReason, code: string, message: string, offset?: number) {
-    super(offset === undefined ? message : `${message} (at offset ${offset})`);
+  readonly detail: string;
+  constructor(
+    reason: FailureReason,
+    code: string,
+    detail: string,
+    offset?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(offset === undefined ? detail : `${detail} (at byte ${offset})`);
     this.name = "ManifestError";
     this.reason = reason;
     this.code = code;
     this.offset = offset;
+    this.detail = detail;
+    if (options && "cause" in options) this.cause = options.cause;
   }
 }
 
 /** `ChainHeadWithProof` and signed-note decoding failures: always `invalid_transparency_proof`. */
 export class ProofDecodeError extends ManifestError {
-  constructor(code: string, message: string, offset?: number) {
-    super(FailureReason.invalidTransparencyProof, code, message, offset);
+  constructor(code: string, detail: string, offset?: number, options?: { cause?: unknown }) {
+    super(FailureReason.invalidTransparencyProof, code, detail, offset, options);
     this.name = "ProofDecodeError";
+  }
+
+  /**
+   * Another package's decode error (`inner`, on a slice starting at byte `base` of this decoder's
+   * input) passed through: same code in this package's casing (`non-canonical` → `non_canonical`),
+   * offset from this input, `inner` kept as `cause`.
+   */
+  static at(inner: DecodeFailure, base: number): ProofDecodeError {
+    return new ProofDecodeError(inner.code.replaceAll("-", "_"), inner.detail, base + inner.offset, {
+      cause: inner,
+    });
   }
 }
 

@@ -23,13 +23,11 @@ export {
   verifyAppend,
   verifyUpload,
 } from "./append-auth.ts";
-export { decodeBase64, decodeBase64UrlNoPad, encodeBase64, encodeBase64UrlNoPad } from "./base64.ts";
 export {
   type BuildFile,
   type BuildManifestOptions,
   type BuildManifestResult,
   buildManifestFromFiles,
-  keyForPath,
 } from "./build-manifest.ts";
 export { canonicalKey, PLACEHOLDER_ORIGIN, requestKey } from "./canonical-url.ts";
 export {
@@ -48,7 +46,6 @@ export {
   type IntegrityMatch,
   type IntegrityResult,
   PASSIVE_DESTINATIONS,
-  splitBytes,
 } from "./check-integrity.ts";
 export type { CosignedRoot, WitnessKeyInput } from "./cosigned-root.ts";
 export {

@@ -10,7 +10,7 @@
  * follows the second newline, so Sealroom rejects any trailing byte (one response, one encoding).
  */
 
-import { decodeBase64, encodeBase64 } from "./base64.ts";
+import { decodeBase64, encodeBase64 } from "@sealroom/hash-chain/base64";
 import { InvalidManifestError, ProofDecodeError } from "./errors.ts";
 import { decodeUtf8, MAX_MANIFEST_BYTES } from "./manifest.ts";
 

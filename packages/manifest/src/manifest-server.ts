@@ -19,7 +19,7 @@
  *   before the first head (`undefined`: the caller answers 503).
  */
 import { isTombstone } from "@sealroom/hash-chain";
-import { encodeBase64 } from "./base64.ts";
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import { type ChainHeadWithProof, decodeChainHeadWithProof } from "./chain-head-with-proof.ts";
 import { encodeManifestResponse } from "./manifest-response.ts";
 import { resourceHashOf } from "./resource-hash.ts";

@@ -11,7 +11,7 @@
  * `parseManifest` is only used to read the bytes whose hash was already checked.
  */
 
-import { decodeBase64UrlNoPad } from "./base64.ts";
+import { decodeBase64UrlNoPad } from "@sealroom/hash-chain/base64";
 import { canonicalKey, PLACEHOLDER_ORIGIN } from "./canonical-url.ts";
 import { InvalidManifestError } from "./errors.ts";
 

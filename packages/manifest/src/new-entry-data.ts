@@ -19,8 +19,8 @@
  */
 
 import { encodeAssetHosts } from "@sealroom/hash-chain";
-import { NoteSignatureType, parseVerifierKey, type VerifierKey } from "@sealroom/prefix-tree";
-import { decodeBase64, encodeBase64 } from "./base64.ts";
+import { decodeBase64, encodeBase64 } from "@sealroom/hash-chain/base64";
+import { NoteSignatureType, parseVerifierKey, type VerifierKey } from "@sealroom/prefix-tree/note";
 import { FailureReason, ManifestError } from "./errors.ts";
 
 /** Cap on the JSON body (bytes) before parsing. */

@@ -3,7 +3,7 @@
  * docs/preload-list.md "What the service serves"). A list version plus the proof that it is
  * published: the head of the service's preload chain with its MPT inclusion proof and cosigned
  * root (`ChainHeadWithProof`, waict-proofs.md "Inclusion Proofs"), and the chain's consistency proof
- * from the size the client already holds (seed "Hash Chain"; @sealroom/hash-chain's encoding):
+ * from the size the client already holds (WAICT blog post "Hash Chain"; @sealroom/hash-chain's encoding):
  *
  *     struct {
  *       uint8 list<1..2^32-1>;          // PreloadList, at most MAX_PRELOAD_LIST_BYTES

@@ -1,5 +1,5 @@
 /**
- * `PreloadList`: the Sealroom extension that makes WAICT hard to strip (seed blog, seeds/004,
+ * `PreloadList`: the Sealroom extension that makes WAICT hard to strip (the WAICT blog post,
  * "Signaling transparency" and "Cooldown"; the drafts dropped it). Clients ship the list of
  * enrolled sites; a site on it must present a transparency proof. The dev-ids list (same format,
  * another `kind`) names the sites that opted into code signing. Byte format, all integers
@@ -26,7 +26,7 @@
  * per list, so the list hash names exactly one list.
  */
 
-import { resourceHash } from "@sealroom/hash-chain";
+import { resourceHash, U64_MAX } from "@sealroom/hash-chain";
 import { DOMAIN_MAX_LENGTH, isNormalizedDomain, normalizeDomain } from "@sealroom/prefix-tree";
 import { PreloadListDecodeError } from "./errors.ts";
 
@@ -42,7 +42,6 @@ export const MAX_PRELOAD_LIST_BYTES = 64 * 1024 * 1024;
 /** Bytes before the entries. */
 export const PRELOAD_LIST_HEADER_BYTES = 8 + 1 + 1 + 8 + 8 + 32 + 8 + 4;
 const MIN_ENTRY = 1 + 1 + 8;
-const U64_MAX = 2n ** 64n - 1n;
 
 export interface PreloadEntry {
   domain: string;

@@ -1,6 +1,6 @@
 /**
  * The preload-list policy `verifyTransparency` applies when given `preload` (Sealroom extension;
- * seeds/004 "Signaling transparency" and "Cooldown"; docs/preload-list.md "Client policy").
+ * the WAICT blog post, "Signaling transparency" and "Cooldown"; docs/preload-list.md "Client policy").
  *
  * For a site on an unexpired transparency (or dev-ids) list:
  *  - no header or no manifest                                  -> `stripped`
@@ -12,7 +12,7 @@
  *  - an older tombstone                                        -> passes, status `unenrolled`
  * For a site on an unexpired dev-ids list, a verified manifest must carry `sealroom_dev_ids`
  * whose `since` evidence shows the current value in a tree at least 24 h old -> else
- * `extension_cooldown` (seed: "dev-ids must exist … and dev-ids-inclusion must contain an
+ * `extension_cooldown` (WAICT blog post: "dev-ids must exist … and dev-ids-inclusion must contain an
  * inclusion proof showing that the current value of dev-ids was in a prefix tree that is at least
  * 24 hours old").
  * A site on no list and without a header passes as `not_enrolled`. An expired list does not apply
@@ -22,13 +22,15 @@
  * type: the browser bundle pays for this code only when a caller builds a policy.
  */
 
+import { durationSeconds } from "@sealroom/hash-chain/time";
 import { checkDevIdsEvidence, DEV_IDS_KEY, readDevIds } from "./dev-ids.ts";
 import { type Failure, FailureReason, failure } from "./errors.ts";
 import { findPreloadEntry, type PreloadEntry, type PreloadList, PreloadListKind } from "./preload-list.ts";
+import { timeWindow } from "./time-window.ts";
 import type { VerifiedPreloadList } from "./verify-preload-list.ts";
 import type { TransparencyResult, VerifyTransparencyOptions } from "./verify-transparency.ts";
 
-/** The seed's unenrolment and extension cooldown: 24 hours, in seconds. */
+/** The WAICT blog post's unenrolment and extension cooldown: 24 hours, in seconds. */
 export const UNENROLMENT_COOLDOWN = 24 * 60 * 60;
 
 /** A site on no preload list that sent no header: transparency does not apply to it. */
@@ -70,11 +72,11 @@ function asList(
 export function preloadPolicy(input: PreloadPolicyInput): PreloadPolicy {
   const list = asList(input.list, PreloadListKind.transparency);
   const devIds = asList(input.devIds, PreloadListKind.devIds);
-  const cooldown = input.cooldown ?? UNENROLMENT_COOLDOWN;
-  const nowOf = (o: VerifyTransparencyOptions) => o.now ?? Math.floor(Date.now() / 1000);
+  const cooldown = durationSeconds(input.cooldown ?? UNENROLMENT_COOLDOWN, "cooldown");
+  const nowOf = (o: VerifyTransparencyOptions) => timeWindow(o).now;
   // Only unexpired lists apply.
   const lookup = (l: PreloadList | undefined, o: VerifyTransparencyOptions): PreloadEntry | undefined =>
-    l !== undefined && BigInt(Math.floor(nowOf(o))) < l.expires ? findPreloadEntry(l, o.domain) : undefined;
+    l !== undefined && BigInt(nowOf(o)) < l.expires ? findPreloadEntry(l, o.domain) : undefined;
 
   return {
     absent(o) {

@@ -4,7 +4,7 @@
  */
 
 import { sha256 } from "@noble/hashes/sha2.js";
-import { encodeBase64UrlNoPad } from "./base64.ts";
+import { encodeBase64UrlNoPad } from "@sealroom/hash-chain/base64";
 
 export { sha256 };
 

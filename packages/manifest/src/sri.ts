@@ -10,7 +10,7 @@
  * emit, and never rewrites inside comments or script bodies because it only looks at start tags.
  */
 
-import { encodeBase64 } from "./base64.ts";
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import { sha256 } from "./sha256.ts";
 
 const TAG = /<(script|link)\b((?:\s+[^\s=>/"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/gi;

@@ -1,6 +1,6 @@
 /**
  * `verifyPreloadList`: the client check of a `PreloadListResponse` (Sealroom extension;
- * docs/preload-list.md "Client check"). The seed (seeds/004, "Signaling transparency") asks that
+ * docs/preload-list.md "Client check"). The WAICT blog post ("Signaling transparency") asks that
  * the preload list "should also be published transparently"; here that means:
  *
  *  1. strict decoding of the response and the list                               -> invalid_preload_list
@@ -18,12 +18,8 @@
 
 import type { ChainNode } from "@sealroom/hash-chain";
 import { checkpointOf, isTombstone, verifyChainConsistency } from "@sealroom/hash-chain";
-import {
-  keyForDomain,
-  parseSignedPrefixRoot,
-  treeValueForHead,
-  verifyInclusion,
-} from "@sealroom/prefix-tree";
+import { keyForDomain, treeValueForHead, verifyInclusion } from "@sealroom/prefix-tree";
+import { parseSignedPrefixRoot } from "@sealroom/prefix-tree/note";
 import { verifyCosignedRoot, type WitnessKeyInput } from "./cosigned-root.ts";
 import type { Ed25519Backend } from "./ed25519.ts";
 import { type Failure, FailureReason, failure, ManifestError } from "./errors.ts";
@@ -34,10 +30,7 @@ import {
   preloadListHash,
 } from "./preload-list.ts";
 import { decodePreloadListResponse, type PreloadListResponse } from "./preload-list-response.ts";
-
-/** Defaults shared with `verifyTransparency` (7 days, 300 s), repeated to keep the imports one-way. */
-const DEFAULT_MAX_AGE = 7 * 24 * 60 * 60;
-const DEFAULT_MAX_FUTURE_SKEW = 5 * 60;
+import { timeWindow } from "./time-window.ts";
 
 export interface VerifyPreloadListOptions {
   /** The list the caller wants (`PreloadListKind.transparency` or `.devIds`). */
@@ -45,10 +38,11 @@ export interface VerifyPreloadListOptions {
   trustedServices: readonly string[];
   witnessKeys: readonly WitnessKeyInput[];
   quorum: number;
-  /** Oldest acceptable cosignature, in seconds (default 7 days). */
+  /** Oldest acceptable cosignature, in seconds (default 7 days; `Infinity`: no limit). */
   maxAge?: number;
-  /** Current Unix time in seconds (default: the system clock). */
+  /** Current Unix time in seconds, a safe integer (default: the system clock). */
   now?: number;
+  /** Tolerated cosignature time in the future, in seconds (default 300). */
   maxFutureSkew?: number;
   ed25519?: Ed25519Backend;
   /** The response bytes of the list the client holds (an earlier `response` of this function). */
@@ -81,7 +75,7 @@ export async function verifyPreloadList(
 ): Promise<PreloadListResult> {
   if (!Number.isInteger(options.quorum) || options.quorum < 1)
     throw new RangeError('"quorum" must be an integer >= 1');
-  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const { now, maxAge, maxFutureSkew } = timeWindow(options);
 
   // 1. Structure.
   let r: PreloadListResponse;
@@ -102,8 +96,8 @@ export async function verifyPreloadList(
     witnessKeys: options.witnessKeys,
     quorum: options.quorum,
     now,
-    maxAge: options.maxAge ?? DEFAULT_MAX_AGE,
-    maxFutureSkew: options.maxFutureSkew ?? DEFAULT_MAX_FUTURE_SKEW,
+    maxAge,
+    maxFutureSkew,
     ...(options.ed25519 ? { ed25519: options.ed25519 } : {}),
   });
   if (!v.ok) return v;
@@ -132,8 +126,8 @@ export async function verifyPreloadList(
     return fail("bad_tree_size", `list derived from tree ${list.treeSize}, logged in tree ${note.treeSize}`);
 
   // 6. Expiry: "the site must provide one of these proofs until the last preload list it appears
-  // in has expired" (seed); an expired list no longer applies.
-  if (BigInt(Math.floor(now)) >= list.expires) return fail("expired", `the list expired at ${list.expires}`);
+  // in has expired" (WAICT blog post); an expired list no longer applies.
+  if (BigInt(now) >= list.expires) return fail("expired", `the list expired at ${list.expires}`);
 
   // 7. History: the new list extends the one the client holds.
   if (options.previous !== undefined) {

@@ -30,11 +30,9 @@ import { decodeManifestResponse, decodeProofLine } from "./manifest-response.ts"
 import type { PreloadPolicy, TransparencyNotEnrolled } from "./preload-policy.ts";
 import { resourceHashOf } from "./resource-hash.ts";
 import { sha256Small } from "./sha256-small.ts";
+import { timeWindow } from "./time-window.ts";
 
-/** The blog's freshness window for cosignatures: 7 days, in seconds. */
-export const DEFAULT_MAX_AGE = 7 * 24 * 60 * 60;
-/** How far a cosignature may be ahead of the client's clock (clock skew), in seconds. */
-export const DEFAULT_MAX_FUTURE_SKEW = 5 * 60;
+export { DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE_SKEW } from "@sealroom/hash-chain/time";
 
 export interface VerifyTransparencyOptions {
   /** The page's own domain (host without port): the tree key is derived from this alone. */
@@ -45,11 +43,15 @@ export interface VerifyTransparencyOptions {
   witnessKeys: readonly WitnessKeyInput[];
   /** Distinct trusted witnesses that must have cosigned (>= 1). */
   quorum: number;
-  /** Oldest acceptable cosignature, in seconds (default 7 days). */
+  /**
+   * Oldest acceptable cosignature, in seconds (default `DEFAULT_MAX_AGE`, 7 days; `Infinity`: no
+   * limit). Every time option is checked: see `timeWindow` (a `TypeError` for a `Date`, a bigint,
+   * milliseconds or a fraction).
+   */
   maxAge?: number;
-  /** Current Unix time in seconds (default: the system clock). */
+  /** Current Unix time in seconds, a safe integer (default: the system clock). */
   now?: number;
-  /** Tolerated cosignature time in the future, in seconds (default 300). */
+  /** Tolerated cosignature time in the future, in seconds (default `DEFAULT_MAX_FUTURE_SKEW`, 300). */
   maxFutureSkew?: number;
   /** Force an Ed25519 implementation (default: WebCrypto when available, else @noble/ed25519). */
   ed25519?: Ed25519Backend;
@@ -114,6 +116,7 @@ export async function verifyTransparency(
   response: Uint8Array | undefined,
   options: VerifyTransparencyOptions,
 ): Promise<TransparencyResult | TransparencyNotEnrolled> {
+  timeWindow(options); // a bad time option is a TypeError on every path, before any verdict
   // --- Sealroom preload-list step (preload-policy.ts, docs/preload-list.md), around the draft's checks.
   if (response === undefined)
     return options.preload
@@ -130,9 +133,7 @@ async function verifyResponse(
 ): Promise<TransparencyResult> {
   if (!Number.isInteger(options.quorum) || options.quorum < 1)
     throw new RangeError('"quorum" must be an integer >= 1');
-  const now = options.now ?? Math.floor(Date.now() / 1000);
-  const maxAge = options.maxAge ?? DEFAULT_MAX_AGE;
-  const skew = options.maxFutureSkew ?? DEFAULT_MAX_FUTURE_SKEW;
+  const { now, maxAge, maxFutureSkew } = timeWindow(options);
   const cosign = loadCosignedRoot();
   // Failures returned before the await below must not leave an unhandled rejection behind.
   cosign.catch(() => {});
@@ -179,7 +180,7 @@ async function verifyResponse(
     quorum: options.quorum,
     now,
     maxAge,
-    maxFutureSkew: skew,
+    maxFutureSkew,
     ...(options.ed25519 ? { ed25519: options.ed25519 } : {}),
   });
   if (!v.ok) return v;

@@ -1,4 +1,5 @@
-import { parseVerifierKey } from "@sealroom/prefix-tree";
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
+import { parseVerifierKey } from "@sealroom/prefix-tree/note";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -13,7 +14,6 @@ import {
   verifyAppend,
   verifyUpload,
 } from "../src/append-auth.ts";
-import { encodeBase64 } from "../src/base64.ts";
 import { nodeEd25519 } from "../src/ed25519-node.ts";
 import { sha256 } from "../src/sha256.ts";
 

@@ -1,6 +1,7 @@
 /** The dev-ids extension and its 24 h cooldown, with real proofs as the `since` evidence. */
+
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import { describe, expect, it } from "vitest";
-import { encodeBase64 } from "../src/base64.ts";
 import { checkDevIds, DEV_IDS_KEY, readDevIds, withDevIds } from "../src/dev-ids.ts";
 import { type Manifest, parseManifest, serializeManifest } from "../src/manifest.ts";
 import { makeWorld, NOW, optionsFor } from "./helpers/world.ts";

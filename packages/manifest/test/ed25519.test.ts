@@ -3,7 +3,7 @@
  * verdict: Sealroom's rule, checked on the adversarial vectors of prefix-tree's vectors/ed25519.
  */
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
-import { ed25519, ed25519Precheck, generateEd25519KeyPair } from "@sealroom/prefix-tree";
+import { ed25519, ed25519Precheck, generateEd25519KeyPair } from "@sealroom/prefix-tree/note";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ed25519Cases } from "../../prefix-tree/test/ed25519-vectors.ts";

@@ -1,7 +1,7 @@
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateAppendKey } from "../src/append-auth.ts";
-import { encodeBase64 } from "../src/base64.ts";
 import { NewEntryDataError, parseNewEntryData, serializeNewEntryData } from "../src/new-entry-data.ts";
 
 const rh = new Uint8Array(32).fill(7);

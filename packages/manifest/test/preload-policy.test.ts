@@ -4,8 +4,9 @@
  * hash chains, real Ed25519 witness cosignatures; the lists the policy applies are the ones
  * verifyPreloadList accepted.
  */
+
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import { describe, expect, it } from "vitest";
-import { encodeBase64 } from "../src/base64.ts";
 import { encodeChainHeadWithProof } from "../src/chain-head-with-proof.ts";
 import { encodeManifestResponse } from "../src/manifest-response.ts";
 import { PreloadListKind } from "../src/preload-list.ts";

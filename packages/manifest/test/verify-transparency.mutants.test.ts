@@ -5,7 +5,7 @@
  * bad line from a trusted key rejecting the note, an untrusted service, and the quorum argument.
  */
 
-import { formatCosignerVerifierKey } from "@sealroom/prefix-tree";
+import { formatCosignerVerifierKey } from "@sealroom/prefix-tree/note";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_MAX_AGE,

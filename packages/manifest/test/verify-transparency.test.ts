@@ -7,7 +7,7 @@ import {
   formatSignedPrefixRoot,
   generateCosignerKey,
   signCosignature,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeChainHeadWithProof } from "../src/chain-head-with-proof.ts";
@@ -48,6 +48,25 @@ describe("verifyTransparency: the valid proof", () => {
   it("accepts cosignatures exactly at maxAge and within the future skew", async () => {
     const w = makeWorld({ cosignTimes: [NOW - 7 * DAY, NOW + 300, NOW] });
     expect(await run(w, { quorum: 3 })).toBe("ok:verified");
+  });
+});
+
+describe("verifyTransparency: one time convention (Unix seconds as a number)", () => {
+  it("a Date, a bigint, milliseconds or a fraction is a TypeError naming the option, not a verdict", async () => {
+    for (const now of [new Date(NOW * 1000), BigInt(NOW), NOW * 1000, NOW + 0.5, Number.NaN]) {
+      await expect(verifyTransparency(base.response, optionsFor(base, { now }))).rejects.toThrow(/"now"/);
+      await expect(verifyTransparency(undefined, optionsFor(base, { now }))).rejects.toThrow(TypeError);
+    }
+    await expect(verifyTransparency(base.response, optionsFor(base, { maxAge: 10n }))).rejects.toThrow(
+      /"maxAge"/,
+    );
+    await expect(verifyTransparency(base.response, optionsFor(base, { maxFutureSkew: 0.5 }))).rejects.toThrow(
+      /"maxFutureSkew"/,
+    );
+    // Infinity is "no age limit"; an omitted `now` is the system clock.
+    const old = makeWorld({ cosignTimes: [NOW - 90 * DAY, NOW - 90 * DAY, NOW - 90 * DAY] });
+    expect((await verifyTransparency(old.response, optionsFor(old, { maxAge: Infinity }))).ok).toBe(true);
+    expect((await verifyTransparency(old.response, optionsFor(old))).ok).toBe(false);
   });
 });
 
@@ -111,7 +130,7 @@ describe("verifyTransparency: one thing broken", () => {
     // witness-0.example holds a second trusted key and cosigns with both; witness-1 cosigns once.
     const extra = generateCosignerKey("witness-0.example", pseudoRandom32(6000));
     const cp = { tdomain: base.service, size: 42n, root: base.root };
-    const signatures = [base.signatures[0]!, signCosignature(extra, cp, BigInt(NOW - 30))];
+    const signatures = [base.signatures[0]!, signCosignature(extra, cp, NOW - 30)];
     const respFor = (sigs: typeof signatures) =>
       encodeManifestResponse(
         base.manifestLine,
@@ -261,7 +280,7 @@ describe("verifyTransparency: one thing broken", () => {
 
 describe("cross-check with prefix-tree's own signed-root verifier", () => {
   it("agrees with verifySignedPrefixRoot on random cosignature times, key subsets and quorums", async () => {
-    const { parseSignedPrefixRoot, verifySignedPrefixRoot } = await import("@sealroom/prefix-tree");
+    const { parseSignedPrefixRoot, verifySignedPrefixRoot } = await import("@sealroom/prefix-tree/note");
     const { parseWitnessKey } = await import("../src/cosigned-root.ts");
     const tree = makeWorld({ leaves: 8 }).tree;
     await fc.assert(
@@ -277,9 +296,9 @@ describe("cross-check with prefix-tree's own signed-root verifier", () => {
             parseSignedPrefixRoot(w.signedRoot),
             keys.map(parseWitnessKey),
             {
-              now: BigInt(NOW),
-              maxAge: BigInt(7 * DAY),
-              maxFuture: 300n,
+              now: NOW,
+              maxAge: 7 * DAY,
+              maxFutureSkew: 300,
               quorum,
             },
           );

@@ -19,23 +19,29 @@ export class MlsFramesError extends Error {
 
 /** Codes a decoder reports; each names one way bytes can be malformed. */
 export const DecodeErrorCode = {
-  truncated: "truncated",
-  nonMinimal: "non-minimal",
-  trailing: "trailing",
-  oversized: "oversized",
-  malformed: "malformed",
+  Truncated: "truncated",
+  NonMinimal: "non-minimal",
+  Trailing: "trailing",
+  Oversized: "oversized",
+  Malformed: "malformed",
 } as const;
 export type DecodeErrorCode = (typeof DecodeErrorCode)[keyof typeof DecodeErrorCode];
 
-/** Malformed input to a `decode*` function. */
+/**
+ * Malformed input to a `decode*` function, in the shape every Sealroom package shares (`code`,
+ * `offset`, `detail`; docs/architecture.md "Errors").
+ */
 export class DecodeError extends MlsFramesError {
   readonly offset: number;
   override readonly code: DecodeErrorCode;
-  constructor(code: DecodeErrorCode, offset: number, message: string) {
-    super(code, `${message} (at byte ${offset})`);
+  /** The message without the offset suffix. */
+  readonly detail: string;
+  constructor(code: DecodeErrorCode, offset: number, detail: string) {
+    super(code, `${detail} (at byte ${offset})`);
     this.name = "DecodeError";
     this.code = code;
     this.offset = offset;
+    this.detail = detail;
   }
 }
 

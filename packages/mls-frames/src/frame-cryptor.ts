@@ -38,8 +38,11 @@ export interface FrameCryptorOptions {
   replayWindow?: number;
   /** Highest stream context accepted in a received KID; default 15. Bounds the per-epoch key cache. */
   maxContext?: number;
-  /** Clock in ms (tests inject one); default `Date.now`. */
-  now?: () => number;
+  /**
+   * Millisecond clock for `graceMs` (tests inject one); default `Date.now`. Named `clockMs`, not
+   * `now`: in every Sealroom API `now` is Unix seconds (docs/architecture.md "Time").
+   */
+  clockMs?: () => number;
 }
 
 interface SendState {
@@ -95,7 +98,8 @@ export class FrameCryptor {
     this.graceMs = options.graceMs ?? 10_000;
     this.replayWindow = options.replayWindow ?? 256;
     this.maxContext = options.maxContext ?? 15;
-    this.#now = options.now ?? Date.now;
+    if ("now" in options) throw new TypeError('"now" was renamed "clockMs" (a millisecond clock)');
+    this.#now = options.clockMs ?? Date.now;
   }
 
   /** The current (sending) epoch, if any. */

@@ -1,7 +1,6 @@
 /** @sealroom/mls-frames: public API (re-exports only; each module names the spec section it implements). */
 export { type AeadKey, type AeadOptions, importAeadKey, SYNC_GCM_MAX_BYTES } from "./aead.ts";
 export { attachFrameTransform, type RtpEndpointLike, type WorkerLike } from "./attach.ts";
-export { concatBytes, constantTimeEqual, encodeBigEndian, U64_MAX } from "./bytes.ts";
 export {
   CipherSuite,
   type CipherSuiteParams,
@@ -49,7 +48,6 @@ export {
   MessageType,
   type ScriptTransformerLike,
 } from "./frame-worker.ts";
-export { deriveKeySalt, sframeLabel } from "./key-derivation.ts";
 export {
   DEFAULT_EPOCH_BITS,
   decodeMlsKid,
@@ -59,7 +57,7 @@ export {
 } from "./mls-kid.ts";
 export { PrivateMessageFrameCipher } from "./private-message-mode.ts";
 export { ReplayWindow } from "./replay-window.ts";
-export { createSFrameKey, openSFrame, type SFrameKey, sealSFrame, sframeNonce } from "./sframe.ts";
+export { createSFrameKey, openSFrame, type SFrameKey, sealSFrame } from "./sframe.ts";
 export { SFrameContext } from "./sframe-context.ts";
 export {
   decodeSFrameHeader,

@@ -1,6 +1,9 @@
 /**
  * A plain RFC 9605 key store (§4.4.1): KID -> base_key, each marked for encryption or decryption, never
- * both; a CTR per encryption KID starting at 0; `encrypt`/`decrypt` as in §4.4.3–§4.4.4.
+ * both; a CTR per encryption KID, starting at 0 or where a sender left off; `encrypt`/`decrypt` as in
+ * §4.4.3–§4.4.4. RFC 9605 §9.1 requires that a counter never repeats for a key: a sender that keeps a
+ * key across restarts persists `nextCounter(kid)` before sending with it and passes it back as
+ * `addKey(…, { counter })`.
  *
  * This is the generic SFrame API (used by the RFC vectors and by callers with their own key management).
  * Sealroom's media path uses `FrameCryptor` (frame-cryptor.ts), which adds MLS epochs, codec prefixes,
@@ -26,10 +29,31 @@ export class SFrameContext {
     this.suite = suite;
   }
 
-  /** Registers `baseKey` under `kid` for one usage (RFC 9605 §4.4.1: never both). */
-  addKey(kid: bigint, baseKey: Uint8Array, usage: "encrypt" | "decrypt"): void {
+  /**
+   * Registers `baseKey` under `kid` for one usage (RFC 9605 §4.4.1: never both). For an encryption
+   * key, `options.counter` (a u64, default 0) is the CTR of its next frame: resume a key with the
+   * value `nextCounter(kid)` had, so no counter repeats (§9.1).
+   */
+  addKey(
+    kid: bigint,
+    baseKey: Uint8Array,
+    usage: "encrypt" | "decrypt",
+    options: { counter?: bigint } = {},
+  ): void {
     if (this.#keys.has(kid)) throw new RangeError(`"kid" ${kid} already has a key`);
-    this.#keys.set(kid, { usage, key: createSFrameKey(this.suite, kid, baseKey), ctr: 0n });
+    const ctr = options.counter ?? 0n;
+    if (typeof ctr !== "bigint" || ctr < 0n || ctr > U64_MAX)
+      throw new RangeError('"counter" must be a u64 bigint');
+    if (usage !== "encrypt" && ctr !== 0n) throw new RangeError('"counter" applies to encryption keys only');
+    this.#keys.set(kid, { usage, key: createSFrameKey(this.suite, kid, baseKey), ctr });
+  }
+
+  /** CTR the next `encrypt` under `kid` will use (persist it to resume the key later, §9.1). */
+  nextCounter(kid: bigint): bigint {
+    const entry = this.#keys.get(kid);
+    if (entry === undefined || entry.usage !== "encrypt")
+      throw new MlsFramesError("unknown-kid", `no encryption key for KID ${kid}`);
+    return entry.ctr;
   }
 
   removeKey(kid: bigint): void {

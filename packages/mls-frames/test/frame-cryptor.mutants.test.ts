@@ -288,8 +288,8 @@ describe("FrameCryptor receive side", () => {
     let now = 0;
     const clock = () => now;
     const k1 = randomBytes(16);
-    const alice = new FrameCryptor({ now: clock });
-    const bob = new FrameCryptor({ now: clock });
+    const alice = new FrameCryptor({ clockMs: clock });
+    const bob = new FrameCryptor({ clockMs: clock });
     alice.setEpoch(keysOf(1n, 0, k1));
     bob.setEpoch(keysOf(1n, 1, k1));
     const old = await ok(alice.encryptFrame(randomBytes(10), "opus"));

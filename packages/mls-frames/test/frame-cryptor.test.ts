@@ -11,8 +11,8 @@ import {
   FrameCryptor,
   readSFrameHeader,
   senderIndexBits,
-  sframeLabel,
 } from "../src/index.ts";
+import { sframeLabel } from "../src/sframe-entry.ts";
 import { randomBytes, toHex, vp8Frame } from "./helpers.ts";
 
 const leaves = [0, 1, 2];
@@ -30,8 +30,8 @@ function pair(opts: { now?: () => number; suite?: CipherSuite } = {}) {
   const suite = opts.suite ?? 4;
   const nk = suite === 5 ? 32 : suite <= 3 ? 48 : 16;
   const base = randomBytes(nk);
-  const alice = new FrameCryptor(opts.now ? { now: opts.now } : {});
-  const bob = new FrameCryptor(opts.now ? { now: opts.now } : {});
+  const alice = new FrameCryptor(opts.now ? { clockMs: opts.now } : {});
+  const bob = new FrameCryptor(opts.now ? { clockMs: opts.now } : {});
   alice.setEpoch(secret(1n, 0, base, leaves, suite));
   bob.setEpoch(secret(1n, 1, base, leaves, suite));
   return { alice, bob, base };
@@ -250,8 +250,8 @@ describe("epochs", () => {
     const clock = () => now;
     const k1 = randomBytes(16);
     const k2 = randomBytes(16);
-    const alice = new FrameCryptor({ now: clock });
-    const bob = new FrameCryptor({ now: clock });
+    const alice = new FrameCryptor({ clockMs: clock });
+    const bob = new FrameCryptor({ clockMs: clock });
     alice.setEpoch(secret(7n, 0, k1));
     bob.setEpoch(secret(7n, 1, k1));
     const old1 = await must(alice.encryptFrame(randomBytes(30), "opus"));

@@ -6,16 +6,14 @@ import {
   createSFrameKey,
   DecodeError,
   decodeSFrameHeader,
-  deriveKeySalt,
   encodeSFrameHeader,
   importAeadKey,
   openSFrame,
   readSFrameHeader,
   SFrameContext,
   sealSFrame,
-  sframeLabel,
-  sframeNonce,
 } from "../src/index.ts";
+import { deriveKeySalt, sframeLabel, sframeNonce } from "../src/sframe-entry.ts";
 import { hex, loadVectors, toHex } from "./helpers.ts";
 
 const vectors = loadVectors();
@@ -152,5 +150,33 @@ describe("SFrameContext", () => {
     await expect(tx.decrypt(new Uint8Array(0), a)).rejects.toThrow("no decryption key");
     await expect(rx.encrypt(9n, new Uint8Array(0), a)).rejects.toThrow("no encryption key");
     expect(() => tx.addKey(9n, base, "decrypt")).toThrow(RangeError);
+  });
+
+  it("resumes a sender's counter (RFC 9605 §9.1: a CTR never repeats for a key)", async () => {
+    const base = hex("000102030405060708090a0b0c0d0e0f");
+    const before = new SFrameContext();
+    before.addKey(9n, base, "encrypt");
+    await before.encrypt(9n, new Uint8Array(0), hex("aa"));
+    await before.encrypt(9n, new Uint8Array(0), hex("bb"));
+    const saved = before.nextCounter(9n);
+    expect(saved).toBe(2n);
+    // A restart: a new context resumes where the old one stopped instead of reusing CTR 0.
+    const after = new SFrameContext();
+    after.addKey(9n, base, "encrypt", { counter: saved });
+    const c = await after.encrypt(9n, new Uint8Array(0), hex("cc"));
+    expect(readSFrameHeader(c).ctr).toBe(2n);
+    expect(after.nextCounter(9n)).toBe(3n);
+    const rx = new SFrameContext();
+    rx.addKey(9n, base, "decrypt");
+    expect(toHex(await rx.decrypt(new Uint8Array(0), c))).toBe("cc");
+    // The last counter is usable once; beyond it the key is exhausted.
+    const last = new SFrameContext();
+    last.addKey(1n, base, "encrypt", { counter: (1n << 64n) - 1n });
+    await last.encrypt(1n, new Uint8Array(0), hex("dd"));
+    await expect(last.encrypt(1n, new Uint8Array(0), hex("ee"))).rejects.toThrow(/CTR space/);
+    expect(() => new SFrameContext().addKey(2n, base, "encrypt", { counter: 1n << 64n })).toThrow(RangeError);
+    expect(() => new SFrameContext().addKey(2n, base, "encrypt", { counter: -1n })).toThrow(RangeError);
+    expect(() => new SFrameContext().addKey(2n, base, "decrypt", { counter: 5n })).toThrow(RangeError);
+    expect(() => rx.nextCounter(9n)).toThrow(/no encryption key/);
   });
 });

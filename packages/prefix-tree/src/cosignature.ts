@@ -24,10 +24,18 @@
  * only meaningful together with the `waict-cosignature/v1` header: the type byte is one named
  * constant so that it can follow the draft when a final codepoint is assigned.
  */
+
+import { U64_MAX } from "@sealroom/hash-chain";
+import { decodeBase64 as base64Decode, encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
+import {
+  currentUnixSeconds,
+  DEFAULT_MAX_AGE,
+  DEFAULT_MAX_FUTURE_SKEW,
+  durationSeconds,
+  unixSeconds,
+} from "@sealroom/hash-chain/time";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 import {
-  base64Decode,
-  base64Encode,
   ed25519,
   formatNote,
   formatSignerKey,
@@ -59,14 +67,11 @@ export const COSIGNATURE_V1_HEADER = "cosignature/v1";
 export const PREFIX_TREE_ORIGIN_SUFFIX = "/prefix-tree";
 /** tlog-cosignature: the timestamp "MUST NOT exceed 2^63 - 1". */
 export const MAX_COSIGNATURE_TIME = (1n << 63n) - 1n;
-/** Freshness window clients apply by default (docs/wire-formats.md "Signed notes and cosignatures", the blog's 7 days). */
-export const DEFAULT_COSIGNATURE_MAX_AGE = 7n * 24n * 3600n;
-/** Clock skew tolerated for timestamps in the future when `now` is given. */
-export const DEFAULT_COSIGNATURE_MAX_FUTURE = 300n;
+/** Freshness defaults, in seconds (7 days; 300 s of clock skew): @sealroom/hash-chain/time's. */
+export { DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE_SKEW };
 /** Size of `TimestampedSignature` with an Ed25519 signature. */
 export const TIMESTAMPED_SIGNATURE_SIZE = 8 + 64;
 
-const U64_MAX = (1n << 64n) - 1n;
 const utf8 = new TextEncoder();
 
 /** What a WAICT cosignature states: the tree of service `tdomain` after N batches has `root`. */
@@ -92,19 +97,46 @@ export interface CosignerKey {
   publicKey: Uint8Array;
 }
 
+/**
+ * Freshness of cosignatures, in the time convention of every Sealroom package (Unix seconds as a
+ * safe-integer `number`, hash-chain's `unixSeconds`): a `bigint`, a `Date` or milliseconds throw a
+ * `TypeError` naming the option.
+ */
 export interface CosignatureTimeOptions {
   /** Current time (Unix seconds). When given, stale and future cosignatures do not verify. */
-  now?: bigint;
-  /** Maximum age in seconds when `now` is given (default 7 days). */
-  maxAge?: bigint;
-  /** Tolerated clock skew into the future when `now` is given (default 300 s). */
-  maxFuture?: bigint;
+  now?: number;
+  /** Maximum age in seconds when `now` is given (default `DEFAULT_MAX_AGE`, 7 days; `Infinity`: no limit). */
+  maxAge?: number;
+  /** Tolerated clock skew into the future when `now` is given (default `DEFAULT_MAX_FUTURE_SKEW`, 300 s). */
+  maxFutureSkew?: number;
+}
+
+/** The checked window as bigints (wire timestamps are u64), or undefined when `now` is absent. */
+interface TimeWindow {
+  now: bigint;
+  /** undefined: no age limit. */
+  maxAge: bigint | undefined;
+  maxFutureSkew: bigint;
+}
+
+function timeWindow(o: CosignatureTimeOptions): TimeWindow | undefined {
+  if (typeof o !== "object" || o === null) throw new TypeError('"options" must be an object');
+  const maxAge = durationSeconds(o.maxAge ?? DEFAULT_MAX_AGE, "maxAge", true);
+  const skew = durationSeconds(o.maxFutureSkew ?? DEFAULT_MAX_FUTURE_SKEW, "maxFutureSkew");
+  if ("maxFuture" in o) throw new TypeError('"maxFuture" was renamed "maxFutureSkew"');
+  if (o.now === undefined) return undefined;
+  return {
+    now: BigInt(unixSeconds(o.now, "now")),
+    maxAge: Number.isFinite(maxAge) ? BigInt(maxAge) : undefined,
+    maxFutureSkew: BigInt(skew),
+  };
 }
 
 // tdomain: a lowercase DNS name, optionally with a port for local deployments (README "Choices").
 const TDOMAIN = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::[1-9][0-9]{0,4})?$/;
 const DECIMAL = /^(?:0|[1-9][0-9]{0,19})$/;
 
+/** A wire timestamp (u64 below 2^63), as the codecs carry it. */
 function checkTime(t: bigint, name: string): void {
   if (typeof t !== "bigint") throw new TypeError(`"${name}" must be a bigint`);
   if (t < 0n || t > MAX_COSIGNATURE_TIME) throw new RangeError(`"${name}" must be in [0, 2^63 - 1]`);
@@ -274,12 +306,20 @@ function signTimestamped(key: CosignerKey, keyId: number, message: Uint8Array, t
   };
 }
 
-/** A WAICT cosignature on `cp` at `time` (Unix seconds), as signature line fields. */
-export function signCosignature(key: CosignerKey, cp: PrefixTreeCheckpoint, time: bigint): NoteSignature {
+/**
+ * A WAICT cosignature on `cp` at `time` (Unix seconds as a `number`, default the system clock), as
+ * signature line fields.
+ */
+export function signCosignature(
+  key: CosignerKey,
+  cp: PrefixTreeCheckpoint,
+  time: number = currentUnixSeconds(),
+): NoteSignature {
   if (!(key.secretKey instanceof Uint8Array) || key.secretKey.length !== 32) {
     throw new RangeError('"key.secretKey" must be a 32-byte Ed25519 seed');
   }
-  return signTimestamped(key, key.keyId, waictCosignatureMessage(cp, time), time);
+  const t = BigInt(unixSeconds(time, "time"));
+  return signTimestamped(key, key.keyId, waictCosignatureMessage(cp, t), t);
 }
 
 /** The timestamp carried by a timestamped cosignature line, or undefined if it is not one. */
@@ -291,10 +331,14 @@ export function cosignatureTime(sig: NoteSignature): bigint | undefined {
   }
 }
 
-function timeAcceptable(t: bigint, o: CosignatureTimeOptions): boolean {
-  if (o.now === undefined) return true;
-  if (t > o.now + (o.maxFuture ?? DEFAULT_COSIGNATURE_MAX_FUTURE)) return false;
-  return o.now - t <= (o.maxAge ?? DEFAULT_COSIGNATURE_MAX_AGE);
+function isFuture(t: bigint, w: TimeWindow | undefined): boolean {
+  return w !== undefined && t > w.now + w.maxFutureSkew;
+}
+
+function timeAcceptable(t: bigint, w: TimeWindow | undefined): boolean {
+  if (w === undefined) return true;
+  if (isFuture(t, w)) return false;
+  return w.maxAge === undefined || w.now - t <= w.maxAge;
 }
 
 function verifyTimestamped(
@@ -304,6 +348,7 @@ function verifyTimestamped(
   message: (time: bigint) => Uint8Array,
   options: CosignatureTimeOptions,
 ): boolean {
+  const window = timeWindow(options);
   if (key.type !== type || key.publicKey.length !== 32) return false;
   if (sig.name !== key.name || sig.keyId !== key.keyId) return false;
   let ts: TimestampedSignature;
@@ -312,7 +357,7 @@ function verifyTimestamped(
   } catch {
     return false;
   }
-  if (!timeAcceptable(ts.timestamp, options)) return false;
+  if (!timeAcceptable(ts.timestamp, window)) return false;
   return verifyEd25519(ts.signature, message(ts.timestamp), key.publicKey);
 }
 
@@ -338,10 +383,15 @@ export function verifyCosignature(
   );
 }
 
-/** C2SP tlog-cosignature v1 (type 0x04) over a checkpoint note text. */
-export function signCosignatureV1(key: CosignerKey, checkpointText: string, time: bigint): NoteSignature {
+/** C2SP tlog-cosignature v1 (type 0x04) over a checkpoint note text, at `time` (Unix seconds). */
+export function signCosignatureV1(
+  key: CosignerKey,
+  checkpointText: string,
+  time: number = currentUnixSeconds(),
+): NoteSignature {
   const keyId = noteKeyId(key.name, COSIGNATURE_V1_TYPE, key.publicKey);
-  return signTimestamped(key, keyId, cosignatureV1Message(checkpointText, time), time);
+  const t = BigInt(unixSeconds(time, "time"));
+  return signTimestamped(key, keyId, cosignatureV1Message(checkpointText, t), t);
 }
 
 export function verifyCosignatureV1(
@@ -393,9 +443,10 @@ export function cosignersOf(
   keys: readonly VerifierKey[],
   options: CosignatureTimeOptions = {},
 ): VerifierKey[] {
+  const window = timeWindow(options);
   const out: VerifierKey[] = [];
   for (const { key, time } of verifiedLines(s, keys))
-    if (timeAcceptable(time, options) && !out.includes(key)) out.push(key);
+    if (timeAcceptable(time, window) && !out.includes(key)) out.push(key);
   return out;
 }
 
@@ -426,14 +477,14 @@ export interface WitnessTally {
   witnesses: VerifiedCosignature[];
   /** Verified lines older than `maxAge` (only counted when `now` is given). */
   stale: number;
-  /** Verified lines more than `maxFuture` ahead of `now`. */
+  /** Verified lines more than `maxFutureSkew` ahead of `now`. */
   future: number;
 }
 
 /**
  * The one place where Sealroom counts witnesses toward a quorum (prefix-tree's
  * `verifySignedPrefixRoot` and @sealroom/manifest's client verifier both use it). Freshness: with
- * `now`, a time `t` counts iff `t <= now + maxFuture` and `now - t <= maxAge`. Quorum counts
+ * `now`, a time `t` counts iff `t <= now + maxFutureSkew` and `now - t <= maxAge`. Quorum counts
  * **witnesses, not keys**: a witness is its key name, so two trusted keys with the same name (one
  * operator, or a witness rotating keys) count once.
  */
@@ -441,19 +492,17 @@ export function tallyWitnesses(
   verified: Iterable<VerifiedCosignature>,
   options: CosignatureTimeOptions = {},
 ): WitnessTally {
+  const window = timeWindow(options);
   const witnesses: VerifiedCosignature[] = [];
   const names = new Set<string>();
   let stale = 0;
   let future = 0;
   for (const { name, time } of verified) {
-    if (
-      options.now !== undefined &&
-      time > options.now + (options.maxFuture ?? DEFAULT_COSIGNATURE_MAX_FUTURE)
-    ) {
+    if (isFuture(time, window)) {
       future++;
       continue;
     }
-    if (!timeAcceptable(time, options)) {
+    if (!timeAcceptable(time, window)) {
       stale++;
       continue;
     }
@@ -475,6 +524,7 @@ export function verifySignedPrefixRoot(
 ): boolean {
   const quorum = options.quorum ?? 1;
   if (!Number.isInteger(quorum) || quorum < 1) throw new RangeError('"quorum" must be a positive integer');
+  timeWindow(options);
   const verified = verifiedLines(s, keys).map(({ key, time }) => ({ name: key.name, time }));
   return tallyWitnesses(verified, options).witnesses.length >= quorum;
 }

@@ -3,7 +3,11 @@
  * where parsing stopped); `keyForDomain` throws `DomainError`; `applyBatch` throws `BatchError`
  * (with the index of the offending event). Every other misuse is a `TypeError`/`RangeError` naming
  * the argument. `verify*` functions never throw on bad proofs: they return false/null.
+ * `DecodeError` has the shape every Sealroom package shares (`code`, `offset`, `detail`;
+ * @sealroom/hash-chain/errors, docs/architecture.md "Errors"): `DecodeError.at` passes an inner
+ * decoder's error (hash-chain's asset hosts inside a tree event) through with the outer offset.
  */
+import { type DecodeFailure, shiftDecodeFailure } from "@sealroom/hash-chain/errors";
 
 /** Machine-readable failure codes, shared by all errors of this package. */
 export const PrefixTreeErrorCode = {
@@ -36,10 +40,20 @@ export class PrefixTreeError extends Error {
 /** Malformed bytes: truncated, trailing, oversized, non-canonical or structurally invalid. */
 export class DecodeError extends PrefixTreeError {
   readonly offset: number;
-  constructor(code: PrefixTreeErrorCode, offset: number, message: string) {
-    super(code, `${message} (at byte ${offset})`);
+  /** The message without the offset suffix. */
+  readonly detail: string;
+  constructor(code: PrefixTreeErrorCode, offset: number, detail: string, options?: { cause?: unknown }) {
+    super(code, `${detail} (at byte ${offset})`);
     this.name = "DecodeError";
     this.offset = offset;
+    this.detail = detail;
+    if (options && "cause" in options) this.cause = options.cause;
+  }
+
+  /** `inner` (any package's decode error on a slice starting at byte `base`) as this package's. */
+  static at(inner: DecodeFailure, base: number): DecodeError {
+    const { code, offset, detail } = shiftDecodeFailure(inner, base, PrefixTreeErrorCode);
+    return new DecodeError(code, offset, detail, { cause: inner });
   }
 }
 

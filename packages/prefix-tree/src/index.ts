@@ -1,10 +1,9 @@
 /**
  * @sealroom/prefix-tree: the WAICT Merkle-Patricia prefix tree (waict-transparency-spec
  * merkle-patricia-tree.md, waict-apis.md, waict-proofs.md, PR #31), its pages, proofs, tree
- * event batches and Sealroom's compact batch proofs. Re-exports only.
+ * event batches and Sealroom's compact batch proofs. Re-exports only. Signed notes, witness
+ * cosignatures and quorum counting are `@sealroom/prefix-tree/note` (src/note.ts).
  */
-// biome-ignore-all assist/source/organizeImports: the cosignature re-exports stay last, as a block
-
 export { applyBatch } from "./apply-batch.ts";
 export {
   BATCH_PROOF_MAGIC,
@@ -20,8 +19,6 @@ export {
   encodeBatchProofBundle,
 } from "./batch-proof-bundle.ts";
 export { computeRoot } from "./compute-root.ts";
-export { type Ed25519Arithmetic, verifyEd25519With } from "./ed25519.ts";
-export { ed25519Precheck } from "./ed25519-precheck.ts";
 export {
   DOMAIN_MAX_LENGTH,
   isNormalizedDomain,
@@ -36,11 +33,11 @@ export { defaultSha256, emptyRoot, type Sha256, type Sha256Into } from "./hash.t
 export { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
 export { decodePageRow, PAGE_VERSION, type PageRow, ROW_BITS, ROW_VERSION } from "./page.ts";
 export { MemoryPageStore, type PageStore, type PageWrite } from "./page-store.ts";
-export { PAGES_TABLE_SQL, type SqlExec, SqlPageStore } from "./sql-page-store.ts";
 export { type Leaves32, PrefixTree, type PrefixTreeOptions, type TreeStats } from "./prefix-tree.ts";
 export { PROOF_MAGIC, ProofVersion, verifyInclusion, verifyNonInclusion } from "./proof.ts";
 export { type ReplayResult, replayBatch } from "./replay.ts";
 export { fastSha256, sha256Into } from "./sha256-into.ts";
+export { PAGES_TABLE_SQL, type SqlExec, SqlPageStore } from "./sql-page-store.ts";
 export {
   joinShardProof,
   MAX_SHARDS,
@@ -63,7 +60,3 @@ export {
   type TreeEvent,
   type TreeEventBatch,
 } from "./tree-event.ts";
-
-// Witness cosignatures and C2SP signed notes (src/cosignature.ts, src/signed-note.ts): kept last.
-export * from "./signed-note.ts";
-export * from "./cosignature.ts";

@@ -14,14 +14,12 @@
  * `replayBatch` reads old heads through a callback and changes nothing, so `applyBatch` (full
  * tree) and `verifyBatch` (compact proof) share it and reject exactly the same batches.
  */
-import { assetHostsHash, type ChainNode, nextChainHash, ZERO_HASH } from "@sealroom/hash-chain";
+import { assetHostsHash, type ChainNode, nextChainHash, U64_MAX, ZERO_HASH } from "@sealroom/hash-chain";
 import { toHex } from "./bytes.ts";
 import { isNormalizedDomain, keyForNormalizedDomain } from "./domain-key.ts";
 import { BatchError, PrefixTreeErrorCode } from "./errors.ts";
 import type { Sha256 } from "./hash.ts";
 import { BATCH_MAX_EVENTS, type TreeEventBatch } from "./tree-event.ts";
-
-const U64_MAX = (1n << 64n) - 1n;
 
 export interface ReplayResult {
   /** Distinct keys touched, in order of first event. */

@@ -15,8 +15,10 @@
  * `maxNoteBytes` (default 1 MiB) bytes. Parse errors are `DecodeError`s whose offset is a byte
  * offset into the UTF-8 note.
  */
+
 import * as ed from "@noble/ed25519";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
+import { decodeBase64 as base64Decode, encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
 import { verifyEd25519With } from "./ed25519.ts";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 
@@ -99,71 +101,8 @@ export function generateEd25519KeyPair(seed?: Uint8Array): { secretKey: Uint8Arr
   return { secretKey, publicKey: e.getPublicKey(secretKey) };
 }
 
-// ---------------------------------------------------------------------------------------------
-// base64 (RFC 4648 §4), canonical only
-
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_INDEX = new Int16Array(128).fill(-1);
-for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
-
-export function base64Encode(b: Uint8Array): string {
-  let s = "";
-  let i = 0;
-  for (; i + 3 <= b.length; i += 3) {
-    const n = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
-    s += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
-  }
-  const rest = b.length - i;
-  if (rest === 1) {
-    const n = b[i]! << 16;
-    s += `${B64[n >> 18]!}${B64[(n >> 12) & 63]!}==`;
-  } else if (rest === 2) {
-    const n = (b[i]! << 16) | (b[i + 1]! << 8);
-    s += `${B64[n >> 18]!}${B64[(n >> 12) & 63]!}${B64[(n >> 6) & 63]!}=`;
-  }
-  return s;
-}
-
-/**
- * Decodes canonical standard base64; returns undefined for anything else (bad length, alphabet,
- * misplaced padding, non-zero trailing bits), so callers attach their own error and offset.
- */
-export function base64Decode(s: string): Uint8Array | undefined {
-  if (s.length % 4 !== 0) return undefined;
-  let pad = 0;
-  if (s.endsWith("==")) pad = 2;
-  else if (s.endsWith("=")) pad = 1;
-  const out = new Uint8Array((s.length / 4) * 3 - pad);
-  let o = 0;
-  for (let i = 0; i < s.length; i += 4) {
-    const last = i + 4 === s.length;
-    const v: number[] = [];
-    for (let j = 0; j < 4; j++) {
-      const c = s.charCodeAt(i + j);
-      if (last && c === 61 /* = */ && j >= 4 - pad) {
-        v.push(0);
-        continue;
-      }
-      const d = c < 128 ? B64_INDEX[c]! : -1;
-      if (d < 0) return undefined;
-      v.push(d);
-    }
-    const n = (v[0]! << 18) | (v[1]! << 12) | (v[2]! << 6) | v[3]!;
-    if (last && pad === 2) {
-      if ((n & 0xffff) !== 0) return undefined;
-      out[o++] = n >> 16;
-    } else if (last && pad === 1) {
-      if ((n & 0xff) !== 0) return undefined;
-      out[o++] = n >> 16;
-      out[o++] = (n >> 8) & 0xff;
-    } else {
-      out[o++] = n >> 16;
-      out[o++] = (n >> 8) & 0xff;
-      out[o++] = n & 0xff;
-    }
-  }
-  return out;
-}
+// base64 (RFC 4648 §4), canonical only: @sealroom/hash-chain/base64, the one strict codec of the
+// family (it returns undefined for anything non-canonical, so callers attach their own error).
 
 // ---------------------------------------------------------------------------------------------
 // Key names, key IDs, vkeys

@@ -29,7 +29,7 @@
  * bytes are carried as a Latin-1 string (lossless); whether a domain is well formed is checked on
  * replay (`applyBatch`), which the draft makes the place to reject events.
  */
-import { encodeAssetHosts } from "@sealroom/hash-chain";
+import { encodeAssetHosts, U64_MAX } from "@sealroom/hash-chain";
 import { assertBytes, readU16, readU24, readU64, writeU16, writeU24, writeU64 } from "./bytes.ts";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 
@@ -40,7 +40,6 @@ const ASSET_HOST_URL_MAX = 511;
 const ASSET_HOSTS_MAX_BYTES = 2 ** 13 - 1;
 export const BATCH_MAX_EVENTS = 0xffff;
 export const BATCH_MAX_BYTES = 2 ** 24 - 1;
-const U64_MAX = (1n << 64n) - 1n;
 
 export interface TreeEvent {
   /** The domain bytes as a Latin-1 string (normally a lowercase A-label name). */

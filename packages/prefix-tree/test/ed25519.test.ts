@@ -1,6 +1,6 @@
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ed25519, ed25519Precheck, generateEd25519KeyPair, verifyEd25519 } from "../src/index.ts";
+import { ed25519, ed25519Precheck, generateEd25519KeyPair, verifyEd25519 } from "../src/note.ts";
 import { ed25519Cases } from "./ed25519-vectors.ts";
 
 const cases = ed25519Cases();

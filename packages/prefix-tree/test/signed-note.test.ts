@@ -6,12 +6,11 @@ import {
   verify as nodeVerify,
 } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { decodeBase64 as base64Decode, encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DecodeError } from "../src/errors.ts";
 import {
-  base64Decode,
-  base64Encode,
   formatNote,
   formatSignatureLine,
   formatSignerKey,

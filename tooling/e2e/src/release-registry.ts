@@ -251,7 +251,8 @@ async function runExamples(ws: string, consumer: string, version: string, env: N
   if (!page || !build) fail("manifest README lacks its two ts examples");
   const world = `
 import { assetHostsHash, resourceHash } from "@sealroom/hash-chain";
-import { formatCosignerVerifierKey, formatSignedPrefixRoot, generateCosignerKey, keyForDomain, PrefixTree, signCosignature, treeValueForHead } from "@sealroom/prefix-tree";
+import { formatCosignerVerifierKey, formatSignedPrefixRoot, generateCosignerKey, signCosignature } from "@sealroom/prefix-tree/note";
+import { keyForDomain, PrefixTree, treeValueForHead } from "@sealroom/prefix-tree";
 import { encodeChainHeadWithProof, encodeManifestResponse, serializeManifest, sha256B64u } from "@sealroom/manifest";
 const location = { hostname: "site.example", origin: "https://site.example" };
 const url = "https://site.example/app.js";
@@ -263,7 +264,7 @@ const worldTree = new PrefixTree();
 worldTree.set(keyForDomain("site.example"), treeValueForHead(head));
 const checkpoint = { tdomain: "transparency.example", size: 1n, root: worldTree.root() };
 const witnesses = [1, 2].map((i) => generateCosignerKey("witness-" + i + ".example", new Uint8Array(32).fill(i)));
-const signedPrefixRoot = new TextEncoder().encode(formatSignedPrefixRoot({ checkpoint, signatures: witnesses.map((w) => signCosignature(w, checkpoint, now - 5n)) }));
+const signedPrefixRoot = new TextEncoder().encode(formatSignedPrefixRoot({ checkpoint, signatures: witnesses.map((w) => signCosignature(w, checkpoint, Number(now) - 5)) }));
 const response = encodeManifestResponse(line, encodeChainHeadWithProof({ head, incProof: worldTree.proveInclusion(keyForDomain("site.example"))!, signedPrefixRoot }));
 const manifestUrl = "data:application/octet-stream;base64," + Buffer.from(response).toString("base64");
 const WITNESS_VKEYS = witnesses.map(formatCosignerVerifierKey);

@@ -3,8 +3,8 @@
  * and play its witness themselves (the witness app's own e2e is witnessed-log.test.ts).
  */
 import { join } from "node:path";
-import { decodeBase64 } from "@sealroom/manifest";
-import { type CosignerKey, formatSignatureLine, signCosignature } from "@sealroom/prefix-tree";
+import { decodeBase64 } from "@sealroom/hash-chain/base64";
+import { type CosignerKey, formatSignatureLine, signCosignature } from "@sealroom/prefix-tree/note";
 import { ROOT, run } from "./workspace.ts";
 
 export interface CliResult {
@@ -44,7 +44,7 @@ export function playWitness(service: string, tdomain: string, key: CosignerKey):
           const sig = signCosignature(
             key,
             { tdomain, size: BigInt(cp.size), root: decodeBase64(cp.root)! },
-            BigInt(Math.floor(Date.now() / 1000)),
+            Math.floor(Date.now() / 1000),
           );
           const r = await fetch(`${service}/upload-cosignature/${cp.size}`, {
             method: "POST",

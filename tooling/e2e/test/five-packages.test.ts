@@ -31,18 +31,20 @@ import {
 } from "@sealroom/mls-frames";
 import {
   applyBatch,
+  keyForDomain,
+  PrefixTree,
+  proveBatch,
+  treeValueForHead,
+  verifyBatch,
+} from "@sealroom/prefix-tree";
+import {
   cosignerVerifierKey,
   formatCosignerVerifierKey,
   formatSignedPrefixRoot,
   generateCosignerKey,
-  keyForDomain,
-  PrefixTree,
-  proveBatch,
   signCosignature,
-  treeValueForHead,
-  verifyBatch,
   verifySignedPrefixRoot,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { describe, expect, it } from "vitest";
 
 const enc = new TextEncoder();
@@ -99,7 +101,7 @@ describe("the five packages together", () => {
     const w1 = generateCosignerKey("witness-1.example", new Uint8Array(32).fill(1));
     const w1b = generateCosignerKey("witness-1.example", new Uint8Array(32).fill(3));
     const w2 = generateCosignerKey("witness-2.example", new Uint8Array(32).fill(2));
-    const signatures = [w1, w1b, w2].map((w) => signCosignature(w, checkpoint, BigInt(NOW - 30)));
+    const signatures = [w1, w1b, w2].map((w) => signCosignature(w, checkpoint, NOW - 30));
     const note = { checkpoint, signatures };
     const keys = [w1, w1b, w2].map(cosignerVerifierKey);
     expect(verifySignedPrefixRoot(note, keys, { quorum: 2 })).toBe(true);

@@ -14,16 +14,16 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { decodeBase64 } from "@sealroom/hash-chain/base64";
 import {
   buildIntegrityPolicy,
-  decodeBase64,
   encodeManifestResponse,
   generateAppendKey,
   resourceHashOf,
   serializeNewEntryData,
   sha256B64u,
 } from "@sealroom/manifest";
-import { formatCosignerVerifierKey, generateCosignerKey } from "@sealroom/prefix-tree";
+import { formatCosignerVerifierKey, generateCosignerKey } from "@sealroom/prefix-tree/note";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PlayedWitness, playWitness, sealroomCli } from "../src/service-harness.ts";
 import { type start, startWorker, stop } from "../src/workspace.ts";

@@ -11,16 +11,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { decodeBase64, encodeBase64 } from "@sealroom/hash-chain/base64";
 import {
-  decodeBase64,
-  encodeBase64,
   encodeManifestResponse,
   generateAppendKey,
   resourceHashOf,
   serializeNewEntryData,
   verifyTransparency,
 } from "@sealroom/manifest";
-import { formatCosignerVerifierKey, generateCosignerKey } from "@sealroom/prefix-tree";
+import { formatCosignerVerifierKey, generateCosignerKey } from "@sealroom/prefix-tree/note";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PlayedWitness, playWitness, sealroomCli } from "../src/service-harness.ts";
 import { type start, startWorker, stop } from "../src/workspace.ts";

@@ -18,8 +18,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encodeBase64 as base64Encode, encodeBase64 } from "@sealroom/hash-chain/base64";
 import {
-  encodeBase64,
   encodeManifestResponse,
   generateAppendKey,
   POSITION_HEADER,
@@ -29,17 +29,15 @@ import {
   signAppend,
   verifyTransparency,
 } from "@sealroom/manifest";
+import { keyForDomain, shardOf } from "@sealroom/prefix-tree";
 import {
-  base64Encode,
   cosignerVerifierKey,
   formatCosignerSignerKey,
   formatCosignerVerifierKey,
   generateCosignerKey,
-  keyForDomain,
   parseSignatureLines,
-  shardOf,
   verifyCosignature,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { event, HonestLog } from "../../../apps/witness/test/support/honest-log.ts";
 import { startScriptedService } from "../../../apps/witness/test/support/scripted-service.ts";

@@ -5,9 +5,9 @@
  */
 
 import { sha256 } from "@noble/hashes/sha2.js";
+import { decodeBase64UrlNoPad } from "@sealroom/hash-chain/base64";
 import {
   DOMAIN_HEADER,
-  decodeBase64UrlNoPad,
   decodeSignatureHeader,
   parseAppendKey,
   SIGNATURE_HEADER,

@@ -5,7 +5,7 @@
  */
 
 import { TREE_EVENT_BATCH_INDEX_LIMIT } from "@sealroom/hash-chain";
-import { encodeBase64, encodeBase64UrlNoPad } from "@sealroom/manifest";
+import { encodeBase64, encodeBase64UrlNoPad } from "@sealroom/hash-chain/base64";
 import { decodeTreeEventBatch } from "@sealroom/prefix-tree";
 import { Hono } from "hono";
 import { ErrorKind, ServiceError } from "../errors.ts";

@@ -3,7 +3,8 @@
  * Hosts") and the `/chain-proof` extension for monitors. Only sealed entries are served.
  */
 import { CHAIN_HASH_INDEX_LIMIT, decodeChainNode, parseEntriesTilePath } from "@sealroom/hash-chain";
-import { decodeBase64UrlNoPad, encodeChainHeadWithProof } from "@sealroom/manifest";
+import { decodeBase64UrlNoPad } from "@sealroom/hash-chain/base64";
+import { encodeChainHeadWithProof } from "@sealroom/manifest";
 import { joinShardProof } from "@sealroom/prefix-tree";
 import { Hono } from "hono";
 import { bad, ErrorKind, ServiceError } from "../errors.ts";

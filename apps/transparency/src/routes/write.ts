@@ -12,7 +12,7 @@ import {
   parseNewEntryData,
   SIGNATURE_HEADER,
 } from "@sealroom/manifest";
-import { formatVerifierKey } from "@sealroom/prefix-tree";
+import { formatVerifierKey } from "@sealroom/prefix-tree/note";
 import { Hono } from "hono";
 import { configOf } from "../config.ts";
 import { readDevIdsOptIn } from "../dev-ids-optin.ts";

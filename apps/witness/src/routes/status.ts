@@ -3,7 +3,7 @@
  * poll, transient error and refusals with reasons and times. `GET /` is HTML, `GET /status` JSON.
  * Every string that may come from a service (reasons quote it) is HTML-escaped.
  */
-import { formatCosignerVerifierKey } from "@sealroom/prefix-tree";
+import { formatCosignerVerifierKey } from "@sealroom/prefix-tree/note";
 import { Hono } from "hono";
 import { html, raw } from "hono/html";
 import { signerKey } from "../config.ts";

@@ -2,7 +2,7 @@
  * Test side (workerd) of the scripted service: `Scenario` publishes bytes (honest ones from
  * `HonestLog`, or crafted) to the Node server and reads back what the witness uploaded.
  */
-import { base64Decode, base64Encode } from "@sealroom/prefix-tree";
+import { decodeBase64 as base64Decode, encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
 import { inject } from "vitest";
 import { type HonestLog, TREE_DOMAIN } from "./honest-log.ts";
 

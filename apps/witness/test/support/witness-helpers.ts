@@ -6,7 +6,7 @@ import {
   generateCosignerKey,
   parseSignatureLines,
   verifyCosignature,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { expect } from "vitest";
 import type { WitnessMode } from "../../src/config.ts";
 import type { HonestLog, Scenario } from "./service-script.ts";

@@ -8,8 +8,8 @@
  */
 
 import { readFile } from "node:fs/promises";
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import { POSITION_HEADER, SIGNATURE_HEADER, signAppend } from "../append-auth.ts";
-import { encodeBase64 } from "../base64.ts";
 import { serializeNewEntryData } from "../new-entry-data.ts";
 import { resourceHashOf } from "../resource-hash.ts";
 import { parse } from "./args.ts";

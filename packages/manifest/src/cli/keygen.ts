@@ -10,7 +10,7 @@ import {
   formatCosignerSignerKey,
   formatCosignerVerifierKey,
   generateCosignerKey,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { generateAppendKey } from "../append-auth.ts";
 import { parse } from "./args.ts";
 import type { Command } from "./commands.ts";

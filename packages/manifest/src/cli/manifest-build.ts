@@ -2,7 +2,7 @@
 
 import { stat, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { encodeBase64 } from "../base64.ts";
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import { buildManifest } from "../build-manifest-node.ts";
 import { serializeManifest } from "../manifest.ts";
 import { resourceHashOf } from "../resource-hash.ts";

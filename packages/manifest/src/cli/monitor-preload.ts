@@ -11,7 +11,7 @@
  */
 
 import { checkpointOf, decodeChainNode, encodeChainNode, verifyChainConsistency } from "@sealroom/hash-chain";
-import { decodeBase64, encodeBase64 } from "../base64.ts";
+import { decodeBase64, encodeBase64 } from "@sealroom/hash-chain/base64";
 import { findPreloadEntry, PreloadListKind } from "../preload-list.ts";
 import { decodePreloadListResponse } from "../preload-list-response.ts";
 import { verifyPreloadList } from "../verify-preload-list.ts";

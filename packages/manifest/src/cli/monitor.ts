@@ -1,6 +1,6 @@
 /**
  * `sealroom monitor <domain> --service <url> [--state file] [--witness vkey …] [--watch]`: the
- * blog's monitor (DESIGN.md "Monitor"). It keeps (created, size, digest, last time) of the
+ * blog's monitor (docs/architecture.md "Monitor"). It keeps (created, size, digest, last time) of the
  * domain's chain in a state file and, on each check:
  *
  *  1. fetches `/leaf/<domain>` (a `ChainHeadWithProof`) and checks the head's inclusion under the
@@ -26,13 +26,9 @@ import {
   isTombstone,
   verifyChainConsistency,
 } from "@sealroom/hash-chain";
-import {
-  keyForDomain,
-  parseSignedPrefixRoot,
-  treeValueForHead,
-  verifyInclusion,
-} from "@sealroom/prefix-tree";
-import { decodeBase64, encodeBase64 } from "../base64.ts";
+import { decodeBase64, encodeBase64 } from "@sealroom/hash-chain/base64";
+import { keyForDomain, treeValueForHead, verifyInclusion } from "@sealroom/prefix-tree";
+import { parseSignedPrefixRoot } from "@sealroom/prefix-tree/note";
 import { decodeChainHeadWithProof } from "../chain-head-with-proof.ts";
 import { verifyCosignedRoot } from "../cosigned-root.ts";
 import { DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE_SKEW } from "../verify-transparency.ts";

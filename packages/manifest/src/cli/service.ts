@@ -6,8 +6,9 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { normalizeDomain, parseSignedPrefixRoot } from "@sealroom/prefix-tree";
-import { encodeBase64 } from "../base64.ts";
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
+import { normalizeDomain } from "@sealroom/prefix-tree";
+import { parseSignedPrefixRoot } from "@sealroom/prefix-tree/note";
 import { type ChainHeadWithProof, decodeChainHeadWithProof } from "../chain-head-with-proof.ts";
 import { CliError } from "./errors.ts";
 

@@ -6,9 +6,9 @@
 
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { parseSignerKey } from "@sealroom/prefix-tree";
+import { encodeBase64, encodeBase64UrlNoPad } from "@sealroom/hash-chain/base64";
+import { parseSignerKey } from "@sealroom/prefix-tree/note";
 import { DOMAIN_HEADER, SIGNATURE_HEADER, signUpload } from "../append-auth.ts";
-import { encodeBase64, encodeBase64UrlNoPad } from "../base64.ts";
 import { listFiles } from "../build-manifest-node.ts";
 import { sha256 } from "../sha256.ts";
 import { parse } from "./args.ts";

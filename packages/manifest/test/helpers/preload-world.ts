@@ -6,15 +6,13 @@
  * site an old proof after the tree moved on.
  */
 import { type ChainNode, resourceHash, SiteChain } from "@sealroom/hash-chain";
+import { keyForDomain, type PrefixTree, treeValueForHead } from "@sealroom/prefix-tree";
 import {
   type CosignerKey,
   formatCosignerVerifierKey,
   formatSignedPrefixRoot,
-  keyForDomain,
-  type PrefixTree,
   signCosignature,
-  treeValueForHead,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { type ChainHeadWithProof, encodeChainHeadWithProof } from "../../src/chain-head-with-proof.ts";
 import { derivePreloadEntries } from "../../src/derive-preload-list.ts";
 import { encodeManifestResponse } from "../../src/manifest-response.ts";
@@ -73,7 +71,7 @@ export class PreloadWorld {
     this.size += 1n;
     const root = this.tree.root();
     const checkpoint = { tdomain: this.service, size: this.size, root };
-    const signatures = this.witnesses.map((w) => signCosignature(w, checkpoint, BigInt(cosignTime)));
+    const signatures = this.witnesses.map((w) => signCosignature(w, checkpoint, cosignTime));
     const signedRoot = new TextEncoder().encode(formatSignedPrefixRoot({ checkpoint, signatures }));
     const proofs = new Map<string, ChainHeadWithProof>();
     for (const [domain, c] of this.chains)

@@ -5,17 +5,15 @@
  * break one link of the chain of trust at a time.
  */
 import { assetHostsHash, type ChainNode, resourceHash } from "@sealroom/hash-chain";
+import { keyForDomain, PrefixTree, treeValueForHead } from "@sealroom/prefix-tree";
 import {
   type CosignerKey,
   formatCosignerVerifierKey,
   formatSignedPrefixRoot,
   generateCosignerKey,
-  keyForDomain,
   type NoteSignature,
-  PrefixTree,
   signCosignature,
-  treeValueForHead,
-} from "@sealroom/prefix-tree";
+} from "@sealroom/prefix-tree/note";
 import { encodeChainHeadWithProof } from "../../src/chain-head-with-proof.ts";
 import { encodeManifestResponse } from "../../src/manifest-response.ts";
 
@@ -113,7 +111,7 @@ export function makeWorld(o: WorldOptions = {}): World {
   const incProof = tree.proveInclusion(key)!;
   const checkpoint = { tdomain: service, size: 42n, root };
   const times = o.cosignTimes ?? witnesses.map(() => NOW - 60);
-  const signatures = witnesses.map((w, i) => signCosignature(w, checkpoint, BigInt(times[i] ?? NOW - 60)));
+  const signatures = witnesses.map((w, i) => signCosignature(w, checkpoint, times[i] ?? NOW - 60));
   const signedRoot = new TextEncoder().encode(formatSignedPrefixRoot({ checkpoint, signatures }));
   const proof = encodeChainHeadWithProof({ head, incProof, signedPrefixRoot: signedRoot });
   return {

@@ -1,0 +1,3 @@
+import { readmeExamples } from "@sealroom/vitest-config/readme-examples";
+
+readmeExamples(new URL(".", import.meta.url));
