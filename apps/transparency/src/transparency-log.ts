@@ -52,7 +52,6 @@ import {
   formatSignedPrefixRoot,
   type NoteSignature,
   parseSignatureLines,
-  parseVerifierKey,
   verifyCosignature,
 } from "@sealroom/prefix-tree/note";
 import { type Config, configOf } from "./config.ts";

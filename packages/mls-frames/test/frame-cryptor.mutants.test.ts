@@ -308,8 +308,8 @@ describe("FrameCryptor receive side", () => {
     let now = 500;
     const clock = () => now;
     const k1 = randomBytes(16);
-    const alice = new FrameCryptor({ now: clock, graceMs: 100 });
-    const bob = new FrameCryptor({ now: clock, graceMs: 100 });
+    const alice = new FrameCryptor({ clockMs: clock, graceMs: 100 });
+    const bob = new FrameCryptor({ clockMs: clock, graceMs: 100 });
     alice.setEpoch(keysOf(1n, 0, k1));
     bob.setEpoch(keysOf(1n, 1, k1));
     const a = await ok(alice.encryptFrame(randomBytes(10), "opus"));
@@ -328,8 +328,8 @@ describe("FrameCryptor receive side", () => {
     const clock = () => now;
     const k1 = randomBytes(16);
     const k2 = randomBytes(16);
-    const alice = new FrameCryptor({ now: clock, graceMs: 10 });
-    const bob = new FrameCryptor({ now: clock, graceMs: 10 });
+    const alice = new FrameCryptor({ clockMs: clock, graceMs: 10 });
+    const bob = new FrameCryptor({ clockMs: clock, graceMs: 10 });
     alice.setEpoch(keysOf(1n, 0, k1));
     bob.setEpoch(keysOf(1n, 1, k1));
     const old = await ok(alice.encryptFrame(randomBytes(10), "opus"));

@@ -37,7 +37,6 @@ export { type Leaves32, PrefixTree, type PrefixTreeOptions, type TreeStats } fro
 export { PROOF_MAGIC, ProofVersion, verifyInclusion, verifyNonInclusion } from "./proof.ts";
 export { type ReplayResult, replayBatch } from "./replay.ts";
 export { fastSha256, sha256Into } from "./sha256-into.ts";
-export { PAGES_TABLE_SQL, type SqlExec, SqlPageStore } from "./sql-page-store.ts";
 export {
   joinShardProof,
   MAX_SHARDS,
@@ -49,6 +48,7 @@ export {
   shardOf,
   shardRoot,
 } from "./shard.ts";
+export { PAGES_TABLE_SQL, type SqlExec, SqlPageStore } from "./sql-page-store.ts";
 export {
   BATCH_MAX_BYTES,
   BATCH_MAX_EVENTS,
