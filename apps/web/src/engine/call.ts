@@ -454,9 +454,11 @@ export class Call {
     });
     this.peers.set(member, p);
     // Watchdog: a connection still not up after a while (a signal lost in a glare or across a rejoin)
-    // starts over with a new generation, which makes the other side start over too. Each further
-    // restart for the same member waits twice as long (to 8×): on a slow machine ICE and DTLS can take
-    // longer than the first wait, and restarting both sides again and again would never let them finish.
+    // starts over with a new generation, which makes the other side start over too. A restart of a
+    // connection that got as far as ICE/DTLS ("connecting", "failed") makes the next wait for that member
+    // twice as long (to 8×): on a slow machine ICE and DTLS can take longer than the first wait, and
+    // restarting both sides again and again would never let them finish. A connection still "new" never
+    // got an answer (a lost signal): it starts over at the base wait, without backing off.
     const peer = p;
     const n = this.restarts.get(member) ?? 0;
     setTimeout(
@@ -465,7 +467,7 @@ export class Call {
         if (this.peers.get(member) === peer && (st === "new" || st === "connecting" || st === "failed")) {
           peer.close();
           this.peers.delete(member);
-          this.restarts.set(member, Math.min(n + 1, 3));
+          if (st !== "new") this.restarts.set(member, Math.min(n + 1, 3));
           if (this.lastPresent.has(member)) this.peer(member);
         }
       },
