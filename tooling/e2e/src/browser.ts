@@ -18,7 +18,10 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-/** Command-line switches of every test browser. */
+/**
+ * Command-line switches of every test browser. Several participants share one browser as tabs, so
+ * background tabs must keep their timers and keep rendering video like a foreground one.
+ */
 export const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
@@ -30,15 +33,28 @@ export const CHROMIUM_ARGS = [
   "--use-fake-ui-for-media-stream",
   "--use-fake-device-for-media-stream",
   "--allow-loopback-in-peer-connection",
+  "--disable-background-timer-throttling",
+  "--disable-renderer-backgrounding",
+  "--disable-backgrounding-occluded-windows",
 ];
 
-export async function launchChromium(): Promise<LaunchedBrowser> {
+export interface LaunchOptions {
+  /** Switches added to `CHROMIUM_ARGS`. */
+  args?: string[];
+  viewport?: { width: number; height: number };
+  /** Permissions granted to `origin` (e.g. the clipboard). */
+  grant?: { origin: string; permissions: string[] };
+}
+
+export async function launchChromium(opts: LaunchOptions = {}): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), "sealroom-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(opts.args ?? [])],
+    ...(opts.viewport ? { viewport: opts.viewport } : {}),
   });
+  if (opts.grant) await context.grantPermissions(opts.grant.permissions, { origin: opts.grant.origin });
   return {
     context,
     profile,

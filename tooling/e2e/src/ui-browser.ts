@@ -4,55 +4,28 @@
  * dialog (`--auto-select-desktop-capture-source`), media autoplay, and clipboard access for the origin.
  * Pages are driven through the UI (roles, labels, clicks); `videoPixels` only reads what is on screen.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { CHROMIUM_PATH } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { type LaunchedBrowser, launchChromium } from "./browser.ts";
 import { ROOT } from "./workspace.ts";
 
 export const SCREENSHOTS = join(ROOT, "tooling/e2e/screenshots");
 
-export interface UiBrowser {
-  context: BrowserContext;
-  close(): Promise<void>;
-}
+export type UiBrowser = LaunchedBrowser;
 
 export async function launchUiChromium(origin: string): Promise<UiBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), "sealroom-ui-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
+  const browser = await launchChromium({
     viewport: { width: 1280, height: 800 },
     args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--use-fake-ui-for-media-stream",
-      "--use-fake-device-for-media-stream",
       "--auto-select-desktop-capture-source=Entire screen",
       "--autoplay-policy=no-user-gesture-required",
-      "--allow-loopback-in-peer-connection",
-      // Background tabs must keep rendering video: several participants share one browser.
-      "--disable-background-timer-throttling",
-      "--disable-renderer-backgrounding",
-      "--disable-backgrounding-occluded-windows",
     ],
+    grant: { origin, permissions: ["clipboard-read", "clipboard-write", "camera", "microphone"] },
   });
   // Two shared cores run three tabs, their workers and wrangler: a click can wait for a starved renderer.
-  context.setDefaultTimeout(60_000);
-  await context.grantPermissions(["clipboard-read", "clipboard-write", "camera", "microphone"], { origin });
-  return {
-    context,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  browser.context.setDefaultTimeout(60_000);
+  return browser;
 }
 
 export interface Pixels {
