@@ -67,6 +67,7 @@ import {
   SERVICE_APPEND_KEY,
   storePreloadList,
 } from "./preload-lists.ts";
+import { migrate } from "./schema.ts";
 import { type SealedSite, shardName } from "./tree-shard.ts";
 
 /** Ordered schema migrations; index + 1 is the version recorded in `schema_version`. */
@@ -174,7 +175,7 @@ export class TransparencyLog extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     ctx.blockConcurrencyWhile(async () => {
-      this.migrate();
+      migrate(ctx.storage, MIGRATIONS);
       this.sql.exec(PRELOAD_TABLE_SQL);
       this.load();
       const work =
@@ -193,19 +194,6 @@ export class TransparencyLog extends DurableObject<Env> {
 
   private shard(i: number) {
     return this.env.SHARD.getByName(shardName(i, this.config().shards));
-  }
-
-  private migrate(): void {
-    const sql = this.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-    const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
-    const current = row?.version ?? 0;
-    if (current >= MIGRATIONS.length) return;
-    this.ctx.storage.transactionSync(() => {
-      for (let v = current; v < MIGRATIONS.length; v++) sql.exec(MIGRATIONS[v]!);
-      sql.exec("DELETE FROM schema_version");
-      sql.exec("INSERT INTO schema_version (version) VALUES (?)", MIGRATIONS.length);
-    });
   }
 
   /** Reads the published state from storage. */

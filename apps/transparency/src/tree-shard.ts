@@ -54,6 +54,7 @@ import { configOf, SHARD_CACHE_BYTES } from "./config.ts";
 import { DEV_IDS_TABLE_SQL, type DevIdsChoice, recordDevIdsOptIn } from "./dev-ids-optin.ts";
 import type { Env } from "./env.ts";
 import { ErrorKind, type ErrorResult } from "./errors.ts";
+import { migrate } from "./schema.ts";
 import { SqlHeadStore } from "./sql-stores.ts";
 
 const MIGRATIONS: readonly string[] = [
@@ -134,24 +135,11 @@ export class TreeShard extends DurableObject<Env> {
       throw new Error(`not a shard of this service: ${ctx.id.name}`);
     this.index = Number(m[1]);
     ctx.blockConcurrencyWhile(async () => {
-      this.migrate();
+      migrate(ctx.storage, MIGRATIONS);
       this.sql.exec(DEV_IDS_TABLE_SQL);
       this.load();
       // A restart may have come between staging and telling the coordinator: tell it again.
       if (this.nextSeq - 1 > this.sealedSeq) await ctx.storage.setAlarm(Date.now());
-    });
-  }
-
-  private migrate(): void {
-    const sql = this.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-    const row = sql.exec<{ version: number }>("SELECT version FROM schema_version").toArray()[0];
-    const current = row?.version ?? 0;
-    if (current >= MIGRATIONS.length) return;
-    this.ctx.storage.transactionSync(() => {
-      for (let v = current; v < MIGRATIONS.length; v++) sql.exec(MIGRATIONS[v]!);
-      sql.exec("DELETE FROM schema_version");
-      sql.exec("INSERT INTO schema_version (version) VALUES (?)", MIGRATIONS.length);
     });
   }
 
