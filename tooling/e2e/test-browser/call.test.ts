@@ -13,10 +13,10 @@ import { build } from "esbuild";
 import type { Page, Worker } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
-import { freePort, ROOT, start, stop, waitFor } from "../src/workspace.ts";
+import { freePort, startWorker, stop } from "../src/workspace.ts";
 
 const persist = mkdtempSync(join(tmpdir(), "sealroom-call-"));
-let room: ReturnType<typeof start>;
+let room: Awaited<ReturnType<typeof startWorker>>;
 let chromium: LaunchedBrowser;
 let origin: string;
 /** Every WebSocket frame any participant sent or received. */
@@ -25,31 +25,7 @@ const wire: Buffer[] = [];
 beforeAll(async () => {
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
-  room = start(
-    "wrangler",
-    [
-      "dev",
-      "--config",
-      join(ROOT, "apps/room/wrangler.jsonc"),
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(await freePort()),
-      "--persist-to",
-      persist,
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "warn",
-    ],
-    { cwd: join(ROOT, "apps/room") },
-  );
-  try {
-    await waitFor(`${origin}/healthz`, 90_000);
-  } catch (err) {
-    throw new Error(`${String(err)}\n${room.output()}`);
-  }
+  room = await startWorker("room", { port, inspectorPort: await freePort(), persistTo: persist });
   chromium = await launchChromium();
 }, 150_000);
 
