@@ -52,7 +52,7 @@ function join_(room: string): WebSocket {
   sockets.add(ws);
   let me = "";
   const log = new Map<bigint, string>();
-  ws.onmessage = (e) => {
+  ws.addEventListener("message", (e: MessageEvent) => {
     if (e.data === "pong") return;
     if (typeof e.data === "string") {
       const m = JSON.parse(e.data) as { payload: { t: number } };
@@ -69,8 +69,8 @@ function join_(room: string): WebSocket {
       events++;
       log.set(msg.seq, createHash("sha256").update(bytes).digest("hex"));
     }
-  };
-  ws.onclose = () => sockets.delete(ws);
+  });
+  ws.addEventListener("close", () => sockets.delete(ws));
   return ws;
 }
 

@@ -19,10 +19,10 @@ import {
   fastSha256,
   PAGES_TABLE_SQL,
   PrefixTree,
-  parseVerifierKey,
   proveShardBatch,
   SqlPageStore,
 } from "@sealroom/prefix-tree";
+import { parseVerifierKey } from "@sealroom/prefix-tree/note";
 import { SHARD_CACHE_BYTES } from "../src/config.ts";
 
 const LEAVES = Number(process.env.SEALROOM_SHARD_LEAVES ?? 400_000);
