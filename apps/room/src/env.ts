@@ -1,8 +1,11 @@
 /** Bindings of the room Worker, as declared in wrangler.jsonc (secrets and optional vars documented in README.md). */
 import type { Room } from "./room.ts";
+import type { SiteManifests } from "./site-manifests.ts";
 
 export interface Env {
   ROOMS: DurableObjectNamespace<Room>;
+  /** The WAICT manifest memory, one object per `WAICT_DOMAIN` (src/site-manifests.ts). */
+  MANIFESTS: DurableObjectNamespace<SiteManifests>;
   ASSETS: Fetcher;
   /** Set at deploy time (`--var SEALROOM_COMMIT:<sha>`); empty in local development. */
   SEALROOM_COMMIT: string;

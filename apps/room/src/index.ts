@@ -2,4 +2,5 @@
 import { app } from "./app.ts";
 
 export { Room } from "./room.ts";
+export { SiteManifests } from "./site-manifests.ts";
 export default app;

@@ -5,7 +5,10 @@
  */
 import { env, exports } from "cloudflare:workers";
 import {
+  decodeManifestResponse,
+  encodeChainHeadWithProof,
   INTEGRITY_POLICY_HEADER,
+  type LoggedManifest,
   parseIntegrityPolicy,
   parseNewEntryData,
   resourceHashOf,
@@ -72,5 +75,53 @@ describe("served transparently", () => {
     });
     const after = new Uint8Array(await (await exports.default.fetch(`${base}${script}`)).arrayBuffer());
     expect(after).toEqual(honest);
+  });
+
+  it("SiteManifests keeps the newest head per manifest, bounded, and survives a restart", async () => {
+    const stub = env.MANIFESTS.get(env.MANIFESTS.idFromName("keep-test.localhost"));
+    const line = (v: number) => new TextEncoder().encode(JSON.stringify({ hashes: {}, v }));
+    const proof = (v: number) => new Uint8Array([v, v, v]);
+    await stub.put({ line: line(1), proof: proof(1), position: 3n });
+    await stub.put({ line: line(1), proof: proof(9), position: 2n }); // older head: ignored
+    await stub.put({ line: line(2), proof: proof(2), position: 2n ** 40n });
+    let rows = await stub.list();
+    expect(rows.map((r: LoggedManifest) => [r.position, r.proof[0]])).toEqual([
+      [2n ** 40n, 2],
+      [3n, 1],
+    ]);
+    for (let v = 3; v < 12; v++)
+      await stub.put({ line: line(v), proof: proof(v), position: 2n ** 40n + BigInt(v) });
+    rows = await stub.list();
+    expect(rows.length).toBe(8);
+    expect(rows.at(-1)?.position).toBe(2n ** 40n + 4n);
+  });
+
+  it("with the service down, serves the head another isolate stored for this build (empty store read again)", async () => {
+    const line = await asset(MANIFEST_ASSET);
+    const current = line[line.length - 1] === 0x0a ? line.subarray(0, -1) : line;
+    const head = {
+      entry: {
+        positionInChain: 7n,
+        timeCreated: 1_780_000_000n,
+        resourceHash: resourceHashOf(current),
+        assetHostsHash: new Uint8Array(32),
+      },
+      chainHash: new Uint8Array(32).fill(1),
+    };
+    const proof = encodeChainHeadWithProof({
+      head,
+      incProof: new Uint8Array([0]),
+      signedPrefixRoot: new TextEncoder().encode("a signed note\n"),
+    });
+    await env.MANIFESTS.get(env.MANIFESTS.idFromName("sealroom.localhost")).put({
+      line: current,
+      proof,
+      position: 7n,
+    });
+    const res = await exports.default.fetch(`${base}${MANIFEST_PATH}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("sealroom-manifest-state")).toBe("logged");
+    const body = decodeManifestResponse(new Uint8Array(await res.arrayBuffer()));
+    expect(body.manifestBytes).toEqual(current);
   });
 });

@@ -12,8 +12,10 @@
  *
  * Calls must not overlap: await each `receive` before the next (the caller owns I/O ordering).
  */
+
+import { bytesToHex as toHex } from "@noble/hashes/utils.js";
+import { bytesEqual } from "@sealroom/hash-chain/bytes";
 import { deriveEpochKeys, type EpochKeys } from "@sealroom/mls-frames/epoch-keys";
-import { bytesEqual, toHex } from "./bytes.ts";
 import { commitDigest, decodeServerMessage, encodeClientMessage } from "./codec.ts";
 import { CommitterError, DecodeError } from "./errors.ts";
 import type { MemberId } from "./member-id.ts";

@@ -6,7 +6,8 @@
  * no keys and never parses past the MLS header. The room Worker calls one function per socket event and
  * persists `encodeSequencerState` before sending the outputs (stage, then publish).
  */
-import { bytesEqual, Reader, Writer } from "./bytes.ts";
+import { bytesEqual } from "@sealroom/hash-chain/bytes";
+import { Reader, Writer } from "./bytes.ts";
 import {
   commitDigest,
   decodeClientMessage,

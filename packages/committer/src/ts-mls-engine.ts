@@ -8,6 +8,7 @@
  * server holds no tree to hand a joiner.
  */
 
+import { bytesEqual } from "@sealroom/hash-chain/bytes";
 import { currentUnixSeconds } from "@sealroom/hash-chain/time";
 import {
   type CiphersuiteImpl,
@@ -35,7 +36,6 @@ import {
 } from "ts-mls";
 import { verifyKeyPackage } from "ts-mls/keyPackage.js";
 import { decryptSenderData } from "ts-mls/privateMessage.js";
-import { bytesEqual } from "./bytes.ts";
 import { isLifetimeSane, issueLifetime } from "./key-package-policy.ts";
 import type { MemberId } from "./member-id.ts";
 import type { CommitOutput, MlsEngine } from "./mls-engine.ts";

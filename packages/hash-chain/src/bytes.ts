@@ -1,6 +1,9 @@
 /**
- * Internal byte helpers: big-endian integers as in the TLS presentation language (RFC 8446 §3.3),
- * argument checks, and constant-shape comparisons. Not exported from the package index.
+ * Byte helpers: big-endian integers as in the TLS presentation language (RFC 8446 §3.3), argument
+ * checks and comparisons. Not in the package index; published as the subpath
+ * `@sealroom/hash-chain/bytes` so the other `@sealroom` packages that already depend on hash-chain
+ * (prefix-tree, manifest, committer) use these instead of copies. Callers check bounds first: the
+ * readers do not.
  */
 
 export const U64_MAX = (1n << 64n) - 1n;
@@ -52,6 +55,16 @@ export function writeU16(out: Uint8Array, offset: number, value: number): void {
 
 export function readU16(b: Uint8Array, offset: number): number {
   return (b[offset]! << 8) | b[offset + 1]!;
+}
+
+export function readU24(b: Uint8Array, offset: number): number {
+  return (b[offset]! << 16) | (b[offset + 1]! << 8) | b[offset + 2]!;
+}
+
+export function writeU24(out: Uint8Array, offset: number, value: number): void {
+  out[offset] = (value >>> 16) & 0xff;
+  out[offset + 1] = (value >>> 8) & 0xff;
+  out[offset + 2] = value & 0xff;
 }
 
 /** Byte equality. Hashes compared here are public values, so timing does not matter. */

@@ -106,6 +106,13 @@ export {
   type ServedManifestResponse,
 } from "./manifest-server.ts";
 export {
+  LOGGED_MANIFESTS_TABLE_SQL,
+  type LoggedManifest,
+  type ManifestSqlExec,
+  type ManifestStore,
+  SqlManifestStore,
+} from "./manifest-store.ts";
+export {
   MAX_ASSET_HOST_LENGTH,
   MAX_ASSET_HOSTS,
   MAX_NEW_ENTRY_DATA_BYTES,

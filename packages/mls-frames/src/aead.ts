@@ -6,8 +6,10 @@
  *   through @noble/ciphers' synchronous AES-GCM (NIST SP 800-38D, the same bytes: GCM is
  *   deterministic). WebCrypto's fixed cost per call (a promise, a job on another thread, a copy)
  *   dominates a ~100-byte audio frame; noble's per-call key schedule and GHASH setup is cheaper
- *   there, and WebCrypto's native AES wins on large video frames (issue 12, `pnpm bench` "AEAD per
- *   frame size"). `SYNC_GCM_MAX_BYTES` is the crossover measured in Node.
+ *   there in Node, and WebCrypto's native AES wins on large video frames (issue 12, `pnpm bench` "AEAD
+ *   per frame size"). In Chromium WebCrypto is the cheaper path at every size (its calls are cheap and
+ *   run on the renderer's own crypto thread; tooling/e2e `bench frames`), so the synchronous path is
+ *   used in Node only: `SYNC_GCM_MAX_BYTES` is 512 there and 0 elsewhere.
  * - AES-CTR + HMAC (suites 1–3, §4.5.1): encrypt-then-MAC. The AES key is the first Nka bytes of the
  *   SFrame key, the HMAC key the remaining Nh bytes; the CTR initial counter block is `nonce || 0x00000000`
  *   and the tag is HMAC(auth_key, len(aad) || len(ct) || Nt || nonce || aad || ct) truncated to Nt bytes.
@@ -33,12 +35,21 @@ function subtle(): SubtleCrypto {
   return s;
 }
 
+/** Node.js (where WebCrypto's per-call cost is high), not a browser, Worker or other runtime. */
+const IS_NODE =
+  typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node ===
+    "string" &&
+  !("WorkerGlobalScope" in globalThis) &&
+  !("document" in globalThis);
+
 /**
  * AES-GCM frames whose plaintext (seal) or ciphertext (open) is at most this many bytes take the
- * synchronous @noble/ciphers path; larger ones WebCrypto. Measured in Node 24 on the bench machine
- * (CPU per frame): noble ~30 µs up to ~300 B against WebCrypto's ~50-110 µs, even at ~1 KB.
+ * synchronous @noble/ciphers path; larger ones WebCrypto. Node 24 (CPU per frame, packages/mls-frames
+ * bench): noble ~30 µs up to ~300 B against WebCrypto's ~50-110 µs, so 512. Chromium (CPU per seal +
+ * open, tooling/e2e bench frames, 2026-12-02): WebCrypto 28-46 µs at 64 B-1 KB against noble's
+ * 78-263 µs, so 0: browsers use WebCrypto only.
  */
-export const SYNC_GCM_MAX_BYTES = 512;
+export const SYNC_GCM_MAX_BYTES = IS_NODE ? 512 : 0;
 
 export interface AeadOptions {
   /** Override `SYNC_GCM_MAX_BYTES` (0: WebCrypto only; Infinity: noble only). Tests and benches. */

@@ -1,35 +1,10 @@
 /**
- * Byte helpers shared by the SFrame code (RFC 9605 §4: "encode_big_endian", concatenation, XOR).
+ * Byte helpers shared by the SFrame code (RFC 9605 §4.5.1 constant-time tag comparison, argument checks).
  * Kept tiny and allocation-aware because they run once per media frame.
  */
 
 /** 2^64 - 1: KID and CTR are u64 (RFC 9605 §4.3). */
 export const U64_MAX = (1n << 64n) - 1n;
-
-/** `encode_big_endian(x, n)` of RFC 9605 §4.4.3, for 0 <= x < 2^(8n). */
-export function encodeBigEndian(value: bigint, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let v = value;
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  if (v !== 0n) throw new RangeError(`"value" ${value} does not fit in ${length} bytes`);
-  return out;
-}
-
-/** Concatenate byte strings (the "+" of RFC 9605's pseudocode). */
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** Constant-time equality for tags (RFC 9605 §4.5.1 `constant_time_equal`). */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {

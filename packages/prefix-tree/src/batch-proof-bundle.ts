@@ -10,7 +10,7 @@
  * and must be non-empty. Only the framing is checked here: `decodeTreeEventBatch` and
  * `verifyBatch` judge the contents.
  */
-import { assertBytes, readU24, writeU24 } from "./bytes.ts";
+import { assertBytes, readU24, writeU24 } from "@sealroom/hash-chain/bytes";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 
 /** Largest batch encoding a bundle can carry (u24). */

@@ -22,9 +22,11 @@
  * partial tree and recomputes the root, which must equal `new_root`. Every byte is bound by the old
  * root or by `new_root`, so any change to the proof, and any batch that yields another tree, fails.
  */
+
+import { bytesToHex as toHex } from "@noble/hashes/utils.js";
 import type { ChainNode } from "@sealroom/hash-chain";
 import { decodeChainNode, encodeChainNode, HashChainError, nextChainHash } from "@sealroom/hash-chain";
-import { assertBytes, bitAt, commonPrefixBits, equal32, toHex } from "./bytes.ts";
+import { assertBytes, bitAt, commonPrefixBits, equal32 } from "./bytes.ts";
 import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
 import { defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 import { ItemKind, NO_REF, type Page } from "./page.ts";

@@ -6,8 +6,9 @@
  * the service keeps them in a `heads (key BLOB PRIMARY KEY, node BLOB)` table written in the same
  * transaction as the pages.
  */
+
+import { bytesToHex as toHex } from "@noble/hashes/utils.js";
 import type { ChainNode } from "@sealroom/hash-chain";
-import { toHex } from "./bytes.ts";
 
 export interface ChainHeadStore {
   /** The current head for tree key `key` (32 bytes), or undefined. */

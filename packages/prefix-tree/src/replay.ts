@@ -14,8 +14,9 @@
  * `replayBatch` reads old heads through a callback and changes nothing, so `applyBatch` (full
  * tree) and `verifyBatch` (compact proof) share it and reject exactly the same batches.
  */
+
+import { bytesToHex as toHex } from "@noble/hashes/utils.js";
 import { assetHostsHash, type ChainNode, nextChainHash, U64_MAX, ZERO_HASH } from "@sealroom/hash-chain";
-import { toHex } from "./bytes.ts";
 import { isNormalizedDomain, keyForNormalizedDomain } from "./domain-key.ts";
 import { BatchError, PrefixTreeErrorCode } from "./errors.ts";
 import type { Sha256 } from "./hash.ts";

@@ -29,15 +29,22 @@
  * bytes are carried as a Latin-1 string (lossless); whether a domain is well formed is checked on
  * replay (`applyBatch`), which the draft makes the place to reject events.
  */
-import { encodeAssetHosts, U64_MAX } from "@sealroom/hash-chain";
-import { assertBytes, readU16, readU24, readU64, writeU16, writeU24, writeU64 } from "./bytes.ts";
+import { encodeAssetHosts, readAssetHosts, U64_MAX } from "@sealroom/hash-chain";
+import {
+  assertBytes,
+  readU16,
+  readU24,
+  readU64,
+  writeU16,
+  writeU24,
+  writeU64,
+} from "@sealroom/hash-chain/bytes";
+import { DecodeError as HashChainDecodeError } from "@sealroom/hash-chain/errors";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 
 export const NewAssetHostsTag = { Changed: 0, Unchanged: 1 } as const;
 export type NewAssetHostsTag = (typeof NewAssetHostsTag)[keyof typeof NewAssetHostsTag];
 
-const ASSET_HOST_URL_MAX = 511;
-const ASSET_HOSTS_MAX_BYTES = 2 ** 13 - 1;
 export const BATCH_MAX_EVENTS = 0xffff;
 export const BATCH_MAX_BYTES = 2 ** 24 - 1;
 
@@ -53,14 +60,6 @@ export interface TreeEvent {
 
 export interface TreeEventBatch {
   events: TreeEvent[];
-}
-
-const utf8Fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
-  return a.length - b.length;
 }
 
 function encodeEventParts(e: TreeEvent, name: string): Uint8Array[] {
@@ -154,36 +153,15 @@ export function readTreeEvent(b: Uint8Array, o: number, end: number): { event: T
   o += 1;
   let assetHosts: string[] | null = null;
   if (tag === NewAssetHostsTag.Changed) {
-    need(b, o, 2, end, "asset hosts length");
-    const len = readU16(b, o);
-    if (len < 1 || len > ASSET_HOSTS_MAX_BYTES)
-      throw new DecodeError(PrefixTreeErrorCode.Oversized, o, "asset hosts length out of 1..2^13-1");
-    o += 2;
-    need(b, o, len, end, "asset hosts");
-    const stop = o + len;
-    assetHosts = [];
-    let prev: Uint8Array | undefined;
-    while (o < stop) {
-      if (o + 2 > stop)
-        throw new DecodeError(PrefixTreeErrorCode.Malformed, o, "asset host length crosses the vector end");
-      const ul = readU16(b, o);
-      if (ul < 1 || ul > ASSET_HOST_URL_MAX)
-        throw new DecodeError(PrefixTreeErrorCode.Oversized, o, "asset host url length out of 1..511");
-      if (o + 2 + ul > stop)
-        throw new DecodeError(PrefixTreeErrorCode.Malformed, o, "asset host url crosses the vector end");
-      const u = b.subarray(o + 2, o + 2 + ul);
-      if (prev && compareBytes(prev, u) >= 0) {
-        throw new DecodeError(PrefixTreeErrorCode.NonCanonical, o, "asset hosts not strictly sorted");
-      }
-      let s: string;
-      try {
-        s = utf8Fatal.decode(u);
-      } catch {
-        throw new DecodeError(PrefixTreeErrorCode.Malformed, o + 2, "asset host url is not UTF-8");
-      }
-      assetHosts.push(s);
-      prev = u;
-      o += 2 + ul;
+    // The AssetHost vector is hash-chain's (same draft struct): its decoder, bounded by this
+    // event's end, with its error passed through as ours (same offset; invalid-value -> malformed).
+    try {
+      const r = readAssetHosts(end === b.length ? b : b.subarray(0, end), o);
+      assetHosts = r.hosts;
+      o = r.end;
+    } catch (err) {
+      if (err instanceof HashChainDecodeError) throw DecodeError.at(err, 0);
+      throw err;
     }
   } else if (tag !== NewAssetHostsTag.Unchanged) {
     throw new DecodeError(PrefixTreeErrorCode.BadTag, o - 1, "unknown NewAssetHostsTag");

@@ -93,12 +93,13 @@ describe("TreeEvent decoder: each rejection", () => {
       [[0, 4, 0, 2, 0xc3, 0x28], PrefixTreeErrorCode.Malformed, 10],
       [[0, 6, 0, 1, 0x61, 0, 1, 0x61], PrefixTreeErrorCode.NonCanonical, 11],
       [[0, 7, 0, 2, 0x61, 0x62, 0, 1, 0x61], PrefixTreeErrorCode.NonCanonical, 12],
-      [[0, 0], PrefixTreeErrorCode.Oversized, 6],
+      // Empty vector / url: hash-chain's invalid-value, passed through as malformed.
+      [[0, 0], PrefixTreeErrorCode.Malformed, 6],
       [[0x20, 0x00], PrefixTreeErrorCode.Oversized, 6],
-      [[0, 2, 0, 0], PrefixTreeErrorCode.Oversized, 8],
+      [[0, 2, 0, 0], PrefixTreeErrorCode.Malformed, 8],
       [[0, 3, 0x02, 0x00, 0x61], PrefixTreeErrorCode.Oversized, 8],
-      [[0, 1, 0], PrefixTreeErrorCode.Malformed, 8],
-      [[0, 3, 0, 2, 0x61], PrefixTreeErrorCode.Malformed, 8],
+      [[0, 1, 0], PrefixTreeErrorCode.Truncated, 8],
+      [[0, 3, 0, 2, 0x61], PrefixTreeErrorCode.Truncated, 10],
     ];
     for (const [vector, code, offset] of cases) {
       expect(

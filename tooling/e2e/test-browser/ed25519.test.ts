@@ -1,48 +1,24 @@
-/**
- * Ed25519 in real Chromium (WebCrypto = BoringSSL): Sealroom's verifier gives Sealroom's verdict on
- * all 926 adversarial vectors of packages/prefix-tree/vectors/ed25519 through both its WebCrypto and
- * its @noble path, and BoringSSL alone gives Go's verdict (so the precheck is what makes it agree
- * with Node's OpenSSL 3.5).
- */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ed25519Cases } from "../../../packages/prefix-tree/test/ed25519-vectors.ts";
 import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
+import { bundleFixture, type FixtureServer, serveFixtures } from "../src/fixture-server.ts";
 
-let server: Server;
+let server: FixtureServer | undefined;
 let origin: string;
 let chromium: LaunchedBrowser;
 
 beforeAll(async () => {
-  const page = await build({
-    entryPoints: [join(import.meta.dirname, "../fixtures/ed25519/page.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
-  const files: Record<string, [string, string]> = {
+  server = await serveFixtures({
     "/": ["text/html", '<!doctype html><title>ed25519</title><script type="module" src="/page.js"></script>'],
-    "/page.js": ["text/javascript", page.outputFiles[0]?.text ?? ""],
-  };
-  server = createServer((req, res) => {
-    const file = files[req.url ?? ""];
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": file[0] }).end(file[1]);
+    "/page.js": ["text/javascript", await bundleFixture("ed25519/page.ts")],
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = server.origin;
   chromium = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await chromium?.close();
-  await new Promise((r) => server?.close(r));
+  await server?.close();
 });
 
 describe("Ed25519 in Chromium", () => {

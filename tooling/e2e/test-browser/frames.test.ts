@@ -1,53 +1,25 @@
-/**
- * End-to-end encrypted media in real Chromium: two peer connections on loopback send fake camera and
- * microphone tracks; @sealroom/mls-frames encrypts every frame in a worker on the way out and
- * decrypts it in another worker on the way in, through RTCRtpScriptTransform and through the
- * createEncodedStreams fallback. Video only decodes when the receiver holds the sender's key.
- */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallOptions, CallReport } from "../fixtures/frames/page.ts";
 import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
+import { bundleFixture, type FixtureServer, serveFixtures } from "../src/fixture-server.ts";
 
-let server: Server;
+let server: FixtureServer | undefined;
 let origin: string;
 let chromium: LaunchedBrowser;
 
-async function bundle(entry: string): Promise<string> {
-  const out = await build({
-    entryPoints: [join(import.meta.dirname, "../fixtures/frames", entry)],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
-  return out.outputFiles[0]!.text;
-}
-
 beforeAll(async () => {
-  const files: Record<string, [string, string]> = {
+  server = await serveFixtures({
     "/": ["text/html", '<!doctype html><title>frames</title><script type="module" src="/page.js"></script>'],
-    "/page.js": ["text/javascript", await bundle("page.ts")],
-    "/worker.js": ["text/javascript", await bundle("worker.ts")],
-  };
-  server = createServer((req, res) => {
-    const file = files[req.url ?? ""];
-    if (!file) return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": file[0] }).end(file[1]);
+    "/page.js": ["text/javascript", await bundleFixture("frames/page.ts")],
+    "/worker.js": ["text/javascript", await bundleFixture("frames/worker.ts")],
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = server.origin;
   chromium = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await chromium?.close();
-  await new Promise((r) => server?.close(r));
+  await server?.close();
 });
 
 async function call(opts: CallOptions): Promise<CallReport> {

@@ -11,7 +11,6 @@
  * The test plays the witness with a real Ed25519 key, as preload-lists.test.ts does.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeBase64 } from "@sealroom/hash-chain/base64";
@@ -25,8 +24,7 @@ import {
 } from "@sealroom/manifest";
 import { formatCosignerVerifierKey, generateCosignerKey } from "@sealroom/prefix-tree/note";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PlayedWitness, playWitness, sealroomCli } from "../src/service-harness.ts";
-import { type start, startWorker, stop } from "../src/workspace.ts";
+import { type LocalService, sealroomCli, startLocalService } from "../src/service-harness.ts";
 
 const offset = Number(process.env.SEALROOM_SMOKE_PORT_OFFSET ?? 10_000);
 const PORT = 8788 + offset + 220;
@@ -48,9 +46,7 @@ const PAGE = new TextEncoder().encode("<!doctype html><p>signed code</p>\n");
 const manifest = (devIds?: { ids: string[]; since?: { manifest: string; proof: string } }) =>
   JSON.stringify({ hashes: { "/": sha256B64u(PAGE) }, ...(devIds ? { sealroom_dev_ids: devIds } : {}) });
 const M0 = manifest({ ids: ["alice"] });
-let child: ReturnType<typeof start>;
-let site: Server;
-let witnessLoop: PlayedWitness | undefined;
+let service: LocalService | undefined;
 let manifestResponse: Uint8Array | undefined;
 /** The enrolment's proof (base64 ChainHeadWithProof of M0). */
 let proof0 = "";
@@ -97,33 +93,31 @@ beforeAll(async () => {
     sealroom_dev_ids: true,
   });
   const header = buildIntegrityPolicy({ maxAge: 3600, mode: "enforce", manifest: "/m" });
-  site = createServer((req, res) => {
-    if (req.url === "/.well-known/waict-enroll") {
-      res.writeHead(200, { "content-type": "application/json" }).end(doc);
-    } else if (req.url === "/") {
-      res.writeHead(200, { "integrity-policy-waict-v1": header }).end(PAGE);
-    } else if (req.url === "/m" && manifestResponse) {
-      res.writeHead(200).end(manifestResponse);
-    } else res.writeHead(404).end();
+  service = await startLocalService({
+    port: PORT,
+    inspectorPort: 19260,
+    persistTo: tmp,
+    tdomain: TDOMAIN,
+    witness,
+    epochMs: 500,
+    site: {
+      domain: DOMAIN,
+      port: SITE_PORT,
+      serve: (req, res) => {
+        if (req.url === "/.well-known/waict-enroll") {
+          res.writeHead(200, { "content-type": "application/json" }).end(doc);
+        } else if (req.url === "/") {
+          res.writeHead(200, { "integrity-policy-waict-v1": header }).end(PAGE);
+        } else if (req.url === "/m" && manifestResponse) {
+          res.writeHead(200).end(manifestResponse);
+        } else res.writeHead(404).end();
+      },
+    },
   });
-  await new Promise<void>((r) => site.listen(SITE_PORT, "127.0.0.1", r));
-  const vars: Record<string, string> = {
-    TREE_DOMAIN: TDOMAIN,
-    WITNESS_KEYS: vkey,
-    WITNESS_QUORUM: "1",
-    WITNESS_NOTIFY_URLS: "",
-    EPOCH_MS: "500",
-    APPEND_TIMEOUT_MS: "30000",
-    DEV_ORIGINS: JSON.stringify({ [DOMAIN]: `http://127.0.0.1:${SITE_PORT}` }),
-  };
-  child = await startWorker("transparency", { port: PORT, inspectorPort: 19_260, persistTo: tmp, vars });
-  witnessLoop = playWitness(SERVICE, TDOMAIN, witness);
 }, 150_000);
 
 afterAll(async () => {
-  await witnessLoop?.stop();
-  if (child) await stop(child);
-  await new Promise((r) => site?.close(r));
+  await service?.stop();
   rmSync(tmp, { recursive: true, force: true });
 }, 60_000);
 

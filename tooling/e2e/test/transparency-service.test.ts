@@ -8,7 +8,6 @@
  * (The full stack with the real witness app is the witness branch's e2e.)
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeBase64, encodeBase64 } from "@sealroom/hash-chain/base64";
@@ -21,8 +20,7 @@ import {
 } from "@sealroom/manifest";
 import { formatCosignerVerifierKey, generateCosignerKey } from "@sealroom/prefix-tree/note";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PlayedWitness, playWitness, sealroomCli } from "../src/service-harness.ts";
-import { type start, startWorker, stop } from "../src/workspace.ts";
+import { type LocalService, sealroomCli, startLocalService } from "../src/service-harness.ts";
 
 const offset = Number(process.env.SEALROOM_SMOKE_PORT_OFFSET ?? 10_000);
 const PORT = 8788 + offset + 200;
@@ -36,9 +34,7 @@ const appendKey = generateAppendKey(DOMAIN);
 const tmp = mkdtempSync(join(tmpdir(), "sealroom-transparency-e2e-"));
 const manifest = (v: number) =>
   JSON.stringify({ hashes: { "/": "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU" }, v });
-let child: ReturnType<typeof start>;
-let site: Server;
-let witnessLoop: PlayedWitness | undefined;
+let service: LocalService | undefined;
 
 const cli = (args: string[]) => sealroomCli(tmp, args);
 
@@ -58,30 +54,28 @@ beforeAll(async () => {
     assetHosts: [SERVICE],
     appendKey: appendKey.verifierKey,
   });
-  site = createServer((req, res) => {
-    if (req.url === "/.well-known/waict-enroll") {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(doc);
-    } else res.writeHead(404).end();
+  service = await startLocalService({
+    port: PORT,
+    inspectorPort: 19240,
+    persistTo: tmp,
+    tdomain: TDOMAIN,
+    witness,
+    epochMs: 1000,
+    site: {
+      domain: DOMAIN,
+      port: SITE_PORT,
+      serve: (req, res) => {
+        if (req.url === "/.well-known/waict-enroll") {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(doc);
+        } else res.writeHead(404).end();
+      },
+    },
   });
-  await new Promise<void>((r) => site.listen(SITE_PORT, "127.0.0.1", r));
-  const vars: Record<string, string> = {
-    TREE_DOMAIN: TDOMAIN,
-    WITNESS_KEYS: formatCosignerVerifierKey(witness),
-    WITNESS_QUORUM: "1",
-    WITNESS_NOTIFY_URLS: "",
-    EPOCH_MS: "1000",
-    APPEND_TIMEOUT_MS: "30000",
-    DEV_ORIGINS: JSON.stringify({ [DOMAIN]: `http://127.0.0.1:${SITE_PORT}` }),
-  };
-  child = await startWorker("transparency", { port: PORT, inspectorPort: 19_240, persistTo: tmp, vars });
-  witnessLoop = playWitness(SERVICE, TDOMAIN, witness);
 }, 150_000);
 
 afterAll(async () => {
-  await witnessLoop?.stop();
-  if (child) await stop(child);
-  await new Promise((r) => site?.close(r));
+  await service?.stop();
   rmSync(tmp, { recursive: true, force: true });
 }, 60_000);
 
@@ -137,7 +131,7 @@ describe("transparency service under wrangler dev, driven by the sealroom CLI", 
       expect((await verify(manifest(v), j.proof)).ok).toBe(true);
       expect((await verify(manifest(v - 1), j.proof)).ok).toBe(false);
     }
-    expect(witnessLoop?.cosigned).toBeGreaterThanOrEqual(4);
+    expect(service?.witness.cosigned).toBeGreaterThanOrEqual(4);
   });
 
   it("uploads a directory to the asset host and serves it back", async () => {

@@ -6,7 +6,7 @@
  * - `GET /.well-known/waict/manifest`: the manifest response (`manifest \n base64(proof) \n`) from
  *   `@sealroom/manifest`'s `ManifestServer`: the cosigned head from the service's `/leaf/<domain>`,
  *   cached until the next epoch; the previous manifest stays served until a cosigned head logs the
- *   new one.
+ *   new one, also by isolates that start later (the `SiteManifests` Durable Object remembers it).
  * - every other GET/HEAD goes to the static assets; HTML answers get `Integrity-Policy-WAICT-v1`.
  * - `POST /.well-known/sealroom-test/tamper` (only with `SEALROOM_TEST_HOOKS=1`): `{"path": "/assets/x.js"}`
  *   makes the Worker flip one byte of that asset in every answer (`{"path": null}` stops it).
@@ -32,19 +32,25 @@ import {
   waictConfig,
 } from "../waict-config.ts";
 
-/** One server per isolate and configuration: the cached head and the manifests seen. */
+/**
+ * One server per isolate and configuration: the cached head and the manifests seen, backed by the
+ * domain's `SiteManifests` object so that a new isolate knows what older ones learnt.
+ */
 let server: { key: string; server: ManifestServer } | undefined;
 /** Test hook state (isolate memory; `wrangler dev` runs one isolate). */
 let tampered: string | undefined;
 
-function manifestServer(cfg: WaictConfig): ManifestServer {
+function manifestServer(env: Env, cfg: WaictConfig): ManifestServer {
   const key = `${cfg.service} ${cfg.domain} ${cfg.epochMs}`;
   if (server?.key !== key) {
     const url = `${cfg.service}/leaf/${encodeURIComponent(cfg.domain)}`;
+    // A stub per call: a stub made while serving one request is not for another request's I/O.
+    const memory = () => env.MANIFESTS.get(env.MANIFESTS.idFromName(cfg.domain));
     server = {
       key,
       server: new ManifestServer({
         epochMs: cfg.epochMs,
+        store: { list: () => memory().list(), put: (entry) => memory().put(entry) },
         fetchHead: async () => {
           const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
           if (res.status !== 200) {
@@ -117,7 +123,7 @@ export const waict = new Hono<{ Bindings: Env }>()
   })
   .get(MANIFEST_PATH, async (c) => {
     const cfg = requireConfig(c.env);
-    const r = await manifestServer(cfg).respond(await currentManifest(c.env, c.req.url));
+    const r = await manifestServer(c.env, cfg).respond(await currentManifest(c.env, c.req.url));
     if (!r) throw new RoomError("manifest-unavailable", "no cosigned head from the transparency service yet");
     return c.body(r.body.slice().buffer, 200, {
       "content-type": MANIFEST_MEDIA_TYPE,

@@ -5,7 +5,7 @@
  * are JSON. Leaf placement follows RFC 9420 §12.1.1 (leftmost blank leaf, else extend).
  */
 import { sha256 } from "@noble/hashes/sha2.js";
-import { toHex } from "../../src/bytes.ts";
+import { bytesToHex as toHex } from "@noble/hashes/utils.js";
 import type { CommitOutput, MlsEngine } from "../../src/mls-engine.ts";
 import { readApplicationFraming, readCommitFraming } from "../../src/mls-framing.ts";
 

@@ -4,7 +4,8 @@
  * explorer and with ts-mls by the randomized runs. Every step is explicit so that a schedule is a list of
  * choices and any failure can be replayed.
  */
-import { toHex, Writer } from "../../src/bytes.ts";
+import { bytesToHex as toHex } from "@noble/hashes/utils.js";
+import { Writer } from "../../src/bytes.ts";
 import { writeRoomView } from "../../src/codec.ts";
 import { Committer } from "../../src/committer.ts";
 import type { MlsEngine } from "../../src/mls-engine.ts";

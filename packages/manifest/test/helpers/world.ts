@@ -32,6 +32,8 @@ export interface WorldOptions {
   timeCreated?: number;
   /** Use an all-zero resource hash (the site unenrolled). */
   tombstone?: boolean;
+  /** position_in_chain of the head (default 3). */
+  position?: number;
   /** A tree built once and reused (benches): the site's leaf is set into it. */
   tree?: PrefixTree;
 }
@@ -97,7 +99,7 @@ export function makeWorld(o: WorldOptions = {}): World {
   const manifestLine = new TextEncoder().encode(o.manifest ?? DEFAULT_MANIFEST);
   const head: ChainNode = {
     entry: {
-      positionInChain: 3n,
+      positionInChain: BigInt(o.position ?? 3),
       timeCreated: BigInt(o.timeCreated ?? NOW - 3600),
       resourceHash: o.tombstone ? new Uint8Array(32) : resourceHash(manifestLine),
       assetHostsHash: assetHostsHash(["https://assets.example"]),
