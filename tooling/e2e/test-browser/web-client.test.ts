@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
-import { ROOT, start, stop, waitFor } from "../src/workspace.ts";
+import { type start, startWorker, stop } from "../src/workspace.ts";
 
 const port = 28_787;
 const persist = mkdtempSync(join(tmpdir(), "sealroom-browser-"));
@@ -15,31 +15,7 @@ let room: ReturnType<typeof start>;
 let chromium: LaunchedBrowser;
 
 beforeAll(async () => {
-  room = start(
-    "wrangler",
-    [
-      "dev",
-      "--config",
-      join(ROOT, "apps/room/wrangler.jsonc"),
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      "29229",
-      "--persist-to",
-      persist,
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "warn",
-    ],
-    { cwd: join(ROOT, "apps/room") },
-  );
-  try {
-    await waitFor(`http://127.0.0.1:${port}/healthz`, 90_000);
-  } catch (err) {
-    throw new Error(`${String(err)}\n${room.output()}`);
-  }
+  room = await startWorker("room", { port, inspectorPort: 29229, persistTo: persist });
   chromium = await launchChromium();
 }, 150_000);
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, ROOT, start, stop, waitFor } from "../src/workspace.ts";
+import { freePort, type start, startWorker, stop } from "../src/workspace.ts";
 
 interface Seen {
   method: string;
@@ -64,41 +64,18 @@ beforeAll(async () => {
   const apiBase = `http://127.0.0.1:${(api.address() as AddressInfo).port}/v1`;
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
-  room = start(
-    "wrangler",
-    [
-      "dev",
-      "--config",
-      join(ROOT, "apps/room/wrangler.jsonc"),
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(await freePort()),
-      "--persist-to",
-      persist,
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "warn",
-      "--var",
-      "CALLS_APP_ID:app-123",
-      "--var",
-      "CALLS_APP_SECRET:s3cret",
-      "--var",
-      `CALLS_API_BASE:${apiBase}`,
-      "--var",
-      "TURN_KEY_ID:turn-key",
-      "--var",
-      "TURN_KEY_API_TOKEN:turn-token",
-    ],
-    { cwd: join(ROOT, "apps/room") },
-  );
-  try {
-    await waitFor(`${origin}/healthz`, 90_000);
-  } catch (err) {
-    throw new Error(`${String(err)}\n${room.output()}`);
-  }
+  room = await startWorker("room", {
+    port,
+    inspectorPort: await freePort(),
+    persistTo: persist,
+    vars: {
+      CALLS_APP_ID: "app-123",
+      CALLS_APP_SECRET: "s3cret",
+      CALLS_API_BASE: apiBase,
+      TURN_KEY_ID: "turn-key",
+      TURN_KEY_API_TOKEN: "turn-token",
+    },
+  });
 }, 120_000);
 
 afterAll(async () => {
