@@ -336,3 +336,41 @@ describe("sequencer state codec", () => {
     expect(enc({ ...s, nextConnection: conn(s, "a") + 1n }).length).toBeGreaterThan(0);
   });
 });
+
+describe("sequencer: member order of outputs and state", () => {
+  it("a Welcome commit goes to each connection in member order, whatever the order they connected in", () => {
+    // "c" and "b" connect before "a": connection order is not member order.
+    const s = room("c", "b", "a");
+    const g = s.view.group!;
+    const creator = [...g.roster.keys()][0]!;
+    const joiners = ["a", "b", "c"].filter((m) => m !== creator);
+    const adds = joiners.map((m) => ({ member: m, announceSeq: s.view.present.get(m)!.announceSeq }));
+    const r = sequencerReceive(
+      s,
+      conn(s, creator),
+      msg({
+        type: "commit-bundle",
+        bundle: { commit: commitFor(g.groupId, 0n), welcome, adds, removes: [] },
+      }),
+    );
+    expect(r.out.map((o) => o.to)).toEqual(["a", "b", "c"].map((m) => conn(s, m)));
+    for (const [i, m] of ["a", "b", "c"].entries()) {
+      const e = decodeServerMessage(r.out[i]!.bytes);
+      const w = e.type === "event" && e.event.type === "committed" ? e.event.bundle.welcome : undefined;
+      expect(w).toEqual(joiners.includes(m) ? welcome : null);
+    }
+  });
+
+  it("the state encoding lists connections in member order, so it decodes whatever the connect order", () => {
+    let s = createSequencer("room");
+    for (const m of ["d", "b", "c", "a"]) s = sequencerConnect(s, m).state;
+    const back = decodeSequencerState(encodeSequencerState(s));
+    expect([...back.connections]).toEqual([
+      ["a", 4n],
+      ["b", 2n],
+      ["c", 3n],
+      ["d", 1n],
+    ]);
+    expect(encodeSequencerState(back)).toEqual(encodeSequencerState(s));
+  });
+});
