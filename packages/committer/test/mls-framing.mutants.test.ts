@@ -103,6 +103,11 @@ describe("varint lengths (RFC 9420 §2.1.2)", () => {
   });
 
   it("the 8-byte form (prefix 3) is refused at the varint", () => {
+    // Its first four bytes would read as a valid 4-byte length (0x4000) if prefix 3 were taken for 2.
+    expect(refusal(() => readCommitFraming(priv([0xc0, 0x00, 0x40, 0x00], gid(0x4000), 3)))).toEqual({
+      code: framing(),
+      offset: 4,
+    });
     expect(refusal(() => readCommitFraming(priv([0xc0, 0, 0, 0, 0, 0, 0, 1], [1], 3)))).toEqual({
       code: framing(),
       offset: 4,
