@@ -3,10 +3,35 @@
  * long explorations (exhaustive state exploration and randomized schedules, ~20 s each), which
  * Stryker would otherwise re-run for nearly every mutant of the committer and sequencer. The
  * explorations still run in `pnpm test`; mutation scores are those of the remaining tests.
+ *
+ * Files run unit tests first (codec, framing, sequencer, the `*.mutants` tests), then the scenario
+ * tests that drive real MLS groups. Stryker stops at a mutant's first failing test, so a broken
+ * encoder is caught by a codec test in milliseconds instead of hanging a scenario (waiting for
+ * members that never settle) until Stryker's timeout restarts the runner.
  */
 import { nodeConfig } from "@sealroom/vitest-config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+const FIRST = [
+  /\.mutants\.test\.ts$/,
+  /\/codec[^/]*\.test\.ts$/,
+  /\/mls-framing[^/]*\.test\.ts$/,
+  /\/sequencer[^/]*\.test\.ts$/,
+];
+
+function rank(f: TestSpecification): number {
+  const i = FIRST.findIndex((re) => re.test(f.moduleId));
+  return i === -1 ? FIRST.length : i;
+}
+
+class UnitTestsFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return [...files].sort((a, b) => rank(a) - rank(b) || a.moduleId.localeCompare(b.moduleId));
+  }
+}
 
 export default nodeConfig({
   include: ["test/**/*.test.ts"],
   exclude: ["test/explore.test.ts", "test/random.test.ts"],
+  sequence: { sequencer: UnitTestsFirst },
 });

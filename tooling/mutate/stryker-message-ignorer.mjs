@@ -6,11 +6,20 @@
  * so emptying a message is not a bug a test should catch. What counts as a message: a string or
  * template literal that is an argument of `new <Something>Error(...)` and is either a template
  * literal or contains a space (codes and field names such as "truncated" or "too_large" never do),
- * and, for the package errors that take a code first, is not the first argument. Expressions
+ * and, for the package errors that take a code first, is not the first argument; the same for the
+ * message of `fail(...)` and `failure(...)` (see MESSAGE_CALLS). Expressions
  * nested inside such a literal (`${name}`) are only message text too.
  */
 
 export const MESSAGE_STRING_REASON = "message string: only the text of a thrown error";
+
+/**
+ * Helpers that build an error or a failure result with the message after a code: `fail(code, at,
+ * message)` and `bad(at, message)` in the decoders, manifest's `failure(reason, detail, message)`
+ * and `bad(detail, message)` (the `Failure` a verifier returns; callers switch on `reason` and
+ * `detail`, which contain no space and are kept).
+ */
+const MESSAGE_CALLS = new Set(["fail", "failure", "bad"]);
 
 /** @param {any} path a Babel NodePath */
 function isErrorMessageLiteral(path) {
@@ -37,7 +46,8 @@ function isErrorMessageLiteral(path) {
   if (type !== "NewExpression" && type !== "CallExpression") return false;
   const callee = parent.node.callee;
   if (callee.type !== "Identifier") return false;
-  if (type === "NewExpression" ? !callee.name.endsWith("Error") : callee.name !== "fail") return false;
+  if (type === "NewExpression" ? !callee.name.endsWith("Error") : !MESSAGE_CALLS.has(callee.name))
+    return false;
   const index = parent.node.arguments.indexOf(child.node);
   if (index < 0) return false;
   const builtin = ["Error", "TypeError", "RangeError", "SyntaxError"].includes(callee.name);

@@ -172,12 +172,8 @@ export function sequencerDisconnect(state: SequencerState, connection: Connectio
 function checkBundle(view: RoomView, sender: MemberId, bundle: CommitBundle): RejectReason | null {
   const group = view.group;
   if (!group || !isLive(view, sender)) return RejectReason.NotMember;
-  let framing: { groupId: Uint8Array; epoch: bigint };
-  try {
-    framing = readCommitFraming(bundle.commit);
-  } catch {
-    return RejectReason.Malformed;
-  }
+  // decodeClientMessage already read this header (a bundle whose commit has none does not decode).
+  const framing = readCommitFraming(bundle.commit);
   // The rule that makes the committer safe: one commit per epoch, the first one sequenced.
   if (!bytesEqual(framing.groupId, group.groupId) || framing.epoch !== group.epoch)
     return RejectReason.WrongEpoch;

@@ -11,6 +11,7 @@ import {
   encodeClientMessage,
   encodeServerMessage,
   MAX_APPLICATION_MESSAGE,
+  MAX_MLS_MESSAGE,
   MAX_SIGNAL_PAYLOAD,
 } from "../src/codec.ts";
 import { DecodeError } from "../src/errors.ts";
@@ -144,5 +145,89 @@ describe("codec caps", () => {
     badVersion[6 + 1] = 2;
     expect(code(() => decodeClientMessage(badVersion))).toEqual({ code: "invalid-mls-framing", offset: 6 });
     expect(decodeClientMessage(good)).toMatchObject({ type: "application" });
+  });
+});
+
+/** Client frame: version, tag, then one u32-length MLS payload (offset 6 in the frame). */
+function rawMls(tag: number, payload: number[], after: number[] = []): Uint8Array {
+  const n = payload.length;
+  return Uint8Array.from([
+    1,
+    tag,
+    n >>> 24,
+    (n >>> 16) & 0xff,
+    (n >>> 8) & 0xff,
+    n & 0xff,
+    ...payload,
+    ...after,
+  ]);
+}
+
+describe("refused MLS payloads: offsets inside the payload map to the frame", () => {
+  it("a key package, resync or Welcome whose MLS header is cut or wrong is refused where the header breaks", () => {
+    for (const tag of [1, 3]) {
+      // Payload offset 2 (the wire format) is frame offset 8.
+      expect(code(() => decodeClientMessage(rawMls(tag, [0, 1])))).toEqual({
+        code: "invalid-mls-framing",
+        offset: 8,
+      });
+      expect(code(() => decodeClientMessage(rawMls(tag, [0, 1, 0, 9])))).toEqual({
+        code: "invalid-mls-framing",
+        offset: 8,
+      });
+      expect(code(() => decodeClientMessage(rawMls(tag, [0, 2, 0, 5])))).toEqual({
+        code: "invalid-mls-framing",
+        offset: 6,
+      });
+      // A well-formed MLS message of the wrong kind: refused at the payload's start.
+      expect(code(() => decodeClientMessage(rawMls(tag, [0, 1, 0, 3])))).toEqual({
+        code: "invalid-mls-framing",
+        offset: 6,
+      });
+      expect(decodeClientMessage(rawMls(tag, [0, 1, 0, 5]))).toMatchObject({
+        keyPackage: Uint8Array.of(0, 1, 0, 5),
+      });
+    }
+  });
+
+  it("a bundle's commit slot: the framing error's own offset, shifted to the frame", () => {
+    const tail = [0, 0, 0, 0, 0]; // no Welcome, no adds, no removes
+    // A key package in the commit slot: refused at its wire format (payload 2, frame 8).
+    expect(code(() => decodeClientMessage(rawMls(2, [0, 1, 0, 5], tail)))).toEqual({
+      code: "invalid-mls-framing",
+      offset: 8,
+    });
+    // A private message that is not a commit: refused at its content type (payload 14).
+    const notCommit = [0, 1, 0, 2, 1, 0x42, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    expect(code(() => decodeClientMessage(rawMls(2, notCommit, tail)))).toEqual({
+      code: "invalid-mls-framing",
+      offset: 6 + 14,
+    });
+    const commit = [...notCommit.slice(0, 14), 3];
+    expect(decodeClientMessage(rawMls(2, commit, tail))).toMatchObject({
+      type: "commit-bundle",
+      bundle: { commit: Uint8Array.from(commit), welcome: null, adds: [], removes: [] },
+    });
+    // The Welcome slot after it: frame offset of the Welcome payload is 6 + 15 + 1 + 4.
+    const at = 6 + commit.length + 1 + 4;
+    expect(code(() => decodeClientMessage(rawMls(2, commit, [1, 0, 0, 0, 2, 0, 1, 0, 0, 0, 0])))).toEqual({
+      code: "invalid-mls-framing",
+      offset: at + 2,
+    });
+  });
+
+  it(`the encoder takes an MLS message of exactly ${MAX_MLS_MESSAGE} bytes and refuses one more`, () => {
+    const max = new Uint8Array(MAX_MLS_MESSAGE);
+    max.set([0, 1, 0, 5]);
+    // A client frame of it would exceed the frame cap: the server's announcement carries it.
+    const event = { type: "announced" as const, member: "a", keyPackage: max };
+    const bytes = encodeServerMessage({ type: "event", seq: 1n, event });
+    expect(decodeServerMessage(bytes)).toEqual({ type: "event", seq: 1n, event });
+    const over = new Uint8Array(MAX_MLS_MESSAGE + 1);
+    over.set([0, 1, 0, 5]);
+    expect(() => encodeClientMessage({ type: "resync", keyPackage: over })).toThrow(RangeError);
+    expect(() => encodeClientMessage({ type: "key-package", keyPackage: new Uint8Array(0) })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -336,3 +336,108 @@ describe("sequencer state codec", () => {
     expect(enc({ ...s, nextConnection: conn(s, "a") + 1n }).length).toBeGreaterThan(0);
   });
 });
+
+describe("sequencer: member order of outputs and state", () => {
+  it("a Welcome commit goes to each connection in member order, whatever the order they connected in", () => {
+    // "c" and "b" connect before "a": connection order is not member order.
+    const s = room("c", "b", "a");
+    const g = s.view.group!;
+    const creator = [...g.roster.keys()][0]!;
+    const joiners = ["a", "b", "c"].filter((m) => m !== creator);
+    const adds = joiners.map((m) => ({ member: m, announceSeq: s.view.present.get(m)!.announceSeq }));
+    const r = sequencerReceive(
+      s,
+      conn(s, creator),
+      msg({
+        type: "commit-bundle",
+        bundle: { commit: commitFor(g.groupId, 0n), welcome, adds, removes: [] },
+      }),
+    );
+    expect(r.out.map((o) => o.to)).toEqual(["a", "b", "c"].map((m) => conn(s, m)));
+    for (const [i, m] of ["a", "b", "c"].entries()) {
+      const e = decodeServerMessage(r.out[i]!.bytes);
+      const w = e.type === "event" && e.event.type === "committed" ? e.event.bundle.welcome : undefined;
+      expect(w).toEqual(joiners.includes(m) ? welcome : null);
+    }
+  });
+
+  it("the state encoding lists connections in member order, so it decodes whatever the connect order", () => {
+    let s = createSequencer("room");
+    for (const m of ["d", "b", "c", "a"]) s = sequencerConnect(s, m).state;
+    const back = decodeSequencerState(encodeSequencerState(s));
+    expect([...back.connections]).toEqual([
+      ["a", 4n],
+      ["b", 2n],
+      ["c", 3n],
+      ["d", 1n],
+    ]);
+    expect(encodeSequencerState(back)).toEqual(encodeSequencerState(s));
+  });
+});
+
+describe("sequencer: group restarts, argument checks, error codes", () => {
+  it("the restart creator is the earliest announcement, not the first member in the state's order", () => {
+    let s = createSequencer("room");
+    for (const m of ["c", "b", "a"]) s = sequencerConnect(s, m).state;
+    for (const m of ["c", "b", "a"]) {
+      s = sequencerReceive(s, conn(s, m), msg({ type: "key-package", keyPackage: kp(m) })).state;
+    }
+    // A restored state lists members by id (a, b, c); "b" still announced before "a".
+    s = decodeSequencerState(encodeSequencerState(s));
+    expect([...s.view.present.keys()]).toEqual(["a", "b", "c"]);
+    const r = sequencerDisconnect(s, conn(s, "c"));
+    expect(decoded(r).find((m) => m.type === "event" && m.event.type === "group-started")).toMatchObject({
+      event: { creator: "b" },
+    });
+  });
+
+  it("a resync of the only live member restarts the group, with the earliest remaining announcement", () => {
+    let s = room("c", "a");
+    expect([...s.view.group!.roster.keys()]).toEqual(["c"]);
+    const r = sequencerReceive(s, conn(s, "c"), msg({ type: "resync", keyPackage: kp("c2") }));
+    const types = decoded(r).map((m) => (m.type === "event" ? m.event.type : m.type));
+    expect(types).toEqual(["announced", "group-started", "snapshot"]);
+    expect(decoded(r)[1]).toMatchObject({ event: { type: "group-started", creator: "a" } });
+    s = r.state;
+    expect([...s.view.group!.roster.keys()]).toEqual(["a"]);
+  });
+
+  it("room and member ids are checked; refusals carry their codes", () => {
+    expect(() => createSequencer("")).toThrow(TypeError);
+    expect(() => createSequencer("room/1")).toThrow(TypeError);
+    const s = createSequencer("room");
+    expect(() => sequencerConnect(s, "")).toThrow(TypeError);
+    expect(() => sequencerConnect(s, "a b")).toThrow(TypeError);
+    expect(() => sequencerReceive(s, 7n, msg({ type: "key-package", keyPackage: kp("a") }))).toThrow(
+      expect.objectContaining({ code: "not-connected" }),
+    );
+    let full = s;
+    for (let i = 0; i < MAX_MEMBERS; i++) full = sequencerConnect(full, `m${i}`).state;
+    expect(() => sequencerConnect(full, "extra")).toThrow(expect.objectContaining({ code: "room-full" }));
+    // Exactly MAX_MEMBERS connections persist and restore.
+    expect(decodeSequencerState(encodeSequencerState(full)).connections.size).toBe(MAX_MEMBERS);
+  });
+
+  it("the close of an unknown connection returns the very same state", () => {
+    const s = room("a");
+    const r = sequencerDisconnect(s, 999n);
+    expect(r.state).toBe(s);
+    expect(r.out).toEqual([]);
+  });
+
+  it("every output's message is what its bytes encode, the slim Welcome-less copies too", () => {
+    const s = room("a", "b", "c");
+    const g = s.view.group!;
+    const add = { member: "b", announceSeq: s.view.present.get("b")!.announceSeq };
+    const r = sequencerReceive(
+      s,
+      conn(s, "a"),
+      msg({
+        type: "commit-bundle",
+        bundle: { commit: commitFor(g.groupId, 0n), welcome, adds: [add], removes: [] },
+      }),
+    );
+    expect(r.out.length).toBe(3);
+    for (const o of r.out) expect(o.message).toEqual(decodeServerMessage(o.bytes));
+  });
+});
