@@ -20,6 +20,7 @@
 
 import type { ChainNode } from "@sealroom/hash-chain";
 import { isTombstone } from "@sealroom/hash-chain";
+import { sha256Small } from "@sealroom/hash-chain/sha256";
 import { keyForDomain, treeValueForHead, verifyInclusion } from "@sealroom/prefix-tree";
 import { type ChainHeadWithProof, decodeChainHeadWithProof } from "./chain-head-with-proof.ts";
 import type { CosignedRoot, WitnessKeyInput } from "./cosigned-root.ts";
@@ -29,7 +30,6 @@ import { type Manifest, parseManifest } from "./manifest.ts";
 import { decodeManifestResponse, decodeProofLine } from "./manifest-response.ts";
 import type { PreloadPolicy, TransparencyNotEnrolled } from "./preload-policy.ts";
 import { resourceHashOf } from "./resource-hash.ts";
-import { sha256Small } from "./sha256-small.ts";
 import { timeWindow } from "./time-window.ts";
 
 export { DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE_SKEW } from "@sealroom/hash-chain/time";
