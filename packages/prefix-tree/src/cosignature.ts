@@ -220,6 +220,19 @@ export function waictCosignatureMessage(cp: PrefixTreeCheckpoint, time: bigint):
   return timestampedMessage(WAICT_COSIGNATURE_HEADER, time, formatPrefixTreeCheckpoint(cp));
 }
 
+/**
+ * `waictCosignatureMessage` for a note text already formatted by `formatPrefixTreeCheckpoint` (or
+ * parsed by `parseSignedPrefixRoot`, whose parser accepts only that canonical form): a verifier
+ * checking several cosignatures on one root formats the text once instead of once per line.
+ */
+export function waictCosignatureMessageForText(checkpointText: string, time: bigint): Uint8Array {
+  checkTime(time, "time");
+  if (typeof checkpointText !== "string" || !checkpointText.endsWith("\n")) {
+    throw new RangeError('"checkpointText" must be a note text ending in a newline');
+  }
+  return timestampedMessage(WAICT_COSIGNATURE_HEADER, time, checkpointText);
+}
+
 /** C2SP tlog-cosignature "Ed25519 signed message" for a checkpoint note text. */
 export function cosignatureV1Message(checkpointText: string, time: bigint): Uint8Array {
   checkTime(time, "time");

@@ -41,6 +41,7 @@ export {
   type WitnessTally,
   waictCosignatureKeyId,
   waictCosignatureMessage,
+  waictCosignatureMessageForText,
 } from "./cosignature.ts";
 export {
   cosignerKeyFromSignerKey,

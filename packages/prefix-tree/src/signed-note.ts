@@ -255,8 +255,13 @@ export function formatSignatureLine(s: NoteSignature): string {
   return `${EM_DASH_PREFIX}${s.name} ${base64Encode(raw)}\n`;
 }
 
-/** Byte length of a string's UTF-8 encoding prefix, for error offsets. */
-const byteLen = (s: string): number => utf8.encode(s).length;
+const NON_ASCII = /[^\u0000-\u007f]/;
+/**
+ * Byte length of a string's UTF-8 encoding, for offsets: the string's length when it is ASCII (every
+ * valid note line in practice), so parsing a valid note encodes nothing (issue 12: the client
+ * verifier parses one note per page load).
+ */
+const byteLen = (s: string): number => (NON_ASCII.test(s) ? utf8.encode(s).length : s.length);
 
 function parseLine(line: string, at: number): NoteSignature {
   if (!line.startsWith(EM_DASH_PREFIX)) {

@@ -7,7 +7,7 @@
  *   page -> worker  {type: "verify", cfg, hostname, origin, now}  (the page's clock, Unix s)   then {type: "check", urls}
  *   worker -> page  {type: "transparency", summary}           then {type: "checked", results}
  */
-import type { Manifest } from "@sealroom/manifest/browser";
+import type { Manifest } from "@sealroom/manifest/browser-worker";
 import type { TrustConfig } from "./config.ts";
 import { type AssetCheck, checkAsset, isCheckedAsset, verifyManifest } from "./verify-page.ts";
 
