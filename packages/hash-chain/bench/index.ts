@@ -77,7 +77,7 @@ function buildChain(n: number, hash: Sha256): SiteChain {
 
 const rows: Record<string, string>[] = [];
 for (const [name, hash] of [
-  ["@noble/hashes", sha256],
+  ["sha256Small (default)", sha256],
   ["node:crypto", nodeSha256],
 ] as const) {
   const input = new Uint8Array(120).fill(7);

@@ -3,18 +3,19 @@
  * (waict-transparency-spec, waict-apis.md "Hash Computations"): Hash = SHA-256, and every hashed
  * structure is prefixed by an 8-byte raw ASCII tag (`waict-rh`, `waict-ch`, `waict-ah`, ...).
  *
- * The default SHA-256 is @noble/hashes (pure JS, runs in Node, Workers and browsers). Every
- * hashing function accepts an injected synchronous `Sha256`, e.g. `node:crypto` in Node or in
- * Workers with `nodejs_compat`, which is several times faster on short inputs. Hashing is never
- * asynchronous: a chain of n nodes would otherwise cost n awaits.
+ * The default SHA-256 is `sha256Small` (sha256-small.ts: pure JS, no dependencies, runs in Node,
+ * Workers and browsers, allocation-free form as `.into`). Every hashing function accepts an
+ * injected synchronous `Sha256`, e.g. `node:crypto` in Node or in Workers with `nodejs_compat`,
+ * which is faster on long inputs. Hashing is never asynchronous: a chain of n nodes would
+ * otherwise cost n awaits.
  */
-import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
+import { sha256Small } from "./sha256-small.ts";
 
 /** A synchronous one-shot SHA-256: 32 bytes out for any input. */
 export type Sha256 = (data: Uint8Array) => Uint8Array;
 
-/** Default SHA-256 (@noble/hashes). */
-export const sha256: Sha256 = (data) => nobleSha256(data);
+/** Default SHA-256 (`sha256Small`, which also carries the allocation-free `.into`). */
+export const sha256: Sha256 = sha256Small;
 
 /** Length of every tag in the draft ("8 raw ASCII bytes"). */
 export const TAG_SIZE = 8;

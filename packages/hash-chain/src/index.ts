@@ -52,6 +52,7 @@ export {
 } from "./inclusion-proof.ts";
 export { nextChainNode } from "./next-chain-node.ts";
 export { isTombstoneHash, resourceHash, tombstoneResourceHash } from "./resource-hash.ts";
+export { type Sha256WithInto, sha256Small, sha256SmallInto } from "./sha256-small.ts";
 export { type AppendInput, SiteChain, type SiteChainOptions } from "./site-chain.ts";
 export {
   CHAIN_HASH_INDEX_LIMIT,

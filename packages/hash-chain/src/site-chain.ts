@@ -41,7 +41,7 @@ export interface AppendInput {
 }
 
 export interface SiteChainOptions {
-  /** Synchronous SHA-256 to use instead of @noble/hashes (e.g. node:crypto). */
+  /** Synchronous SHA-256 to use instead of the default `sha256Small` (e.g. node:crypto). */
   hash?: Sha256;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { sha256, Tag, taggedHash, ZERO_HASH } from "../src/index.ts";
 import { hex, nodeSha256 } from "./helpers.ts";
 
-describe("SHA-256 (noble default) against node:crypto", () => {
+describe("SHA-256 (the sha256Small default) against node:crypto", () => {
   it("agrees on 2,000 random inputs", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (d) => {

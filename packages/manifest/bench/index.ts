@@ -44,6 +44,19 @@ console.table(
   })),
 );
 
+console.log(
+  "\nissue 12 ratio, paired (alternating windows of 25 ops, median of per-round ratios of process CPU):",
+);
+console.table(
+  v.paired.map((p) => ({
+    measurement: p.name,
+    "median ratio": p.median.toFixed(2),
+    "min..max": `${p.min.toFixed(2)}..${p.max.toFixed(2)}`,
+    rounds: p.rounds,
+    goal: "<= 1.5",
+  })),
+);
+
 const bundles = await measureBundles();
 console.table(
   bundles.map((b) => ({

@@ -39,10 +39,64 @@ export async function time(name: string, ops: number, f: () => unknown | Promise
   return { name, perOpUs, cpuPerOpUs: (cpuUs() - c0) / ops, ops };
 }
 
+/** Ratio of `a`'s to `b`'s process CPU per op, paired: the median of per-round ratios. */
+export interface PairedRatio {
+  name: string;
+  median: number;
+  min: number;
+  max: number;
+  rounds: number;
+}
+
+/**
+ * CPU cost of `a` relative to `b`, measured in `rounds` alternating windows of `opsPerRound` ops
+ * each (`a` then `b`, then `b` then `a`, ...), reporting the median of the per-round ratios. On a
+ * shared machine the load drifts by several times within seconds; two long back-to-back runs then
+ * compare different machines, while adjacent short windows see about the same load.
+ */
+export async function pairedRatio(
+  name: string,
+  rounds: number,
+  opsPerRound: number,
+  a: () => unknown | Promise<unknown>,
+  b: () => unknown | Promise<unknown>,
+): Promise<PairedRatio> {
+  const window = async (f: () => unknown | Promise<unknown>) => {
+    const c0 = cpuUs();
+    for (let i = 0; i < opsPerRound; i++) await f();
+    return (cpuUs() - c0) / opsPerRound;
+  };
+  for (let i = 0; i < Math.min(50, opsPerRound); i++) {
+    await a();
+    await b();
+  }
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let ta: number;
+    let tb: number;
+    if (r % 2 === 0) {
+      ta = await window(a);
+      tb = await window(b);
+    } else {
+      tb = await window(b);
+      ta = await window(a);
+    }
+    ratios.push(ta / tb);
+  }
+  ratios.sort((x, y) => x - y);
+  return {
+    name,
+    median: ratios[Math.floor(rounds / 2)]!,
+    min: ratios[0]!,
+    max: ratios[rounds - 1]!,
+    rounds,
+  };
+}
+
 export async function measureVerify(
   leaves: number,
   ops: number,
-): Promise<{ timings: Timing[]; proofBytes: number; buildMs: number }> {
+): Promise<{ timings: Timing[]; paired: PairedRatio[]; proofBytes: number; buildMs: number }> {
   const t0 = performance.now();
   const tree = randomTree(leaves);
   const buildMs = performance.now() - t0;
@@ -82,5 +136,27 @@ export async function measureVerify(
       resourceHashOf(w.manifestLine),
     ),
   ];
-  return { timings, proofBytes: w.proof.length, buildMs };
+  // Issue 12's ratio, paired: verifyTransparency against its quorum's three signature checks done
+  // the way it does them (three concurrent WebCrypto verifies; three node:crypto verifies).
+  const rounds = Math.max(5, Math.round(ops / 50)) | 1;
+  const perRound = 25;
+  const paired = [
+    await pairedRatio(
+      "verifyTransparency / 3 WebCrypto verifies",
+      rounds,
+      perRound,
+      () => verifyTransparency(w.response, opts),
+      () => Promise.all([0, 1, 2].map(() => crypto.subtle.verify("Ed25519", wkey, sig, msg))),
+    ),
+    await pairedRatio(
+      "verifyTransparency with nodeEd25519 / 3 node:crypto verifies",
+      rounds,
+      perRound,
+      () => verifyTransparency(w.response, { ...opts, ed25519: nodeEd25519 }),
+      () => {
+        for (let j = 0; j < 3; j++) nodeVerify(null, msg, publicKey, sig);
+      },
+    ),
+  ];
+  return { timings, paired, proofBytes: w.proof.length, buildMs };
 }

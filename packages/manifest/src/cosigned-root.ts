@@ -16,13 +16,14 @@ import {
   decodeTimestampedSignature,
   type NoteSignature,
   type PrefixTreeCheckpoint,
-  parseSignedPrefixRoot,
+  parseNote,
+  parsePrefixTreeCheckpoint,
   parseVerifierKey,
   type TimestampedSignature,
   tallyWitnesses,
   type VerifierKey,
   WAICT_COSIGNATURE_TYPE,
-  waictCosignatureMessage,
+  waictCosignatureMessageForText,
 } from "@sealroom/prefix-tree/note";
 import { type Ed25519Backend, verifyEd25519 } from "./ed25519.ts";
 import { type Failure, FailureReason, failure } from "./errors.ts";
@@ -92,39 +93,53 @@ export function toVerifierKey(k: WitnessKeyInput): VerifierKey {
 }
 
 /**
- * One WAICT cosignature line by `key` on `cp` (waict-apis.md "Upload cosignature"): the payload is
- * `u64 time || Ed25519 sig` over `waict-cosignature/v1\ntime <time>\n<note text>`. prefix-tree's
- * `verifyCosignature` does the same check synchronously with noble; this one picks the faster
- * Ed25519 backend and reuses prefix-tree's message and payload codecs.
+ * One WAICT cosignature line by `key` on the note text (waict-apis.md "Upload cosignature"): the
+ * payload is `u64 time || Ed25519 sig` over `waict-cosignature/v1\ntime <time>\n<note text>`.
+ * prefix-tree's `verifyCosignature` does the same check synchronously with noble; this one picks the
+ * faster Ed25519 backend and reuses prefix-tree's message and payload codecs. `text` is the note
+ * text as parsed (`parsePrefixTreeCheckpoint` accepts only the canonical form, so it equals
+ * `formatPrefixTreeCheckpoint(checkpoint)`).
  */
-async function verifyLine(
+function verifyLine(
   key: VerifierKey,
-  cp: PrefixTreeCheckpoint,
+  text: string,
   sig: NoteSignature,
   backend: Ed25519Backend | undefined,
-): Promise<TimestampedSignature | undefined> {
+): Promise<TimestampedSignature | undefined> | undefined {
   let ts: TimestampedSignature;
   try {
     ts = decodeTimestampedSignature(sig.signature);
   } catch {
     return undefined;
   }
-  const ok = await verifyEd25519(
+  const ok = verifyEd25519(
     ts.signature,
-    waictCosignatureMessage(cp, ts.timestamp),
+    waictCosignatureMessageForText(text, ts.timestamp),
     key.publicKey,
     backend,
   );
-  return ok ? ts : undefined;
+  return ok.then((v) => (v ? ts : undefined));
 }
 
-export async function verifyCosignedRoot(
+/**
+ * The synchronous part of `verifyCosignedRoot`: parses the note and checks the service, then
+ * starts every trusted line's signature check (WebCrypto jobs run off the calling thread) and
+ * returns at once with the parsed, not yet verified, note and the pending verdict. A caller may do
+ * other work on `note` while the signatures are checked, but must not report anything derived from
+ * it before `result` resolves to `ok` (verify-transparency.ts computes the inclusion proof
+ * meanwhile and reports it only afterwards).
+ */
+export function startCosignedRoot(
   bytes: Uint8Array,
   p: CosignaturePolicy,
-): Promise<CosignedRootResult> {
+): Failure | { ok: true; note: CosignedRoot; result: Promise<CosignedRootResult> } {
+  // parseSignedPrefixRoot in two steps, to keep the note text for the signed messages.
   let parsed: { checkpoint: PrefixTreeCheckpoint; signatures: NoteSignature[] };
+  let text: string;
   try {
-    parsed = parseSignedPrefixRoot(bytes);
+    const n = parseNote(bytes);
+    text = n.text;
+    parsed = { checkpoint: parsePrefixTreeCheckpoint(text), signatures: n.signatures };
   } catch (e) {
     return fail("bad_signed_root", `signed_prefix_root: ${(e as Error).message}`);
   }
@@ -136,17 +151,37 @@ export async function verifyCosignedRoot(
     );
   const keys = p.witnessKeys.map(toVerifierKey);
   let unknown = 0;
-  const known: [VerifierKey, NoteSignature][] = [];
+  const known: VerifierKey[] = [];
+  // All trusted lines are checked (concurrently): a bad one rejects the note whatever the others say.
+  const checks: (Promise<TimestampedSignature | undefined> | undefined)[] = [];
   for (const sig of parsed.signatures) {
     const key = keys.find((k) => k.name === sig.name && k.keyId === sig.keyId);
     if (key === undefined) unknown++;
-    else known.push([key, sig]);
+    else {
+      known.push(key);
+      checks.push(verifyLine(key, text, sig, p.ed25519));
+    }
   }
-  // All trusted lines are checked (in parallel): a bad one rejects the note whatever the others say.
-  const checked = await Promise.all(known.map(([key, sig]) => verifyLine(key, cp, sig, p.ed25519)));
+  const note: CosignedRoot = {
+    service: cp.tdomain,
+    treeSize: cp.size,
+    root: cp.root,
+    signatures: parsed.signatures,
+  };
+  return { ok: true, note, result: tallyQuorum(note, known, checks, unknown, p) };
+}
+
+async function tallyQuorum(
+  note: CosignedRoot,
+  known: VerifierKey[],
+  checks: (Promise<TimestampedSignature | undefined> | undefined)[],
+  unknown: number,
+  p: CosignaturePolicy,
+): Promise<CosignedRootResult> {
+  const checked = await Promise.all(checks);
   const verified: { name: string; time: bigint }[] = [];
   for (let i = 0; i < known.length; i++) {
-    const key = known[i]![0];
+    const key = known[i]!;
     const ts = checked[i];
     if (ts === undefined)
       return fail("bad_cosignature", `the cosignature of trusted witness ${key.name} does not verify`);
@@ -176,9 +211,11 @@ export async function verifyCosignedRoot(
       `${counted.length} fresh trusted cosignature(s), quorum is ${p.quorum}${why.length ? ` (ignored: ${why.join(", ")})` : ""}`,
     );
   }
-  return {
-    ok: true,
-    note: { service: cp.tdomain, treeSize: cp.size, root: cp.root, signatures: parsed.signatures },
-    cosigners: counted,
-  };
+  return { ok: true, note, cosigners: counted };
+}
+
+/** Parses the note, checks the service and counts fresh, valid trusted cosignatures. */
+export function verifyCosignedRoot(bytes: Uint8Array, p: CosignaturePolicy): Promise<CosignedRootResult> {
+  const started = startCosignedRoot(bytes, p);
+  return started.ok ? started.result : Promise.resolve(started);
 }

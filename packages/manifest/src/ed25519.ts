@@ -16,7 +16,11 @@
 import { ed25519Precheck } from "@sealroom/prefix-tree/note";
 
 let webCryptoOk: Promise<boolean> | undefined;
+/** The probe's answer once it is known, so later calls start their WebCrypto job synchronously. */
+let webCryptoKnown: boolean | undefined;
 const keys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
+/** Imported keys once their import resolved (same reason). */
+const readyKeys = new WeakMap<Uint8Array, CryptoKey>();
 
 /** RFC 8032 §7.1 TEST 1 public key: used once to probe for WebCrypto Ed25519 support. */
 const PROBE_KEY = Uint8Array.from(
@@ -34,6 +38,10 @@ function importKey(publicKey: Uint8Array): Promise<CryptoKey> {
     k = subtle()!.importKey("raw", publicKey as Uint8Array<ArrayBuffer>, { name: "Ed25519" }, false, [
       "verify",
     ]);
+    k.then(
+      (key) => readyKeys.set(publicKey, key),
+      () => {},
+    );
     keys.set(publicKey, k);
   }
   return k;
@@ -51,6 +59,9 @@ export function hasWebCryptoEd25519(): Promise<boolean> {
         return false;
       }
     })();
+    webCryptoOk.then((ok) => {
+      webCryptoKnown = ok;
+    });
   }
   return webCryptoOk;
 }
@@ -69,36 +80,69 @@ export type Ed25519Verifier = (
 export type Ed25519Backend = "webcrypto" | "noble" | Ed25519Verifier;
 
 /**
- * True iff `signature` is a valid Ed25519 signature of `message` under `publicKey`. Never throws.
- * `backend` forces one implementation (tests, benches); by default WebCrypto when available.
+ * True iff `signature` is a valid Ed25519 signature of `message` under `publicKey`. Never throws
+ * (the promise never rejects). `backend` forces one implementation (tests, benches); by default
+ * WebCrypto when available. Once the WebCrypto probe and the key import have resolved, the
+ * WebCrypto job starts before this function returns, so several checks started in a row run
+ * concurrently off the calling thread while it does other work (verify-transparency.ts).
  */
-export async function verifyEd25519(
+export function verifyEd25519(
   signature: Uint8Array,
   message: Uint8Array,
   publicKey: Uint8Array,
   backend?: Ed25519Backend,
 ): Promise<boolean> {
-  if (!(message instanceof Uint8Array) || !ed25519Precheck(signature, publicKey)) return false;
+  if (!(message instanceof Uint8Array) || !ed25519Precheck(signature, publicKey))
+    return Promise.resolve(false);
   if (typeof backend === "function") {
     try {
-      return (await backend(signature, message, publicKey)) === true;
+      return Promise.resolve(backend(signature, message, publicKey)).then(
+        (v) => v === true,
+        () => false,
+      );
     } catch {
-      return false;
+      return Promise.resolve(false);
     }
   }
-  const useWebCrypto = backend === undefined ? await hasWebCryptoEd25519() : backend === "webcrypto";
-  if (useWebCrypto) {
-    try {
-      return await subtle()!.verify(
+  if (backend === "webcrypto" || (backend === undefined && webCryptoKnown === true)) {
+    const key = readyKeys.get(publicKey);
+    if (key !== undefined) return webCryptoVerify(key, signature, message);
+  }
+  return verifySlow(signature, message, publicKey, backend);
+}
+
+function webCryptoVerify(key: CryptoKey, signature: Uint8Array, message: Uint8Array): Promise<boolean> {
+  try {
+    return subtle()!
+      .verify(
         { name: "Ed25519" },
-        await importKey(publicKey),
+        key,
         signature as Uint8Array<ArrayBuffer>,
         message as Uint8Array<ArrayBuffer>,
-      );
+      )
+      .catch(() => false);
+  } catch {
+    return Promise.resolve(false);
+  }
+}
+
+/** First calls: probe WebCrypto, import the key, or load the noble fallback. */
+async function verifySlow(
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+  backend: "webcrypto" | "noble" | undefined,
+): Promise<boolean> {
+  const useWebCrypto = backend === undefined ? await hasWebCryptoEd25519() : backend === "webcrypto";
+  if (useWebCrypto) {
+    let key: CryptoKey;
+    try {
+      key = await importKey(publicKey);
     } catch {
       return false; // e.g. a public key that is not a valid point encoding
     }
+    return webCryptoVerify(key, signature, message);
   }
   const { verifyEd25519: noble } = await import("./ed25519-noble.ts");
-  return await noble(signature, message, publicKey);
+  return noble(signature, message, publicKey);
 }

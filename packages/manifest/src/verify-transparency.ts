@@ -20,6 +20,7 @@
 
 import type { ChainNode } from "@sealroom/hash-chain";
 import { isTombstone } from "@sealroom/hash-chain";
+import { sha256Small } from "@sealroom/hash-chain/sha256";
 import { keyForDomain, treeValueForHead, verifyInclusion } from "@sealroom/prefix-tree";
 import { type ChainHeadWithProof, decodeChainHeadWithProof } from "./chain-head-with-proof.ts";
 import type { CosignedRoot, WitnessKeyInput } from "./cosigned-root.ts";
@@ -29,7 +30,6 @@ import { type Manifest, parseManifest } from "./manifest.ts";
 import { decodeManifestResponse, decodeProofLine } from "./manifest-response.ts";
 import type { PreloadPolicy, TransparencyNotEnrolled } from "./preload-policy.ts";
 import { resourceHashOf } from "./resource-hash.ts";
-import { sha256Small } from "./sha256-small.ts";
 import { timeWindow } from "./time-window.ts";
 
 export { DEFAULT_MAX_AGE, DEFAULT_MAX_FUTURE_SKEW } from "@sealroom/hash-chain/time";
@@ -96,6 +96,14 @@ function loadCosignedRoot(): Promise<typeof import("./cosigned-root.ts")> {
   return cosignedRoot;
 }
 
+/**
+ * @internal How `verifyTransparencyWith` gets the cosignature check: lazily (`verifyTransparency`
+ * here) or from a static import (verify-transparency-eager.ts, "./browser-worker").
+ */
+export type CosignedRootLoader = () => Promise<
+  Pick<typeof import("./cosigned-root.ts"), "startCosignedRoot">
+>;
+
 const proofFail = (detail: string, message: string): Failure =>
   failure(FailureReason.invalidTransparencyProof, detail, message);
 
@@ -112,7 +120,16 @@ export function verifyTransparency(
   response: Uint8Array | undefined,
   options: VerifyTransparencyOptions,
 ): Promise<TransparencyResult | TransparencyNotEnrolled>;
-export async function verifyTransparency(
+export function verifyTransparency(
+  response: Uint8Array | undefined,
+  options: VerifyTransparencyOptions,
+): Promise<TransparencyResult | TransparencyNotEnrolled> {
+  return verifyTransparencyWith(loadCosignedRoot, response, options);
+}
+
+/** @internal `verifyTransparency` with the cosignature check from `load`. */
+export async function verifyTransparencyWith(
+  load: CosignedRootLoader,
   response: Uint8Array | undefined,
   options: VerifyTransparencyOptions,
 ): Promise<TransparencyResult | TransparencyNotEnrolled> {
@@ -122,19 +139,20 @@ export async function verifyTransparency(
     return options.preload
       ? options.preload.absent(options)
       : failure(FailureReason.manifestUnavailable, "no_manifest", "no WAICT header or manifest");
-  const result = await verifyResponse(response, options);
+  const result = await verifyResponse(load, response, options);
   return options.preload ? options.preload.check(result, options) : result;
 }
 
 /** Steps 1-8 above (the drafts' checks). */
 async function verifyResponse(
+  load: CosignedRootLoader,
   response: Uint8Array,
   options: VerifyTransparencyOptions,
 ): Promise<TransparencyResult> {
   if (!Number.isInteger(options.quorum) || options.quorum < 1)
     throw new RangeError('"quorum" must be an integer >= 1');
   const { now, maxAge, maxFutureSkew } = timeWindow(options);
-  const cosign = loadCosignedRoot();
+  const cosign = load();
   // Failures returned before the await below must not leave an unhandled rejection behind.
   cosign.catch(() => {});
 
@@ -172,9 +190,9 @@ async function verifyResponse(
     throw e;
   }
 
-  // 3-4. Service domain and cosignature quorum.
-  const { verifyCosignedRoot } = await cosign;
-  const v = await verifyCosignedRoot(proof.signedPrefixRoot, {
+  // 3-4. Service domain, then the cosignature checks start (WebCrypto jobs, off this thread).
+  const { startCosignedRoot } = await cosign;
+  const started = startCosignedRoot(proof.signedPrefixRoot, {
     trustedServices: options.trustedServices,
     witnessKeys: options.witnessKeys,
     quorum: options.quorum,
@@ -183,13 +201,17 @@ async function verifyResponse(
     maxFutureSkew,
     ...(options.ed25519 ? { ed25519: options.ed25519 } : {}),
   });
-  if (!v.ok) return v;
-  const note: CosignedRoot = v.note;
-
-  // 5. Inclusion under the page's own key (derived first, above).
+  if (!started.ok) return started;
+  const note: CosignedRoot = started.note;
+  // 5. Inclusion under the page's own key (derived first, above), computed while the signatures
+  // are being checked but reported only after they verified: no verdict depends on an unsigned root.
   // sha256Small: allocation-free, so the proof walk costs far less than one signature check.
   const value = treeValueForHead(proof.head, sha256Small);
-  if (!verifyInclusion(note.root, key, value, proof.incProof, sha256Small))
+  const included = verifyInclusion(note.root, key, value, proof.incProof, sha256Small);
+  const rh = resourceHashOf(manifestBytes); // step 7's hash, also while the signatures are checked
+  const v = await started.result;
+  if (!v.ok) return v;
+  if (!included)
     return proofFail(
       "inclusion_failed",
       `the chain head is not in the tree under the key of ${options.domain}`,
@@ -210,7 +232,6 @@ async function verifyResponse(
   // any transparency verification" (waict-apis.md); freshness was enforced in step 4.
   if (isTombstone(proof.head.entry)) return ok("unenrolled");
   // 7. The manifest is the logged one: hash of the exact served line.
-  const rh = resourceHashOf(manifestBytes);
   if (!equal(rh, proof.head.entry.resourceHash))
     return proofFail(
       "resource_hash_mismatch",

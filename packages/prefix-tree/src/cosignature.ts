@@ -23,12 +23,16 @@
  * C2SP has since assigned 0x06 to ML-DSA-44 subtree cosignatures. A WAICT 0x06 key is therefore
  * only meaningful together with the `waict-cosignature/v1` header: the type byte is one named
  * constant so that it can follow the draft when a final codepoint is assigned.
+ *
+ * This module holds the formats, messages, parsing and quorum counting (SHA-256 only, no curve
+ * code); signing and the synchronous @noble/ed25519 verification of cosignatures are in
+ * `cosignature-ed25519.ts`, so a verifier with its own Ed25519 (WebCrypto) loads neither
+ * @noble/ed25519 nor SHA-512 (issue 12).
  */
 
 import { U64_MAX } from "@sealroom/hash-chain";
 import { decodeBase64 as base64Decode, encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
 import {
-  currentUnixSeconds,
   DEFAULT_MAX_AGE,
   DEFAULT_MAX_FUTURE_SKEW,
   durationSeconds,
@@ -36,21 +40,16 @@ import {
 } from "@sealroom/hash-chain/time";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 import {
-  ed25519,
   formatNote,
   formatSignerKey,
   formatVerifierKey,
-  generateEd25519KeyPair,
-  isValidKeyName,
   type Note,
   type NoteSignature,
   NoteSignatureType,
   noteKeyId,
   type ParseNoteOptions,
   parseNote,
-  type SignerKey,
   type VerifierKey,
-  verifyEd25519,
 } from "./signed-note.ts";
 
 /**
@@ -112,14 +111,16 @@ export interface CosignatureTimeOptions {
 }
 
 /** The checked window as bigints (wire timestamps are u64), or undefined when `now` is absent. */
-interface TimeWindow {
+/** @internal */
+export interface TimeWindow {
   now: bigint;
   /** undefined: no age limit. */
   maxAge: bigint | undefined;
   maxFutureSkew: bigint;
 }
 
-function timeWindow(o: CosignatureTimeOptions): TimeWindow | undefined {
+/** @internal Shared with cosignature-ed25519.ts. */
+export function timeWindow(o: CosignatureTimeOptions): TimeWindow | undefined {
   if (typeof o !== "object" || o === null) throw new TypeError('"options" must be an object');
   const maxAge = durationSeconds(o.maxAge ?? DEFAULT_MAX_AGE, "maxAge", true);
   const skew = durationSeconds(o.maxFutureSkew ?? DEFAULT_MAX_FUTURE_SKEW, "maxFutureSkew");
@@ -142,7 +143,8 @@ function checkTime(t: bigint, name: string): void {
   if (t < 0n || t > MAX_COSIGNATURE_TIME) throw new RangeError(`"${name}" must be in [0, 2^63 - 1]`);
 }
 
-function checkCheckpoint(cp: PrefixTreeCheckpoint): void {
+/** @internal Shared with cosignature-ed25519.ts. */
+export function checkCheckpoint(cp: PrefixTreeCheckpoint): void {
   if (typeof cp !== "object" || cp === null)
     throw new TypeError('"checkpoint" must be a PrefixTreeCheckpoint');
   if (typeof cp.tdomain !== "string" || !TDOMAIN.test(cp.tdomain)) {
@@ -207,7 +209,8 @@ export function parsePrefixTreeCheckpoint(text: string): PrefixTreeCheckpoint {
 }
 
 /** `<header>\ntime <t>\n<note text>` as bytes: the message a timestamped cosignature signs. */
-function timestampedMessage(header: string, time: bigint, text: string): Uint8Array {
+/** @internal Shared with cosignature-ed25519.ts. */
+export function timestampedMessage(header: string, time: bigint, text: string): Uint8Array {
   return utf8.encode(`${header}\ntime ${time}\n${text}`);
 }
 
@@ -215,6 +218,19 @@ function timestampedMessage(header: string, time: bigint, text: string): Uint8Ar
 export function waictCosignatureMessage(cp: PrefixTreeCheckpoint, time: bigint): Uint8Array {
   checkTime(time, "time");
   return timestampedMessage(WAICT_COSIGNATURE_HEADER, time, formatPrefixTreeCheckpoint(cp));
+}
+
+/**
+ * `waictCosignatureMessage` for a note text already formatted by `formatPrefixTreeCheckpoint` (or
+ * parsed by `parseSignedPrefixRoot`, whose parser accepts only that canonical form): a verifier
+ * checking several cosignatures on one root formats the text once instead of once per line.
+ */
+export function waictCosignatureMessageForText(checkpointText: string, time: bigint): Uint8Array {
+  checkTime(time, "time");
+  if (typeof checkpointText !== "string" || !checkpointText.endsWith("\n")) {
+    throw new RangeError('"checkpointText" must be a note text ending in a newline');
+  }
+  return timestampedMessage(WAICT_COSIGNATURE_HEADER, time, checkpointText);
 }
 
 /** C2SP tlog-cosignature "Ed25519 signed message" for a checkpoint note text. */
@@ -261,14 +277,6 @@ export function decodeTimestampedSignature(b: Uint8Array): TimestampedSignature 
   return { timestamp, signature: b.slice(8) };
 }
 
-/** A new cosigner key pair (CSPRNG, or deterministic from a 32-byte `seed`). */
-export function generateCosignerKey(name: string, seed?: Uint8Array): CosignerKey {
-  if (!isValidKeyName(name))
-    throw new RangeError(`"name" is not a valid note key name: ${JSON.stringify(name)}`);
-  const { secretKey, publicKey } = generateEd25519KeyPair(seed);
-  return { name, keyId: waictCosignatureKeyId(name, publicKey), secretKey, publicKey };
-}
-
 /** The cosigner's public half as a `VerifierKey` (type 0x06). */
 export function cosignerVerifierKey(k: CosignerKey): VerifierKey {
   return { name: k.name, keyId: k.keyId, type: WAICT_COSIGNATURE_TYPE, publicKey: k.publicKey.slice() };
@@ -289,39 +297,6 @@ export function formatCosignerSignerKey(k: CosignerKey): string {
   });
 }
 
-/** Rebuilds a `CosignerKey` from its signer key text (checks type, length and key ID). */
-export function cosignerKeyFromSignerKey(s: SignerKey): CosignerKey {
-  if (s.type !== WAICT_COSIGNATURE_TYPE) throw new RangeError(`"signer" must be type 0x06, got ${s.type}`);
-  const k = generateCosignerKey(s.name, s.secretKey);
-  if (k.keyId !== s.keyId) throw new RangeError('"signer" key ID does not match its key');
-  return k;
-}
-
-function signTimestamped(key: CosignerKey, keyId: number, message: Uint8Array, time: bigint): NoteSignature {
-  const sig = ed25519().sign(message, key.secretKey);
-  return {
-    name: key.name,
-    keyId,
-    signature: encodeTimestampedSignature({ timestamp: time, signature: sig }),
-  };
-}
-
-/**
- * A WAICT cosignature on `cp` at `time` (Unix seconds as a `number`, default the system clock), as
- * signature line fields.
- */
-export function signCosignature(
-  key: CosignerKey,
-  cp: PrefixTreeCheckpoint,
-  time: number = currentUnixSeconds(),
-): NoteSignature {
-  if (!(key.secretKey instanceof Uint8Array) || key.secretKey.length !== 32) {
-    throw new RangeError('"key.secretKey" must be a 32-byte Ed25519 seed');
-  }
-  const t = BigInt(unixSeconds(time, "time"));
-  return signTimestamped(key, key.keyId, waictCosignatureMessage(cp, t), t);
-}
-
 /** The timestamp carried by a timestamped cosignature line, or undefined if it is not one. */
 export function cosignatureTime(sig: NoteSignature): bigint | undefined {
   try {
@@ -331,82 +306,16 @@ export function cosignatureTime(sig: NoteSignature): bigint | undefined {
   }
 }
 
-function isFuture(t: bigint, w: TimeWindow | undefined): boolean {
+/** @internal Shared with cosignature-ed25519.ts. */
+export function isFuture(t: bigint, w: TimeWindow | undefined): boolean {
   return w !== undefined && t > w.now + w.maxFutureSkew;
 }
 
-function timeAcceptable(t: bigint, w: TimeWindow | undefined): boolean {
+/** @internal Shared with cosignature-ed25519.ts. */
+export function timeAcceptable(t: bigint, w: TimeWindow | undefined): boolean {
   if (w === undefined) return true;
   if (isFuture(t, w)) return false;
   return w.maxAge === undefined || w.now - t <= w.maxAge;
-}
-
-function verifyTimestamped(
-  key: VerifierKey,
-  type: number,
-  sig: NoteSignature,
-  message: (time: bigint) => Uint8Array,
-  options: CosignatureTimeOptions,
-): boolean {
-  const window = timeWindow(options);
-  if (key.type !== type || key.publicKey.length !== 32) return false;
-  if (sig.name !== key.name || sig.keyId !== key.keyId) return false;
-  let ts: TimestampedSignature;
-  try {
-    ts = decodeTimestampedSignature(sig.signature);
-  } catch {
-    return false;
-  }
-  if (!timeAcceptable(ts.timestamp, window)) return false;
-  return verifyEd25519(ts.signature, message(ts.timestamp), key.publicKey);
-}
-
-/**
- * True iff `sig` is a valid WAICT cosignature by `key` on `cp`: type 0x06 key, matching name and
- * key ID, a 72-byte TimestampedSignature whose time is in the signed message, a valid Ed25519
- * signature and, if `options.now` is given, a timestamp within the freshness window.
- */
-export function verifyCosignature(
-  key: VerifierKey,
-  cp: PrefixTreeCheckpoint,
-  sig: NoteSignature,
-  options: CosignatureTimeOptions = {},
-): boolean {
-  checkCheckpoint(cp);
-  const text = formatPrefixTreeCheckpoint(cp);
-  return verifyTimestamped(
-    key,
-    WAICT_COSIGNATURE_TYPE,
-    sig,
-    (t) => timestampedMessage(WAICT_COSIGNATURE_HEADER, t, text),
-    options,
-  );
-}
-
-/** C2SP tlog-cosignature v1 (type 0x04) over a checkpoint note text, at `time` (Unix seconds). */
-export function signCosignatureV1(
-  key: CosignerKey,
-  checkpointText: string,
-  time: number = currentUnixSeconds(),
-): NoteSignature {
-  const keyId = noteKeyId(key.name, COSIGNATURE_V1_TYPE, key.publicKey);
-  const t = BigInt(unixSeconds(time, "time"));
-  return signTimestamped(key, keyId, cosignatureV1Message(checkpointText, t), t);
-}
-
-export function verifyCosignatureV1(
-  key: VerifierKey,
-  checkpointText: string,
-  sig: NoteSignature,
-  options: CosignatureTimeOptions = {},
-): boolean {
-  return verifyTimestamped(
-    key,
-    COSIGNATURE_V1_TYPE,
-    sig,
-    (t) => timestampedMessage(COSIGNATURE_V1_HEADER, t, checkpointText),
-    options,
-  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,39 +339,6 @@ export function parseSignedPrefixRoot(
 ): SignedPrefixRoot {
   const note = parseNote(input, options);
   return { checkpoint: parsePrefixTreeCheckpoint(note.text), signatures: note.signatures };
-}
-
-/**
- * The trusted keys whose WAICT cosignature on `s` verifies. As signed-note requires, lines from
- * unknown (name, key ID) pairs are ignored, and a known key's line whose signature is invalid
- * rejects the whole note (empty result). A valid but stale or future cosignature is not invalid:
- * it simply does not count.
- */
-export function cosignersOf(
-  s: SignedPrefixRoot,
-  keys: readonly VerifierKey[],
-  options: CosignatureTimeOptions = {},
-): VerifierKey[] {
-  const window = timeWindow(options);
-  const out: VerifierKey[] = [];
-  for (const { key, time } of verifiedLines(s, keys))
-    if (timeAcceptable(time, window) && !out.includes(key)) out.push(key);
-  return out;
-}
-
-/** Every trusted line with its key and time; none if a trusted line fails (signed-note rule). */
-function verifiedLines(
-  s: SignedPrefixRoot,
-  keys: readonly VerifierKey[],
-): { key: VerifierKey; time: bigint }[] {
-  const out: { key: VerifierKey; time: bigint }[] = [];
-  for (const sig of s.signatures) {
-    const key = keys.find((k) => k.name === sig.name && k.keyId === sig.keyId);
-    if (key === undefined) continue;
-    if (!verifyCosignature(key, s.checkpoint, sig)) return [];
-    out.push({ key, time: cosignatureTime(sig)! });
-  }
-  return out;
 }
 
 /** A cosignature whose signature already verified: the witness (key name) and its timestamp. */
@@ -511,20 +387,4 @@ export function tallyWitnesses(
     witnesses.push({ name, time });
   }
   return { witnesses, stale, future };
-}
-
-/**
- * True iff at least `quorum` (default 1) distinct witnesses (key names) among the trusted keys
- * cosigned `s` within the window (`tallyWitnesses`).
- */
-export function verifySignedPrefixRoot(
-  s: SignedPrefixRoot,
-  keys: readonly VerifierKey[],
-  options: CosignatureTimeOptions & { quorum?: number } = {},
-): boolean {
-  const quorum = options.quorum ?? 1;
-  if (!Number.isInteger(quorum) || quorum < 1) throw new RangeError('"quorum" must be a positive integer');
-  timeWindow(options);
-  const verified = verifiedLines(s, keys).map(({ key, time }) => ({ name: key.name, time }));
-  return tallyWitnesses(verified, options).witnesses.length >= quorum;
 }

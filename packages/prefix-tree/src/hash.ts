@@ -1,12 +1,13 @@
 /**
  * SHA-256 for the WAICT Merkle-Patricia tree (merkle-patricia-tree.md: "H be the SHA256 hash
- * function"). The default is @noble/hashes, which runs everywhere; callers may inject any
+ * function"). The default is @sealroom/hash-chain's `sha256Small` (small, dependency-free, with an
+ * allocation-free `.into`), which runs everywhere; callers may inject any
  * synchronous one-shot SHA-256 (e.g. `node:crypto`'s `hash("sha256", d, "buffer")` in Node, or in
  * Workers with `nodejs_compat`), or `fastSha256` (sha256-into.ts), which also carries an
  * allocation-free form (`.into`) that the hot paths use. Hashing is synchronous on purpose: the
  * update path hashes tens of nodes per leaf and an await per node would dominate the cost.
  */
-import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
+import { sha256Small } from "@sealroom/hash-chain/sha256";
 
 /**
  * SHA-256 of `data[offset .. offset + length)` written to `out[outOffset .. outOffset + 32)`,
@@ -29,8 +30,12 @@ export interface Sha256 {
   readonly into?: Sha256Into | undefined;
 }
 
-/** Default SHA-256 (@noble/hashes). */
-export const defaultSha256: Sha256 = (data) => nobleSha256(data);
+/**
+ * Default SHA-256: @sealroom/hash-chain's `sha256Small` (FIPS 180-4, ~0.6 KB, allocation-free form
+ * as `.into`, which the tree's hot paths use). `fastSha256` (sha256-into.ts) is the unrolled,
+ * faster and larger variant for building big trees.
+ */
+export const defaultSha256: Sha256 = sha256Small;
 
 export const HASH_SIZE = 32;
 export const KEY_SIZE = 32;

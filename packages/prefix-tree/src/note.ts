@@ -3,6 +3,11 @@
  * cosignatures and C2SP tlog-cosignature (https://c2sp.org/tlog-cosignature), the signed prefix root
  * clients receive, quorum counting (`tallyWitnesses`) and the one Ed25519 verification rule they use.
  * A concept of its own, as Go keeps `sumdb/note` apart from any log. Re-exports only.
+ *
+ * Parsing, formats, key IDs and counting (`signed-note.ts`, `cosignature.ts`) import only SHA-256;
+ * everything that signs or verifies with @noble/ed25519 (`note-ed25519.ts`,
+ * `cosignature-ed25519.ts`) is in modules of its own, so a bundler (the package is
+ * `sideEffects: false`) leaves noble and SHA-512 out of a verifier that brings its own Ed25519.
  */
 
 export {
@@ -12,8 +17,6 @@ export {
   type CosignerKey,
   cosignatureTime,
   cosignatureV1Message,
-  cosignerKeyFromSignerKey,
-  cosignersOf,
   cosignerVerifierKey,
   DEFAULT_MAX_AGE,
   DEFAULT_MAX_FUTURE_SKEW,
@@ -23,28 +26,33 @@ export {
   formatCosignerVerifierKey,
   formatPrefixTreeCheckpoint,
   formatSignedPrefixRoot,
-  generateCosignerKey,
   MAX_COSIGNATURE_TIME,
   PREFIX_TREE_ORIGIN_SUFFIX,
   type PrefixTreeCheckpoint,
   parsePrefixTreeCheckpoint,
   parseSignedPrefixRoot,
   type SignedPrefixRoot,
-  signCosignature,
-  signCosignatureV1,
   TIMESTAMPED_SIGNATURE_SIZE,
   type TimestampedSignature,
   tallyWitnesses,
   type VerifiedCosignature,
-  verifyCosignature,
-  verifyCosignatureV1,
-  verifySignedPrefixRoot,
   WAICT_COSIGNATURE_HEADER,
   WAICT_COSIGNATURE_TYPE,
   type WitnessTally,
   waictCosignatureKeyId,
   waictCosignatureMessage,
+  waictCosignatureMessageForText,
 } from "./cosignature.ts";
+export {
+  cosignerKeyFromSignerKey,
+  cosignersOf,
+  generateCosignerKey,
+  signCosignature,
+  signCosignatureV1,
+  verifyCosignature,
+  verifyCosignatureV1,
+  verifySignedPrefixRoot,
+} from "./cosignature-ed25519.ts";
 export {
   type Ed25519Arithmetic,
   verifyEd25519With,
@@ -52,29 +60,31 @@ export {
 export { ed25519Precheck } from "./ed25519-precheck.ts";
 export {
   ed25519,
+  generateEd25519KeyPair,
+  generateNoteKey,
+  noteVerifiers,
+  parseSignerKey,
+  type SignatureVerifier,
+  signNote,
+  signNoteText,
+  verifyEd25519,
+  verifyNote,
+  verifyNoteSignature,
+} from "./note-ed25519.ts";
+export {
   formatNote,
   formatSignatureLine,
   formatSignerKey,
   formatVerifierKey,
-  generateEd25519KeyPair,
-  generateNoteKey,
   isValidKeyName,
   type Note,
   type NoteSignature,
   NoteSignatureType,
   noteKeyId,
-  noteVerifiers,
   type ParseNoteOptions,
   parseNote,
   parseSignatureLines,
-  parseSignerKey,
   parseVerifierKey,
-  type SignatureVerifier,
   type SignerKey,
-  signNote,
-  signNoteText,
   type VerifierKey,
-  verifyEd25519,
-  verifyNote,
-  verifyNoteSignature,
 } from "./signed-note.ts";

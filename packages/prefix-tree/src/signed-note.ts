@@ -1,8 +1,12 @@
 /**
  * C2SP signed-note (https://c2sp.org/signed-note, C2SP/C2SP main): notes, signature lines, key
- * IDs, verifier keys (vkeys) and the matching signer key text, plus Ed25519 note signatures
- * (signature type 0x01). Timestamped cosignatures (types 0x04 and WAICT's 0x06) are in
- * `cosignature.ts`; they reuse the parsing and key handling here.
+ * IDs, verifier keys (vkeys) and the matching signer key text. Everything a verifier needs before
+ * any signature check, with SHA-256 only (key IDs, through @sealroom/hash-chain's `sha256Small`)
+ * and no curve code: Ed25519 note signatures (type 0x01), key generation and signer-key parsing
+ * (which derives the public key) are in `note-ed25519.ts`, so a page that parses notes and
+ * verifies signatures with WebCrypto never loads @noble/ed25519 or SHA-512 (issue 12).
+ * Timestamped cosignatures (types 0x04 and WAICT's 0x06) are in `cosignature.ts`; they reuse the
+ * parsing and key handling here.
  *
  * A note is `text` (ending in "\n"), a blank line, then one or more lines
  * `— <key name> base64(32-bit key ID || signature)\n`. Notes are UTF-8 with no control
@@ -16,10 +20,8 @@
  * offset into the UTF-8 note.
  */
 
-import * as ed from "@noble/ed25519";
-import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { decodeBase64 as base64Decode, encodeBase64 as base64Encode } from "@sealroom/hash-chain/base64";
-import { verifyEd25519With } from "./ed25519.ts";
+import { sha256Small as sha256 } from "@sealroom/hash-chain/sha256";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 
 /** Signature type identifier bytes assigned by C2SP signed-note ("Signature types"). */
@@ -77,37 +79,16 @@ export interface SignerKey {
 const DEFAULT_MAX_SIGNATURES = 100;
 const DEFAULT_MAX_NOTE_BYTES = 1 << 20;
 const EM_DASH_PREFIX = "\u2014 ";
-const utf8 = new TextEncoder();
+export const utf8 = new TextEncoder();
 // ignoreBOM: the signed text is exactly the bytes received; a leading EF BB BF stays U+FEFF (as in
 // Go's x/mod/sumdb/note, which never strips it), so it is part of what the signature must cover.
 const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 // ---------------------------------------------------------------------------------------------
-// Ed25519 set-up
-
-/**
- * @noble/ed25519 v3 needs a synchronous SHA-512 for its sync API; wiring it on first use (not at
- * import) keeps the module free of side effects. @noble/hashes works in every runtime we target.
- */
-export function ed25519(): typeof ed {
-  if (ed.hashes.sha512 === undefined) ed.hashes.sha512 = sha512;
-  return ed;
-}
-
-/** A fresh 32-byte Ed25519 seed and its public key (from the platform CSPRNG, or from `seed`). */
-export function generateEd25519KeyPair(seed?: Uint8Array): { secretKey: Uint8Array; publicKey: Uint8Array } {
-  const e = ed25519();
-  const secretKey = seed === undefined ? e.utils.randomSecretKey() : checkBytes(seed, "seed", 32).slice();
-  return { secretKey, publicKey: e.getPublicKey(secretKey) };
-}
-
-// base64 (RFC 4648 §4), canonical only: @sealroom/hash-chain/base64, the one strict codec of the
-// family (it returns undefined for anything non-canonical, so callers attach their own error).
-
-// ---------------------------------------------------------------------------------------------
 // Key names, key IDs, vkeys
 
-function checkBytes(v: unknown, name: string, length?: number): Uint8Array {
+/** @internal Shared with note-ed25519.ts. */
+export function checkBytes(v: unknown, name: string, length?: number): Uint8Array {
   if (!(v instanceof Uint8Array)) throw new TypeError(`"${name}" must be a Uint8Array`);
   if (length !== undefined && v.length !== length) {
     throw new RangeError(`"${name}" must be ${length} bytes, got ${v.length}`);
@@ -126,7 +107,8 @@ export function isValidKeyName(name: string): boolean {
   return typeof name === "string" && name.length > 0 && !NAME_FORBIDDEN.test(name) && !CONTROL.test(name);
 }
 
-function checkKeyName(name: string): void {
+/** @internal */
+export function checkKeyName(name: string): void {
   if (!isValidKeyName(name))
     throw new RangeError(`"name" is not a valid note key name: ${JSON.stringify(name)}`);
 }
@@ -169,7 +151,12 @@ export function formatVerifierKey(k: VerifierKey): string {
   return `${k.name}+${hex8(k.keyId)}+${base64Encode(Uint8Array.of(k.type, ...k.publicKey))}`;
 }
 
-function parseKeyParts(text: string, what: string, offset: number): [string, number, number, Uint8Array] {
+/** @internal Shared with note-ed25519.ts (signer keys). */
+export function parseKeyParts(
+  text: string,
+  what: string,
+  offset: number,
+): [string, number, number, Uint8Array] {
   // Key names never contain "+" but standard base64 does: split at the first two "+" only.
   const first = text.indexOf("+");
   const second = first < 0 ? -1 : text.indexOf("+", first + 1);
@@ -206,36 +193,35 @@ function parseKeyParts(text: string, what: string, offset: number): [string, num
 export function parseVerifierKey(vkey: string): VerifierKey {
   if (typeof vkey !== "string") throw new TypeError('"vkey" must be a string');
   const [name, keyId, type, publicKey] = parseKeyParts(vkey, "vkey", 0);
-  checkKeyMaterial(name, keyId, type, publicKey, "vkey", 0);
+  checkKeyMaterial(
+    name,
+    keyId,
+    type,
+    publicKey,
+    "vkey",
+    0,
+    HASHED_ID_TYPES.has(type) ? publicKey : undefined,
+  );
   return { name, keyId, type, publicKey };
 }
 
-/** Types whose private key is a 32-byte Ed25519 seed (RFC 8032 §5.1.5). */
-const ED25519_SEED_TYPES: ReadonlySet<number> = new Set([
-  NoteSignatureType.Ed25519,
-  NoteSignatureType.CosignatureV1,
-  NoteSignatureType.MlDsa44Cosignature, // WAICT's Ed25519 cosignature type (see cosignature.ts)
-]);
-
-function checkKeyMaterial(
+/**
+ * @internal Key material checks shared by vkeys and signer keys: Ed25519 types carry 32 bytes, and
+ * the key ID must equal `noteKeyId` of `idKey` (the public key) when the caller has one.
+ */
+export function checkKeyMaterial(
   name: string,
   keyId: number,
   type: number,
   key: Uint8Array,
   what: string,
   at: number,
+  idKey: Uint8Array | undefined,
 ): void {
   if ((type === NoteSignatureType.Ed25519 || type === NoteSignatureType.CosignatureV1) && key.length !== 32) {
     throw new DecodeError(PrefixTreeErrorCode.Malformed, 0, `${what}: Ed25519 key must be 32 bytes`);
   }
-  let publicKey: Uint8Array | undefined;
-  if (what === "vkey") {
-    if (HASHED_ID_TYPES.has(type)) publicKey = key;
-  } else if (ED25519_SEED_TYPES.has(type) && key.length === 32) {
-    // Go's note.NewSigner derives the public key and refuses a key ID that does not match it.
-    publicKey = ed25519().getPublicKey(key);
-  }
-  if (publicKey !== undefined && noteKeyId(name, type, publicKey) !== keyId) {
+  if (idKey !== undefined && noteKeyId(name, type, idKey) !== keyId) {
     throw new DecodeError(
       PrefixTreeErrorCode.Malformed,
       at + name.length + 1,
@@ -250,36 +236,6 @@ export function formatSignerKey(k: SignerKey): string {
   checkKeyId(k.keyId);
   checkBytes(k.secretKey, "secretKey");
   return `PRIVATE+KEY+${k.name}+${hex8(k.keyId)}+${base64Encode(Uint8Array.of(k.type, ...k.secretKey))}`;
-}
-
-/**
- * Parses `PRIVATE+KEY+<name>+<hex key ID>+base64(type || secret key)`. For Ed25519-seed types
- * (0x01, 0x04, and WAICT's 0x06 when 32 bytes) the key ID must match the derived public key, as
- * Go's `note.NewSigner` requires.
- */
-export function parseSignerKey(skey: string): SignerKey {
-  if (typeof skey !== "string") throw new TypeError('"skey" must be a string');
-  const prefix = "PRIVATE+KEY+";
-  if (!skey.startsWith(prefix))
-    throw new DecodeError(PrefixTreeErrorCode.Malformed, 0, "signer key: missing PRIVATE+KEY+");
-  const [name, keyId, type, secretKey] = parseKeyParts(
-    skey.slice(prefix.length),
-    "signer key",
-    prefix.length,
-  );
-  checkKeyMaterial(name, keyId, type, secretKey, "signer key", prefix.length);
-  return { name, keyId, type, secretKey };
-}
-
-/** Ed25519 note keys (type 0x01): signer and verifier key text for `name`. */
-export function generateNoteKey(name: string, seed?: Uint8Array): { signerKey: string; verifierKey: string } {
-  checkKeyName(name);
-  const { secretKey, publicKey } = generateEd25519KeyPair(seed);
-  const keyId = noteKeyId(name, NoteSignatureType.Ed25519, publicKey);
-  return {
-    signerKey: formatSignerKey({ name, keyId, type: NoteSignatureType.Ed25519, secretKey }),
-    verifierKey: formatVerifierKey({ name, keyId, type: NoteSignatureType.Ed25519, publicKey }),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,8 +255,13 @@ export function formatSignatureLine(s: NoteSignature): string {
   return `${EM_DASH_PREFIX}${s.name} ${base64Encode(raw)}\n`;
 }
 
-/** Byte length of a string's UTF-8 encoding prefix, for error offsets. */
-const byteLen = (s: string): number => utf8.encode(s).length;
+const NON_ASCII = /[^\u0000-\u007f]/;
+/**
+ * Byte length of a string's UTF-8 encoding, for offsets: the string's length when it is ASCII (every
+ * valid note line in practice), so parsing a valid note encodes nothing (issue 12: the client
+ * verifier parses one note per page load).
+ */
+const byteLen = (s: string): number => (NON_ASCII.test(s) ? utf8.encode(s).length : s.length);
 
 function parseLine(line: string, at: number): NoteSignature {
   if (!line.startsWith(EM_DASH_PREFIX)) {
@@ -410,7 +371,8 @@ export function parseNote(input: Uint8Array | string, options: ParseNoteOptions 
   return { text, signatures };
 }
 
-function checkText(text: string): void {
+/** @internal Shared with note-ed25519.ts (signing). */
+export function checkText(text: string): void {
   if (typeof text !== "string") throw new TypeError('"text" must be a string');
   if (!text.endsWith("\n")) throw new RangeError('"text" must end with a newline');
   if (LONE_SURROGATE.test(text) || CONTROL.test(text)) {
@@ -425,75 +387,4 @@ export function formatNote(note: Note): string {
     throw new RangeError('"signatures" must hold at least one signature');
   }
   return `${note.text}\n${note.signatures.map(formatSignatureLine).join("")}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ed25519 note signatures (type 0x01)
-
-/** Signs `text` with an Ed25519 (type 0x01) signer key; returns the signature line's fields. */
-export function signNoteText(text: string, signer: SignerKey | string): NoteSignature {
-  checkText(text);
-  const k = typeof signer === "string" ? parseSignerKey(signer) : signer;
-  if (k.type !== NoteSignatureType.Ed25519) throw new RangeError('"signer" must be an Ed25519 (0x01) key');
-  const e = ed25519();
-  const publicKey = e.getPublicKey(checkBytes(k.secretKey, "secretKey", 32));
-  if (noteKeyId(k.name, k.type, publicKey) !== k.keyId)
-    throw new RangeError('"signer" key ID does not match its key');
-  return { name: k.name, keyId: k.keyId, signature: e.sign(utf8.encode(text), k.secretKey) };
-}
-
-/** Signs a note text with one or more Ed25519 keys and formats the whole note. */
-export function signNote(text: string, signers: ReadonlyArray<SignerKey | string>): string {
-  return formatNote({ text, signatures: signers.map((s) => signNoteText(text, s)) });
-}
-
-/**
- * True iff `signature` is a valid Ed25519 signature of `message` under `publicKey`, by Sealroom's
- * one rule (ed25519.ts: cofactorless, canonical S and R, as Go/BoringSSL/OpenSSL, with the
- * small-order and non-canonical-key refusals of OpenSSL 3.5), computed with @noble/ed25519.
- */
-export function verifyEd25519(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  return verifyEd25519With({ Point: ed25519().Point, sha512 }, signature, message, publicKey);
-}
-
-/** True iff `sig` is a valid type-0x01 Ed25519 signature over `text` by `key` (name and ID must match). */
-export function verifyNoteSignature(text: string, sig: NoteSignature, key: VerifierKey): boolean {
-  if (key.type !== NoteSignatureType.Ed25519) return false;
-  if (sig.name !== key.name || sig.keyId !== key.keyId) return false;
-  return verifyEd25519(sig.signature, utf8.encode(text), key.publicKey);
-}
-
-/** A verifier for one signature type: true iff `sig` by `key` is valid over `text`. */
-export type SignatureVerifier = (text: string, sig: NoteSignature, key: VerifierKey) => boolean;
-
-/**
- * The keys among `keys` that validly signed `note`, following signed-note "Signatures": lines
- * from unknown (name, key ID) pairs are ignored; if a known key's line fails to verify the whole
- * note is rejected (empty result). `verifiers` maps signature types to checkers (default: 0x01).
- */
-export function noteVerifiers(
-  note: Note,
-  keys: readonly VerifierKey[],
-  verifiers: Readonly<Record<number, SignatureVerifier>> = {
-    [NoteSignatureType.Ed25519]: verifyNoteSignature,
-  },
-): VerifierKey[] {
-  const ok: VerifierKey[] = [];
-  for (const sig of note.signatures) {
-    const key = keys.find((k) => k.name === sig.name && k.keyId === sig.keyId);
-    if (key === undefined) continue;
-    const check = verifiers[key.type];
-    if (check === undefined || !check(note.text, sig, key)) return [];
-    if (!ok.includes(key)) ok.push(key);
-  }
-  return ok;
-}
-
-/** True iff at least one known key signed `note` and no known key's signature fails. */
-export function verifyNote(
-  note: Note,
-  keys: readonly VerifierKey[],
-  verifiers?: Readonly<Record<number, SignatureVerifier>>,
-): boolean {
-  return noteVerifiers(note, keys, verifiers).length > 0;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { decodeBase64 as base64Decode } from "@sealroom/hash-chain/base64";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { DecodeError } from "../src/errors.ts";
 import {
   COSIGNATURE_V1_TYPE,
   cosignatureTime,
@@ -16,11 +17,17 @@ import {
   formatCosignerSignerKey,
   formatCosignerVerifierKey,
   formatPrefixTreeCheckpoint,
+  formatSignatureLine,
   formatSignedPrefixRoot,
   generateCosignerKey,
+  noteKeyId,
   type PrefixTreeCheckpoint,
+  parseNote,
   parsePrefixTreeCheckpoint,
+  parseSignatureLines,
   parseSignedPrefixRoot,
+  parseSignerKey,
+  parseVerifierKey,
   signCosignature,
   signCosignatureV1,
   tallyWitnesses,
@@ -31,16 +38,7 @@ import {
   WAICT_COSIGNATURE_TYPE,
   waictCosignatureKeyId,
   waictCosignatureMessage,
-} from "../src/cosignature.ts";
-import { DecodeError } from "../src/errors.ts";
-import {
-  formatSignatureLine,
-  noteKeyId,
-  parseNote,
-  parseSignatureLines,
-  parseSignerKey,
-  parseVerifierKey,
-} from "../src/signed-note.ts";
+} from "../src/note.ts";
 
 const dec = new TextDecoder();
 

@@ -30,7 +30,7 @@ import {
   verifyEd25519,
   verifyNote,
   verifyNoteSignature,
-} from "../src/signed-note.ts";
+} from "../src/note.ts";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, "hex"));

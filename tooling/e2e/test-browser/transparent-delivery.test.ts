@@ -101,7 +101,7 @@ describe("the call app served transparently", () => {
     expect(b.text).toContain("transparency.sealroom.localhost");
     expect(b.text).toContain("witness.sealroom.localhost");
     expect(b.text).toMatch(/N=\d+ · root [0-9a-f]{8}…/);
-    // The entry script and the verifier's lazy chunk at least.
+    // The entry script and the verifier's worker script at least.
     expect(
       Number(await page.locator(".sealroom-transparency").getAttribute("data-checked")),
     ).toBeGreaterThanOrEqual(2);
@@ -125,7 +125,8 @@ describe("the call app served transparently", () => {
   });
 
   it("one changed byte in one JS asset: badge and CLI fail with no_manifest_match naming it; the service worker refuses it", async () => {
-    const lazy = await assetPath(/^\/assets\/cosigned-root-[^/]+\.js$/);
+    // The verifier's own worker script (with the cosignature check in it), loaded on every page.
+    const lazy = await assetPath(/^\/assets\/verify-worker-[^/]+\.js$/);
     await tamper(lazy);
     try {
       const cli = await cliVerify();
@@ -145,7 +146,7 @@ describe("the call app served transparently", () => {
 
       // The browser that trusted the site: its service worker refuses the file on the next load.
       const again = await trusting.newPage();
-      // The verifier's worker imports the changed chunk: the service worker answers 403 and tells
+      // The verifier's worker script changed: the service worker answers 403 and tells
       // the page, whose badge says so (it never shows "verified" afterwards).
       await again.goto(stack.url);
       const s = await badge(again, /^refused$/);

@@ -17,7 +17,7 @@ import {
   type Manifest,
   type TransparencyResult,
   verifyTransparency,
-} from "@sealroom/manifest/browser";
+} from "@sealroom/manifest/browser-worker";
 import { MANIFEST_PATH, type TrustConfig } from "./config.ts";
 
 export interface AssetCheck {

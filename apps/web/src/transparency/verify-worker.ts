@@ -7,7 +7,7 @@
  *   page -> worker  {type: "verify", cfg, hostname, origin, now}  (the page's clock, Unix s)   then {type: "check", urls}
  *   worker -> page  {type: "transparency", summary}           then {type: "checked", results}
  */
-import type { Manifest } from "@sealroom/manifest/browser";
+import type { Manifest } from "@sealroom/manifest/browser-worker";
 import type { TrustConfig } from "./config.ts";
 import { type AssetCheck, checkAsset, isCheckedAsset, verifyManifest } from "./verify-page.ts";
 
@@ -79,12 +79,11 @@ scope.onmessage = (e) => {
       // appear in this worker's Resource Timing, not the page's).
       const own = [location.href, ...performance.getEntriesByType("resource").map((x) => x.name)];
       const urls = [...m.urls, ...own.map((u) => u.split("#")[0]!).filter((u) => isCheckedAsset(u, origin))];
-      const results: AssetCheck[] = [];
-      for (const url of urls) {
-        if (seen.has(url)) continue;
-        seen.add(url);
-        results.push(await checkAsset(mf, url, origin));
-      }
+      const fresh = [...new Set(urls)].filter((u) => !seen.has(u));
+      for (const u of fresh) seen.add(u);
+      // All fetches at once (each is usually an HTTP-cache read of the page's own copy); each body
+      // is hashed as it arrives. One after another, the last answer came a round trip per asset later.
+      const results = await Promise.all(fresh.map((url) => checkAsset(mf, url, origin)));
       scope.postMessage({ type: "checked", results });
     });
   }

@@ -1,7 +1,7 @@
 // README.md "Usage", verbatim, its free names declared after it (test/readme-examples.test.ts).
 import {
   applyBatch,
-  fastSha256, // optional: the allocation-free SHA-256 (default: @noble/hashes)
+  fastSha256, // optional: the unrolled allocation-free SHA-256 (default: hash-chain's sha256Small)
   keyForDomain,
   MemoryPageStore,
   PrefixTree,

@@ -2,9 +2,9 @@
  * sha256-small.ts against node:crypto (an independent implementation) and FIPS 180-4 examples.
  */
 import { createHash } from "node:crypto";
-import { fastSha256, verifyInclusion } from "@sealroom/prefix-tree";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { sha256 } from "../src/index.ts";
 import { sha256Small, sha256SmallInto } from "../src/sha256-small.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -50,12 +50,37 @@ describe("sha256Small (FIPS 180-4 §6.2)", () => {
     );
   });
 
-  it("is accepted by prefix-tree's verifier as an allocation-free hash and decides like fastSha256", () => {
-    const root = new Uint8Array(32);
-    const key = new Uint8Array(32).fill(1);
-    const proof = new Uint8Array(41);
-    expect(verifyInclusion(root, key, key, proof, sha256Small)).toBe(
-      verifyInclusion(root, key, key, proof, fastSha256),
+  it("fast-check: .into may hash in place (output overlapping the input)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 200 }), fc.nat(), (data, at) => {
+        const buf = data.slice();
+        const outOff = at % (data.length - 31);
+        sha256SmallInto(buf, 0, buf.length, buf, outOff);
+        expect(hex(buf.subarray(outOff, outOff + 32))).toBe(ref(data));
+      }),
+      { numRuns: 500 },
     );
+  });
+
+  it("refuses bad arguments instead of hashing undefined bytes", () => {
+    const d = new Uint8Array(10);
+    const out = new Uint8Array(32);
+    expect(() => sha256SmallInto(d, 0, 11, out, 0)).toThrow(RangeError);
+    expect(() => sha256SmallInto(d, 5, 6, out, 0)).toThrow(RangeError);
+    expect(() => sha256SmallInto(d, -1, 1, out, 0)).toThrow(RangeError);
+    expect(() => sha256SmallInto(d, 0.5, 1, out, 0)).toThrow(RangeError);
+    expect(() => sha256SmallInto(d, Number.NaN, 1, out, 0)).toThrow(RangeError);
+    expect(() => sha256SmallInto(d, 0, 10, out, 1)).toThrow(RangeError);
+    expect(() => sha256SmallInto(d, 0, 10, new Uint8Array(31), 0)).toThrow(RangeError);
+    expect(() => sha256SmallInto([] as unknown as Uint8Array, 0, 0, out, 0)).toThrow(TypeError);
+    expect(() => sha256Small("abc" as unknown as Uint8Array)).toThrow(TypeError);
+    // The exact bounds are accepted.
+    sha256SmallInto(d, 0, 10, out, 0);
+    expect(hex(out)).toBe(ref(d));
+  });
+
+  it("is the package's default SHA-256, with its allocation-free form attached", () => {
+    expect(sha256).toBe(sha256Small);
+    expect(sha256Small.into).toBe(sha256SmallInto);
   });
 });

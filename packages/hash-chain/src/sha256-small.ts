@@ -1,16 +1,28 @@
 /**
- * A small allocation-free SHA-256 (FIPS 180-4 §6.2) for the client verifier's short inputs: the
- * MPT proof walk (64/65-byte nodes, waict-proofs.md "Inclusion Proofs"), the tree key and value.
+ * A small allocation-free SHA-256 (FIPS 180-4 §6.2; padding §5.1.1, initial hash value §5.3.3,
+ * constants §4.2.2): the default hash of @sealroom/hash-chain, @sealroom/prefix-tree and the
+ * @sealroom/manifest client verifier (chain hashes, tree keys and values, the MPT proof walk, key
+ * IDs of signed notes, asset hashes).
  *
- * Why not @noble/hashes there: its one-shot `sha256()` builds a hasher object, a DataView and a
- * digest per call, about 4 µs per 65-byte node, which made the proof walk cost more than a
- * WebCrypto signature check (issue 12). Why not prefix-tree's `fastSha256`: it is fully unrolled
- * (fast on millions of tree nodes, but kilobytes in the page's bundle). This one is the plain
- * round loop over one reused schedule (~0.6 KB gzipped) and carries the `.into` form
- * (`(data, offset, length, out, outOffset)`) that prefix-tree's `verifyInclusion` hashes through.
- * Not constant-time in the input length; every input hashed here is public.
+ * Why our own and not @noble/hashes: noble's one-shot `sha256()` builds a hasher object, a DataView
+ * and a digest per call (about 4 µs per 65-byte node, which made a page's proof walk cost more than
+ * a signature check, issue 12), and its `sha2.js` module holds SHA-224/256/384/512 together, so a
+ * browser bundle that imports SHA-256 up front and SHA-512 lazily (Ed25519) gets the whole module
+ * up front. This one is the plain round loop over one reused schedule (~0.6 KB gzipped), with no
+ * imports and no side effects, and it carries the `.into` form (`(data, offset, length, out,
+ * outOffset)`) that prefix-tree's proof walk hashes through. prefix-tree's `fastSha256` is the
+ * unrolled variant for building trees of millions of nodes (kilobytes larger, ~20 % faster).
+ *
+ * The schedule, hash value and padding block are module-level scratch (JavaScript is single-threaded
+ * and nothing here is re-entered). Not constant-time in the input length: every input hashed by
+ * these packages is public. Cross-checked against node:crypto in test/sha256-small.test.ts.
  */
-import type { Sha256 } from "@sealroom/prefix-tree";
+
+/** A synchronous one-shot SHA-256 that also carries its allocation-free form as `.into`. */
+export interface Sha256WithInto {
+  (data: Uint8Array): Uint8Array;
+  readonly into: typeof sha256SmallInto;
+}
 
 // FIPS 180-4 §4.2.2: the first 32 bits of the fractional parts of the cube roots of the first 64
 // primes, and §5.3.3 the initial hash value.
@@ -77,7 +89,11 @@ function compress(m: Uint8Array, p: number): void {
   S[7] = (S[7]! + h) | 0;
 }
 
-/** SHA-256 of `data[offset .. offset + length)` written to `out[outOffset .. outOffset + 32)`. */
+/**
+ * SHA-256 of `data[offset .. offset + length)` written to `out[outOffset .. outOffset + 32)`.
+ * `out` may overlap the input: the digest is written after the whole input has been read. Throws
+ * `TypeError`/`RangeError` for non-`Uint8Array` arguments and out-of-bounds ranges.
+ */
 export function sha256SmallInto(
   data: Uint8Array,
   offset: number,
@@ -85,6 +101,14 @@ export function sha256SmallInto(
   out: Uint8Array,
   outOffset: number,
 ): void {
+  if (!(data instanceof Uint8Array) || !(out instanceof Uint8Array))
+    throw new TypeError('sha256SmallInto: "data" and "out" must be Uint8Arrays');
+  // `>= 0` is false for NaN; integers only, so no fractional index ever reads `undefined`.
+  if (!(Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0))
+    throw new RangeError('sha256SmallInto: "offset" and "length" must be non-negative integers');
+  if (offset + length > data.length) throw new RangeError("sha256SmallInto: input range out of bounds");
+  if (!(Number.isInteger(outOffset) && outOffset >= 0 && outOffset + 32 <= out.length))
+    throw new RangeError("sha256SmallInto: output range out of bounds");
   S.set(IV);
   const end = offset + length;
   let p = offset;
@@ -119,9 +143,10 @@ export function sha256SmallInto(
   }
 }
 
-/** One-shot SHA-256 with the allocation-free `.into` form attached (a prefix-tree `Sha256`). */
-export const sha256Small: Sha256 = Object.assign(
+/** One-shot SHA-256 (a new 32-byte array per call) with the allocation-free form attached as `.into`. */
+export const sha256Small: Sha256WithInto = Object.assign(
   (data: Uint8Array): Uint8Array => {
+    if (!(data instanceof Uint8Array)) throw new TypeError('sha256: "data" must be a Uint8Array');
     const out = new Uint8Array(32);
     sha256SmallInto(data, 0, data.length, out, 0);
     return out;
