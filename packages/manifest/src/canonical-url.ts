@@ -25,6 +25,17 @@ export function requestKey(url: string | URL): string | undefined {
   return u.href;
 }
 
+let lastOrigin: string | undefined;
+let lastBase = "";
+/** `new URL(origin).origin`, remembered for the last `origin` (a manifest's keys share one). */
+function originOf(origin: string): string {
+  if (origin !== lastOrigin) {
+    lastBase = new URL(origin).origin; // throws for an unparseable origin, before it is remembered
+    lastOrigin = origin;
+  }
+  return lastBase;
+}
+
 /**
  * The absolute form of a canonical manifest key, or undefined when the key is not canonical.
  * `origin` is serialized as `scheme://host[:port]` (no trailing slash).
@@ -33,7 +44,7 @@ export function canonicalKey(key: string, origin: string = PLACEHOLDER_ORIGIN): 
   let u: URL;
   let base: string;
   try {
-    base = new URL(origin).origin;
+    base = originOf(origin);
     u = new URL(key, `${base}/`);
   } catch {
     return undefined;

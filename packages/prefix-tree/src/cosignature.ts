@@ -192,7 +192,7 @@ export function parsePrefixTreeCheckpoint(text: string): PrefixTreeCheckpoint {
   const tdomain = origin.slice(0, -PREFIX_TREE_ORIGIN_SUFFIX.length);
   if (!TDOMAIN.test(tdomain))
     throw new DecodeError(PrefixTreeErrorCode.Malformed, 0, "bad transparency service domain");
-  let at = utf8.encode(origin).length + 1;
+  let at = origin.length + 1; // TDOMAIN admits ASCII only: one byte per character
   if (!DECIMAL.test(n) || BigInt(n) > U64_MAX) {
     throw new DecodeError(
       PrefixTreeErrorCode.NonCanonical,

@@ -103,7 +103,7 @@ console.log(
   `  badge in the page's entry chunk (up front, main thread)        ${badge.upFront} B (${kb(badge.upFront)})   min ${badge.upFrontMin} B`,
 );
 console.log(
-  `  verifier worker after load (@sealroom/manifest/browser)        ${worker.upFront} B (${kb(worker.upFront)})   min ${worker.upFrontMin} B`,
+  `  verifier worker after load (@sealroom/manifest/browser-worker) ${worker.upFront} B (${kb(worker.upFront)})   min ${worker.upFrontMin} B`,
 );
 console.log(
   `  lazy chunks it loads on every page (none: check in the worker) ${worker.lazy} B (${kb(worker.lazy)})   min ${worker.lazyMin} B`,
