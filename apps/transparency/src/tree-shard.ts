@@ -20,7 +20,6 @@
  * (every epoch that touches a shard applies to it, and epochs seal in order).
  */
 import { DurableObject } from "cloudflare:workers";
-import { Buffer } from "node:buffer";
 import {
   assetHostsHash,
   decodeChainNode,
@@ -35,6 +34,7 @@ import {
   TILE_WIDTH,
 } from "@sealroom/hash-chain";
 import { encodeBase64 } from "@sealroom/hash-chain/base64";
+import { bytesEqual } from "@sealroom/hash-chain/bytes";
 import { verifyAppend } from "@sealroom/manifest";
 import {
   applyBatch,
@@ -107,7 +107,6 @@ const err = (error: ErrorKind, message: string, position?: bigint): { kind: "err
 });
 
 const u8 = (b: ArrayBuffer): Uint8Array => new Uint8Array(b);
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
 
 export function shardName(index: number, count: number): string {
   return `shard-${index}/${count}`;
@@ -243,8 +242,8 @@ export class TreeShard extends DurableObject<Env> {
       const node = e && decodeChainNode(u8(e.node));
       if (
         node &&
-        sameBytes(node.entry.resourceHash, input.resourceHash) &&
-        sameBytes(node.entry.assetHostsHash, assetHostsHash(input.assetHosts))
+        bytesEqual(node.entry.resourceHash, input.resourceHash) &&
+        bytesEqual(node.entry.assetHostsHash, assetHostsHash(input.assetHosts))
       )
         return { kind: "retry", seq: e.seq, position };
       return err(ErrorKind.Conflict, `position ${pos} is taken`, BigInt(row.size));
@@ -286,7 +285,7 @@ export class TreeShard extends DurableObject<Env> {
         return err(ErrorKind.Conflict, `position ${expected} is taken`, BigInt(row?.size ?? 0));
       const head = row ? decodeChainNode(u8(row.head)) : undefined;
       const hosts = encodeAssetHosts(input.assetHosts);
-      const changed = !row || !sameBytes(hosts, u8(row.hosts));
+      const changed = !row || !bytesEqual(hosts, u8(row.hosts));
       const time = head && head.entry.timeCreated > now ? head.entry.timeCreated : now;
       const node = nextChainNode(head, {
         timeCreated: time,
