@@ -125,6 +125,8 @@ export class Call {
   private presenceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Watchdog restarts per member since its connection was last up (backs the watchdog off). */
   private readonly restarts = new Map<string, number>();
+  /** Per member: remote peer generations that were replaced (their late signals are dropped). */
+  private readonly deadGens = new Map<string, Set<number>>();
   private prepared: Promise<void> | null = null;
   /** Join pressed: present in the room (announced), with peers. Before that the socket is a lobby one. */
   private joined = false;
@@ -387,6 +389,7 @@ export class Call {
     this.early = [];
     this.announced = false;
     this.outgoing = [];
+    this.deadGens.clear();
     this.others.clear();
     this.setConnection("reconnecting");
     const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt) * (0.75 + Math.random() / 2);
@@ -505,7 +508,7 @@ export class Call {
         if (state === "connected") this.restarts.delete(member);
         // A failed connection starts over with a new generation; the other side follows (see deliver).
         if (state === "failed" && this.peers.get(member) === p) {
-          p!.close();
+          this.retire(member, p!);
           this.peers.delete(member);
           this.peer(member);
         }
@@ -524,7 +527,7 @@ export class Call {
       () => {
         const st = peer.pc.connectionState;
         if (this.peers.get(member) === peer && (st === "new" || st === "connecting" || st === "failed")) {
-          peer.close();
+          this.retire(member, peer);
           this.peers.delete(member);
           if (st !== "new") this.restarts.set(member, Math.min(n + 1, 3));
           if (this.lastPresent.has(member)) this.peer(member);
@@ -578,13 +581,30 @@ export class Call {
    * means the other side started over (its connection failed or was replaced): start over too.
    */
   private deliver(from: string, payload: PeerSignal): void {
+    // A signal of a remote connection already replaced (still in flight, or held while we were busy) must
+    // not be taken for the current one: adopting it would make us restart again when the new one speaks,
+    // the other side would follow, and the two would replace each other for ever.
+    if (payload.gen !== undefined && this.deadGens.get(from)?.has(payload.gen)) return;
     let p = this.peer(from);
     if (payload.gen !== undefined && p.remoteGen !== null && payload.gen !== p.remoteGen) {
-      p.close();
+      this.retire(from, p);
       this.peers.delete(from);
       p = this.peer(from);
     }
     p.remoteGen ??= payload.gen ?? null;
     void p.receive(payload);
+  }
+
+  /**
+   * Closes a peer connection that is being replaced. The remote generation it talked to is over either
+   * way: the remote replaced it (a newer generation spoke) or will replace it (our new generation tells it
+   * to), so later signals of that generation are dropped.
+   */
+  private retire(member: string, p: Peer): void {
+    p.close();
+    if (p.remoteGen === null) return;
+    const dead = this.deadGens.get(member) ?? new Set<number>();
+    dead.add(p.remoteGen);
+    this.deadGens.set(member, dead);
   }
 }
