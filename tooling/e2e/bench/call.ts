@@ -91,60 +91,96 @@ async function joinRoom(browser: LaunchedBrowser, id: string, others: number) {
     undefined,
     { timeout: 60_000 },
   );
-  // Times count from the click as the page sees it (a capture listener), not from when Playwright starts
-  // its click (scrolling, stability checks and hit-testing take round trips that grow with the load).
-  const lobbyMs = await page.evaluate(() => {
+  // Times count from the click as the page sees it (a capture listener), and are taken in the page: the
+  // measuring loop starts right after the click's handlers ran (the call view is mounted synchronously),
+  // with no DevTools round trip in between (those grow with the machine's load).
+  const lobbyMs = await page.evaluate((others) => {
+    type Times = {
+      poll: number | null;
+      me: number | null;
+      peerUp: number | null;
+      keys: number | null;
+      first: number | null;
+      all: number | null;
+      done: boolean;
+      state?: unknown;
+    };
+    const g = globalThis as unknown as {
+      sealroomCall: import("../../../apps/web/src/engine/call.ts").Call;
+      joinTimes: Times;
+    };
     addEventListener(
       "click",
-      () => ((globalThis as unknown as { joinClickedAt: number }).joinClickedAt = performance.now()),
+      () => {
+        const clickedAt = performance.now();
+        const since = () => performance.now() - clickedAt;
+        const t: Times = {
+          poll: null,
+          me: null,
+          peerUp: null,
+          keys: null,
+          first: null,
+          all: null,
+          done: false,
+        };
+        g.joinTimes = t;
+        setTimeout(async () => {
+          const c = g.sealroomCall;
+          t.poll = since();
+          const inRoster = () => c.me !== null && (c.epoch?.roster.some((r) => r[1] === c.me) ?? false);
+          c.on("epoch", () => {
+            if (t.keys === null && inRoster()) t.keys = since();
+          });
+          const deadline = performance.now() + 90_000;
+          while (performance.now() < deadline) {
+            if (t.me === null && c.me !== null) t.me = since();
+            if (t.keys === null && inRoster()) t.keys = since();
+            const stats = await c.mediaStats();
+            if (t.peerUp === null && stats.some((s) => s.connection === "connected")) t.peerUp = since();
+            const decoding = new Set(stats.filter((s) => s.framesDecoded > 0).map((s) => s.member)).size;
+            if (t.first === null && decoding > 0) t.first = since();
+            if (decoding >= others && t.keys !== null) {
+              t.all = since();
+              break;
+            }
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          if (t.all === null)
+            t.state = {
+              connection: c.connection,
+              me: c.me,
+              present: c.present,
+              epoch: c.epoch,
+              stats: await c.mediaStats(),
+            };
+          t.done = true;
+        }, 0);
+      },
       { capture: true, once: true },
     );
     return performance.now();
-  });
+  }, others);
   await join.click();
-  await page.waitForFunction(() => "sealroomCall" in globalThis, undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => (globalThis as unknown as { joinTimes?: { done: boolean } }).joinTimes?.done === true,
+    undefined,
+    { timeout: 120_000, polling: 100 },
+  );
   const t = await page.evaluate(
-    async ({ others }) => {
-      const clickedAt = (globalThis as unknown as { joinClickedAt: number }).joinClickedAt;
-      const since = () => performance.now() - clickedAt;
-      const c = (
-        globalThis as unknown as { sealroomCall: import("../../../apps/web/src/engine/call.ts").Call }
-      ).sealroomCall;
-      const t: {
-        me: number | null;
-        poll: number;
-        peerUp: number | null;
-        keys: number | null;
-        first: number | null;
-        all: number | null;
-        state?: unknown;
-      } = { me: null, poll: since(), peerUp: null, keys: null, first: null, all: null };
-      const deadline = performance.now() + 90_000;
-      while (performance.now() < deadline) {
-        if (t.me === null && c.me !== null) t.me = since();
-        if (t.keys === null && c.me !== null && c.epoch?.roster.some((r) => r[1] === c.me)) t.keys = since();
-        const stats = await c.mediaStats();
-        if (t.peerUp === null && stats.some((s) => s.connection === "connected")) t.peerUp = since();
-        const decoding = stats.filter((s) => s.framesDecoded > 0).length;
-        if (t.first === null && decoding > 0) t.first = since();
-        if (decoding >= others && t.keys !== null) {
-          t.all = since();
-          break;
+    () =>
+      (
+        globalThis as unknown as {
+          joinTimes: {
+            poll: number;
+            me: number | null;
+            peerUp: number | null;
+            keys: number | null;
+            first: number | null;
+            all: number | null;
+            state?: unknown;
+          };
         }
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      if (t.all === null) {
-        t.state = {
-          connection: c.connection,
-          me: c.me,
-          present: c.present,
-          epoch: c.epoch,
-          stats: await c.mediaStats(),
-        };
-      }
-      return t;
-    },
-    { others },
+      ).joinTimes,
   );
   if (others > 0 && t.all === null)
     throw new Error(`join did not decode ${others} members: ${JSON.stringify(t)}`);
