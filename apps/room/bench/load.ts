@@ -53,15 +53,14 @@ function join_(room: string): WebSocket {
   let me = "";
   const log = new Map<bigint, string>();
   ws.addEventListener("message", (e: MessageEvent) => {
-    if (e.data === "pong") return;
-    if (typeof e.data === "string") {
-      const m = JSON.parse(e.data) as { payload: { t: number } };
-      latencies.push(performance.now() - m.payload.t);
-      return;
-    }
+    if (typeof e.data === "string") return; // "pong"
     const bytes = new Uint8Array(e.data as ArrayBuffer);
     const msg = decodeServerMessage(bytes);
-    if (msg.type === "snapshot") {
+    if (msg.type === "signal") {
+      latencies.push(
+        performance.now() - new DataView(msg.payload.buffer, msg.payload.byteOffset).getFloat64(0),
+      );
+    } else if (msg.type === "snapshot") {
       me = msg.you;
       seen.get(room)!.set(`${me}`, log);
       ws.send(encodeClientMessage({ type: "key-package", keyPackage: new Uint8Array([0, 1, 0, 5, 1]) }));
@@ -95,7 +94,9 @@ const timers = [
       for (const ws of r.members) {
         if (ws.readyState !== WebSocket.OPEN) continue;
         const to = `m${1 + Math.floor(Math.random() * n)}`;
-        ws.send(JSON.stringify({ type: "signal", to, payload: { t: performance.now() } }));
+        const payload = new Uint8Array(8);
+        new DataView(payload.buffer).setFloat64(0, performance.now());
+        ws.send(encodeClientMessage({ type: "signal", to, payload }));
       }
     }
   }, 500),

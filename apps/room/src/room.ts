@@ -1,7 +1,7 @@
 /**
  * One Durable Object per room: it runs `@sealroom/committer`'s sequencer over the members' WebSockets
- * (hibernation API, so an idle room costs nothing while sockets stay open) and relays the peer mesh's
- * media signalling. It holds no keys: MLS and frame encryption happen in the browsers.
+ * (hibernation API, so an idle room costs nothing while sockets stay open), which also relays the peer
+ * mesh's media signalling (the protocol's binary `signal` message). It holds no keys: MLS and frame encryption happen in the browsers.
  *
  * Durability order, for every socket event: compute the sequencer's next state, write it (and the member
  * counter) to SQLite in one `transactionSync`, and only then send anything. A restart between any two
@@ -35,7 +35,6 @@ import {
 import type { Env } from "./env.ts";
 import { CloseCode } from "./errors.ts";
 import { limitsFrom, PING, PONG, type RoomLimits } from "./limits.ts";
-import { encodeSignal, parseSignal } from "./signal.ts";
 import { type Bucket, fullBucket, takeToken } from "./token-bucket.ts";
 
 /** What each socket carries across hibernation (`serializeAttachment`). */
@@ -51,7 +50,10 @@ interface Attachment {
 /** A snapshot of the room for tests and the lobby (no keys exist here to leak). */
 export interface RoomInfo {
   roomId: string | null;
+  /** Members present (announced). Sockets still in the lobby (connected, not announced) do not count. */
   members: number;
+  /** Sockets open, lobby ones included (what the members-per-room limit counts). */
+  sockets: number;
   nextSeq: bigint;
   epoch: bigint | null;
   state: Uint8Array | null;
@@ -124,7 +126,8 @@ export class Room extends DurableObject<Env> {
   async info(): Promise<RoomInfo> {
     return {
       roomId: this.seq?.roomId ?? null,
-      members: this.ctx.getWebSockets().length,
+      members: this.seq?.view.present.size ?? 0,
+      sockets: this.ctx.getWebSockets().length,
       nextSeq: this.seq?.view.nextSeq ?? 0n,
       epoch: this.seq?.view.group?.epoch ?? null,
       state: this.seq ? encodeSequencerState(this.seq) : null,
@@ -166,14 +169,8 @@ export class Room extends DurableObject<Env> {
     let next: Attachment = { ...a, lastSeen: now, messages };
 
     if (typeof message === "string") {
-      const signal = parseSignal(message);
-      if (signal === null)
-        return this.drop(ws, a, CloseCode.malformed, "text frame is not a signal envelope");
-      ws.serializeAttachment(next);
-      // Opaque relay: not sequenced, not stored. A target that left meanwhile simply misses it.
-      for (const peer of this.ctx.getWebSockets(signal.to))
-        safeSend(peer, encodeSignal(a.member, signal.payload));
-      return;
+      // "ping" never gets here (the runtime answers it); the room protocol, signalling included, is binary.
+      return this.drop(ws, a, CloseCode.malformed, "text frames other than ping are not room protocol");
     }
 
     const bytes = new Uint8Array(message);
@@ -266,8 +263,15 @@ export class Room extends DurableObject<Env> {
     this.apply(sequencerDisconnect(this.seq, connection));
   }
 
-  /** Stage, persist, then publish: the new state and member counter are stored before any frame leaves. */
+  /**
+   * Stage, persist, then publish: the new state and member counter are stored before any frame leaves. A
+   * step that leaves the state as it was (a relayed `signal`) writes nothing.
+   */
   private apply(result: SequencerResult): void {
+    if (result.state === this.seq) {
+      for (const o of result.out) this.publish(result.state, o);
+      return;
+    }
     const state = encodeSequencerState(result.state);
     this.ctx.storage.transactionSync(() => {
       this.ctx.storage.sql.exec(

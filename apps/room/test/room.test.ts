@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { CloseCode } from "../src/errors.ts";
 import { DEFAULT_LIMITS } from "../src/limits.ts";
 import { isRoomId } from "../src/room-id.ts";
-import { base, type Client, connect, fakeKeyPackage, isEvent, isText, newRoomId } from "./support.ts";
+import { base, type Client, connect, fakeKeyPackage, isEvent, isSignal, newRoomId } from "./support.ts";
 
 const closeAll = (clients: Client[]) => {
   for (const c of clients) if (!c.isClosed()) c.ws.close(1000, "done");
@@ -58,13 +58,26 @@ describe("HTTP surface", () => {
     expect(((await res.json()) as { error: string }).error).toContain("WebSocket");
   });
 
-  it("reports the number of connected members", async () => {
+  it("counts members present (announced), not lobby sockets; a lobby socket leaving broadcasts nothing", async () => {
     const room = newRoomId();
+    const count = async () =>
+      (await (await exports.default.fetch(`${base}/rooms/${room}`)).json()) as { members: number };
     const a = await connect(room);
     const b = await connect(room);
-    const res = await exports.default.fetch(`${base}/rooms/${room}`);
-    expect(await res.json()).toEqual({ members: 2 });
-    closeAll([a, b]);
+    // Both connected, neither announced: both in the lobby.
+    expect(await count()).toEqual({ members: 0 });
+    a.sendBinary(fakeKeyPackage(1));
+    for (const c of [a, b]) {
+      await c.until(isEvent); // a announced
+      await c.until(isEvent); // a's group started
+    }
+    expect(await count()).toEqual({ members: 1 });
+    // b, still in the lobby, follows the room's events but leaving it sequences nothing.
+    b.ws.close(1000, "back to the landing page");
+    await b.closed;
+    await expect(a.next(300)).rejects.toThrow("no message");
+    expect(await count()).toEqual({ members: 1 });
+    closeAll([a]);
   });
 
   it("answers unknown non-GET paths with a JSON 404; unknown GETs are the single-page app", async () => {
@@ -104,29 +117,33 @@ describe("sequencing", () => {
     closeAll([a, other]);
   });
 
-  it("relays signalling text frames to the named member only, stamped with the sender", async () => {
+  it("relays binary signal frames between present members only, stamped with the sender", async () => {
     const room = newRoomId();
     const [a, b, c] = [await connect(room), await connect(room), await connect(room)];
-    a.ws.send(JSON.stringify({ type: "signal", to: b.me, payload: { sdp: "offer", n: [1, 2] } }));
-    const got = JSON.parse(await b.until(isText));
-    expect(got).toEqual({ type: "signal", from: a.me, payload: { sdp: "offer", n: [1, 2] } });
-    // A signal to a member that is not here is dropped, not an error.
-    a.ws.send(JSON.stringify({ type: "signal", to: "m99", payload: 1 }));
-    await expect(c.next(300)).rejects.toThrow("no message");
+    a.sendBinary(fakeKeyPackage(1));
+    b.sendBinary(fakeKeyPackage(2));
+    for (let i = 0; i < 3; i++) await b.until(isEvent); // a announced, group started, b announced
+    const payload = new TextEncoder().encode(JSON.stringify({ sdp: "offer", n: [1, 2] }));
+    a.sendBinary(encodeClientMessage({ type: "signal", to: b.me!, payload }));
+    expect(await b.until(isSignal)).toEqual({ type: "signal", from: a.me, payload });
+    // To a member that is not here, or to one still in the lobby (c never announced): dropped, not an error.
+    a.sendBinary(encodeClientMessage({ type: "signal", to: "m99", payload }));
+    a.sendBinary(encodeClientMessage({ type: "signal", to: c.me!, payload }));
+    c.sendBinary(encodeClientMessage({ type: "signal", to: a.me!, payload }));
+    await expect(c.until(isSignal, 300)).rejects.toThrow("no message");
+    await expect(a.until(isSignal, 300)).rejects.toThrow("no message");
     expect(a.isClosed()).toBe(false);
+    expect(c.isClosed()).toBe(false);
     closeAll([a, b, c]);
   });
 });
 
 describe("limits and malformed frames", () => {
   it.each([
-    ["not JSON", "{"],
-    ["JSON but not an object", "[1]"],
-    ["wrong type", JSON.stringify({ type: "chat", to: "m1", payload: 1 })],
-    ["bad member id", JSON.stringify({ type: "signal", to: "m 1", payload: 1 })],
-    ["missing payload", JSON.stringify({ type: "signal", to: "m1" })],
-    ["extra field", JSON.stringify({ type: "signal", to: "m1", payload: 1, from: "m9" })],
-  ])("closes with 1007 on a malformed text frame (%s) and the member leaves", async (_name, text) => {
+    ["JSON", JSON.stringify({ type: "signal", to: "m1", payload: 1 })],
+    ["pong", "pong"],
+    ["empty", ""],
+  ])("closes with 1007 on a text frame other than ping (%s) and the member leaves", async (_name, text) => {
     const room = newRoomId();
     const a = await connect(room);
     const b = await connect(room);
@@ -135,7 +152,7 @@ describe("limits and malformed frames", () => {
     b.ws.send(text);
     const closed = await b.closed;
     expect(closed.code).toBe(CloseCode.malformed);
-    expect(closed.reason).toContain("signal");
+    expect(closed.reason).toContain("text frames");
     const left = await a.until(
       (m): m is Extract<typeof m, { type: "event" }> => isEvent(m) && m.event.type === "left",
     );
@@ -171,16 +188,20 @@ describe("limits and malformed frames", () => {
     const room = newRoomId();
     const a = await connect(room);
     const b = await connect(room);
-    const signal = JSON.stringify({ type: "signal", to: b.me, payload: 0 });
-    // Far more than the burst plus what refills at 50/s while the room works through them.
-    for (let i = 0; i < 3 * DEFAULT_LIMITS.messageBurst; i++) a.ws.send(signal);
+    a.sendBinary(fakeKeyPackage(1));
+    b.sendBinary(fakeKeyPackage(2));
+    for (let i = 0; i < 3; i++) await b.until(isEvent); // both present: signals are relayed
+    const signal = encodeClientMessage({ type: "signal", to: b.me!, payload: Uint8Array.of(0) });
+    // Far more than the burst plus what refills at 50/s while the room works through them (the two key
+    // packages took two tokens).
+    for (let i = 0; i < 3 * DEFAULT_LIMITS.messageBurst; i++) a.sendBinary(signal);
     const closed = await a.closed;
     expect(closed.code).toBe(CloseCode.rateLimited);
     expect(closed.reason).toContain("messages per second");
     // The burst itself was relayed.
     let relayed = 0;
-    while (relayed < DEFAULT_LIMITS.messageBurst) {
-      await b.until(isText);
+    while (relayed < DEFAULT_LIMITS.messageBurst - 1) {
+      await b.until(isSignal);
       relayed++;
     }
     expect(b.isClosed()).toBe(false);

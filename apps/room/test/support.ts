@@ -137,4 +137,5 @@ export function fakeKeyPackage(tag = 0): Uint8Array {
 export const isEvent = (m: ServerMessage | string): m is Extract<ServerMessage, { type: "event" }> =>
   typeof m !== "string" && m.type === "event";
 
-export const isText = (m: ServerMessage | string): m is string => typeof m === "string";
+export const isSignal = (m: ServerMessage | string): m is Extract<ServerMessage, { type: "signal" }> =>
+  typeof m !== "string" && m.type === "signal";

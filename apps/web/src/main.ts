@@ -4,7 +4,7 @@
  */
 import "./ui/styles.css";
 import { parseInvite } from "./invite.ts";
-import { mountCall } from "./ui/call-view.ts";
+import { mountCall, prepareCall } from "./ui/call-view.ts";
 import { byId } from "./ui/dom.ts";
 import { mountLanding } from "./ui/landing.ts";
 import { mountLobby } from "./ui/lobby.ts";
@@ -13,5 +13,8 @@ const root = byId("app");
 const invite = parseInvite(location);
 if (invite === null) mountLanding(root);
 else if ("error" in invite) mountLanding(root, invite.error);
-else
-  mountLobby(root, invite.room, invite.suite, (lobby) => mountCall(root, invite.room, invite.suite, lobby));
+else {
+  // The call engine prepares while the person is in the lobby (workers, ts-mls, room socket, key package).
+  const call = prepareCall(invite.room, invite.suite);
+  mountLobby(root, invite.room, invite.suite, (lobby) => mountCall(root, call, lobby), call);
+}

@@ -91,6 +91,17 @@ interface State<G, K> {
   /** Our chat messages sent and not yet echoed: hex SHA-256 of the MLS message -> plaintext. */
   ownChats: ReadonlyMap<string, { plaintext: Uint8Array; epoch: bigint; leaf: number }>;
   stopped: boolean;
+  /** Connected but not announced yet (`CommitterOptions.lobby`): the key package waits for `announce()`. */
+  lobby: boolean;
+}
+
+export interface CommitterOptions {
+  /**
+   * Start in the lobby: connected to the room (member id, snapshot, events) but not present. The key
+   * package is generated as soon as the snapshot names us and is sent only by `announce()`, so the join
+   * itself costs one frame. Default false: announce with the first snapshot.
+   */
+  lobby?: boolean;
 }
 
 export class Committer<G, K> {
@@ -98,7 +109,7 @@ export class Committer<G, K> {
   private s: State<G, K>;
   private busy = false;
 
-  constructor(engine: MlsEngine<G, K>) {
+  constructor(engine: MlsEngine<G, K>, options: CommitterOptions = {}) {
     this.engine = engine;
     this.s = {
       me: null,
@@ -109,6 +120,7 @@ export class Committer<G, K> {
       pending: null,
       ownChats: new Map(),
       stopped: false,
+      lobby: options.lobby ?? false,
     };
   }
 
@@ -150,6 +162,31 @@ export class Committer<G, K> {
   }
   get hasPendingCommit(): boolean {
     return this.s.pending !== null;
+  }
+
+  /** Still in the lobby: `announce()` has not been called (see `CommitterOptions.lobby`). */
+  get inLobby(): boolean {
+    return this.s.lobby;
+  }
+
+  /**
+   * Leaves the lobby: sends the key package prepared when the snapshot named us (the room announces us and
+   * the committer adds us). Before that snapshot it only records the wish: the snapshot then announces at
+   * once. If events were missed while in the lobby the announcement is a `resync`, whose snapshot restores
+   * the view. Nothing to do outside the lobby. Do not overlap with `receive`.
+   */
+  announce(): CommitterAction[] {
+    if (this.busy) throw new CommitterError("reentrant", "await the pending receive() first");
+    const out: CommitterAction[] = [];
+    const s = this.s;
+    if (!s.lobby || s.stopped) return out;
+    this.s = { ...s, lobby: false };
+    if (s.me === null || s.keyPackage === null) return out;
+    this.send(out, {
+      type: s.awaitingSnapshot ? "resync" : "key-package",
+      keyPackage: s.keyPackage.bytes,
+    });
+    return out;
   }
 
   /** In the group and at the epoch the room is at. */
@@ -282,6 +319,12 @@ export class Committer<G, K> {
 
   /** Ask to be removed and re-added with a fresh key package; the answer is a snapshot. */
   private async resync(out: CommitterAction[]): Promise<void> {
+    if (this.s.lobby) {
+      // Not present, so nothing to be removed from: stop following events; `announce()` sends the resync
+      // (announcement + snapshot) with the key package already made.
+      this.s = { ...this.s, awaitingSnapshot: true };
+      return;
+    }
     this.dropGroup(out, "resync");
     const keyPackage = await this.freshKeyPackage();
     this.s = { ...this.s, awaitingSnapshot: true };
@@ -316,7 +359,8 @@ export class Committer<G, K> {
     const s = this.s;
     if (s.me === null) {
       this.s = { ...s, me: you, view };
-      this.send(out, { type: "key-package", keyPackage: await this.freshKeyPackage() });
+      const keyPackage = await this.freshKeyPackage();
+      if (!this.s.lobby) this.send(out, { type: "key-package", keyPackage });
       return;
     }
     if (you !== s.me) {

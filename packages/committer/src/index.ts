@@ -22,6 +22,7 @@ export {
   type ChatUnreadableReason,
   Committer,
   type CommitterAction,
+  type CommitterOptions,
   type EpochInfo,
   type LeftGroupReason,
   MAX_CHAT_BYTES,

@@ -245,9 +245,12 @@ export function sequencerReceive(
       break;
     }
     case "signal": {
-      // Relayed to the addressee's live connection, if any; never sequenced or stored.
+      // Relayed to the addressee's live connection, if any; never sequenced or stored. Only between present
+      // (announced) members: a connection still in the lobby can neither start media with members nor be
+      // reached by them.
       const to = e.state.connections.get(msg.to);
-      if (to !== undefined && msg.to !== member)
+      const present = e.state.view.present;
+      if (to !== undefined && msg.to !== member && present.has(member) && present.has(msg.to))
         e.send(to, { type: "signal", from: member, payload: msg.payload });
       break;
     }

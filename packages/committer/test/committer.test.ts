@@ -89,4 +89,70 @@ describe("Committer", () => {
     expect(a.committer.group).toBeNull();
     expect(await a.committer.receive(Uint8Array.of(1))).toEqual([]);
   });
+
+  it("lobby: connected and following the room, not present; announce() sends the key package made on connect", async () => {
+    const w = world();
+    w.connect("a");
+    await w.drain();
+    w.connect("b", { lobby: true });
+    await w.drain();
+    const b = w.clients.get("b")!;
+    // b knows its member id and holds a key package, but sent nothing and is not present.
+    expect(b.committer.memberId).toBe("b");
+    expect(b.committer.inLobby).toBe(true);
+    const kp = b.committer.inspect().keyPackage;
+    expect(kp).not.toBeNull();
+    expect(b.bytesSent).toBe(0);
+    expect([...w.server.view.present.keys()]).toEqual(["a"]);
+    // Events reach the lobby and advance its view: c joins while b waits.
+    w.connect("c");
+    await w.drain();
+    expect(b.committer.view!.nextSeq).toBe(w.server.view.nextSeq);
+    expect(b.committer.group).toBeNull();
+    w.announce("b");
+    expect(b.committer.inLobby).toBe(false);
+    const sent = b.outbox[0]!;
+    expect(sent[1]).toBe(0x01); // key-package
+    expect(b.outbox).toHaveLength(1);
+    await w.drain();
+    expect(w.server.view.present.get("b")!.keyPackage).toEqual(kp);
+    await w.checkQuiescent();
+    w.announce("b"); // a second announce does nothing
+    expect(b.outbox).toHaveLength(0);
+  });
+
+  it("lobby: a gap in the events is repaired by announcing with a resync", async () => {
+    const w = world();
+    w.connect("a");
+    await w.drain();
+    w.connect("b", { lobby: true });
+    await w.drain();
+    w.connect("c");
+    const b = w.clients.get("b")!;
+    await w.stepClient("c");
+    w.stepServer("c"); // c's key package: an event for everyone
+    b.inbox.splice(0); // b misses it
+    await w.drain();
+    w.connect("d");
+    await w.drain(); // b sees a gap: it stops following but sends nothing (it is not present)
+    expect(b.bytesSent).toBe(0);
+    expect(b.committer.inspect().awaitingSnapshot).toBe(true);
+    w.announce("b");
+    expect(b.outbox[0]![1]).toBe(0x03); // resync: announcement + snapshot
+    await w.drain();
+    await w.checkQuiescent();
+  });
+
+  it("lobby: announce() before the snapshot makes the snapshot announce at once", async () => {
+    const c = new Committer(new SymbolicEngine(), { lobby: true });
+    expect(c.announce()).toEqual([]);
+    const out = await c.receive(
+      encodeServerMessage({
+        type: "snapshot",
+        you: "a",
+        view: { nextSeq: 0n, generation: 0n, group: null, present: new Map() },
+      }),
+    );
+    expect(out.map((a) => (a.type === "send" ? a.message.type : a.type))).toEqual(["key-package"]);
+  });
 });

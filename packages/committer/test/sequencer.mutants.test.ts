@@ -193,6 +193,21 @@ describe("sequencer: application messages and signals", () => {
     expect(sequencerReceive(s, conn(s, "a"), msg({ type: "signal", to: "a", payload })).out).toEqual([]);
     expect(sequencerReceive(s, conn(s, "a"), msg({ type: "signal", to: "zz", payload })).out).toEqual([]);
   });
+
+  it("relays signals only between present members: a lobby connection neither sends nor receives them", () => {
+    const s = sequencerConnect(twoLive(), "lobby").state;
+    const payload = Uint8Array.of(7);
+    expect(sequencerReceive(s, conn(s, "lobby"), msg({ type: "signal", to: "a", payload })).out).toEqual([]);
+    expect(sequencerReceive(s, conn(s, "a"), msg({ type: "signal", to: "lobby", payload })).out).toEqual([]);
+    // Once it announces, it is present and signals flow both ways.
+    const t = sequencerReceive(s, conn(s, "lobby"), msg({ type: "key-package", keyPackage: kp("l") })).state;
+    expect(sequencerReceive(t, conn(t, "lobby"), msg({ type: "signal", to: "a", payload })).out).toHaveLength(
+      1,
+    );
+    expect(sequencerReceive(t, conn(t, "a"), msg({ type: "signal", to: "lobby", payload })).out).toHaveLength(
+      1,
+    );
+  });
 });
 
 describe("sequencer: connections and group start", () => {

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeServerMessage } from "@sealroom/committer";
+import { decodeServerMessage, encodeClientMessage } from "@sealroom/committer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, start, stop, waitFor } from "../src/workspace.ts";
 
@@ -101,11 +101,28 @@ describe("local stack under wrangler dev", () => {
     const snapB = decodeServerMessage(new Uint8Array(await firstFrame(b)));
     expect(snapA).toMatchObject({ type: "snapshot", you: "m1" });
     expect(snapB).toMatchObject({ type: "snapshot", you: "m2" });
-    const got = new Promise<string>((resolve) =>
-      b.addEventListener("message", (e) => resolve(String(e.data)), { once: true }),
-    );
-    a.send(JSON.stringify({ type: "signal", to: "m2", payload: "over the relay" }));
-    expect(JSON.parse(await got)).toEqual({ type: "signal", from: "m1", payload: "over the relay" });
+    // Signals flow between present members: both announce (a syntactically valid key package will do).
+    const frames = (ws: WebSocket) => {
+      const got: ReturnType<typeof decodeServerMessage>[] = [];
+      ws.addEventListener("message", (e) =>
+        got.push(decodeServerMessage(new Uint8Array(e.data as ArrayBuffer))),
+      );
+      return got;
+    };
+    const [fromA, fromB] = [frames(a), frames(b)];
+    const keyPackage = encodeClientMessage({ type: "key-package", keyPackage: Uint8Array.of(0, 1, 0, 5, 1) });
+    a.send(keyPackage);
+    b.send(keyPackage);
+    const until = async (ok: () => boolean) => {
+      for (const end = Date.now() + 10_000; !ok(); await new Promise((r) => setTimeout(r, 20)))
+        if (Date.now() > end) throw new Error("timed out");
+    };
+    // m1 announced, group started, m2 announced.
+    await until(() => fromA.filter((m) => m.type === "event").length >= 3);
+    const payload = new TextEncoder().encode("over the relay");
+    a.send(encodeClientMessage({ type: "signal", to: "m2", payload }));
+    await until(() => fromB.some((m) => m.type === "signal"));
+    expect(fromB.find((m) => m.type === "signal")).toEqual({ type: "signal", from: "m1", payload });
     a.close();
     b.close();
   });

@@ -1,6 +1,6 @@
 /**
  * Rooms: mint an unguessable id, join a room's WebSocket (handed to its Durable Object), and read how
- * many members are connected (the lobby shows it). Room ids are checked before any object is touched,
+ * many members are present (announced; the lobby shows it). Room ids are checked before any object is touched,
  * so a malformed id never creates one.
  */
 import { Hono } from "hono";

@@ -1,6 +1,7 @@
 /**
  * The call engine the UI drives: joins a room's WebSocket, runs MLS in a dedicated worker and frame
- * encryption in another, and keeps a WebRTC peer mesh to every other member. The page (this module)
+ * encryption in another, and keeps a WebRTC peer mesh to every other member. `prepare()` (from the lobby)
+ * does all of it but announcing and connecting peers; `join()` does the rest (see the README, "Joining"). The page (this module)
  * never holds key material: it relays opaque room frames to the MLS worker and receives public facts
  * (member ids, epoch, safety number) back.
  *
@@ -13,6 +14,7 @@
  * the room sends on connect rebuilds the view. Pings every 2 s let the room notice a dead socket.
  */
 
+import { decodeServerMessage, encodeClientMessage, ServerTag } from "@sealroom/committer";
 import type { AppMessage, ChatBody, PresenceBody } from "./app-message.ts";
 import { Peer, type PeerSignal } from "./peer.ts";
 import type { EpochSummary, MlsWorkerIn, MlsWorkerOut } from "./protocol.ts";
@@ -22,6 +24,8 @@ export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 
 export interface CallEvents {
   connection: { state: ConnectionState };
+  /** `prepare()` is done: workers up, media config read, member id known and its key package made. */
+  prepared: { me: string };
   participants: { me: string | null; present: string[]; inSync: boolean; isCommitter: boolean };
   epoch: EpochSummary;
   /** `stream` is the sender's MediaStream id; a member's presence names its screen-share stream. */
@@ -69,6 +73,8 @@ export interface RemoteMediaStats {
 }
 
 const PING_MS = 2_000;
+const utf8 = new TextEncoder();
+const utf8d = new TextDecoder("utf-8", { fatal: true });
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 8_000;
 const PEER_WATCHDOG_MS = 6_000;
@@ -105,14 +111,28 @@ export class Call {
   private session = 0;
   /** Members present in the last view: a peer closes only when its member leaves. */
   private lastPresent = new Set<string>();
-  /** Signals that arrived before the room told us who we are. */
+  /** Signals that arrived before the room told us who we are, or while in the lobby. */
   private early: { from: string; payload: PeerSignal }[] = [];
+  /**
+   * Our signals wait until our key package has gone out on this socket: the room relays signals only
+   * between present members, and the frames of one socket arrive in order.
+   */
+  private announced = false;
+  private outgoing: { to: string; payload: PeerSignal }[] = [];
   private appId = 0;
   /** Chat lines waiting for an answer from the MLS worker (for `chat-failed`). */
   private readonly outbox = new Map<number, AppMessage>();
   private presenceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Watchdog restarts per member since its connection was last up (backs the watchdog off). */
   private readonly restarts = new Map<string, number>();
+  /** Per member: remote peer generations that were replaced (their late signals are dropped). */
+  private readonly deadGens = new Map<string, Set<number>>();
+  private prepared: Promise<void> | null = null;
+  /** Join pressed: present in the room (announced), with peers. Before that the socket is a lobby one. */
+  private joined = false;
+  private configured = false;
+  /** `prepared` was emitted (once: a reconnect in the lobby does not repeat it). */
+  isPrepared = false;
 
   constructor(opts: CallOptions) {
     this.room = opts.room;
@@ -134,19 +154,20 @@ export class Call {
     for (const fn of (this.listeners[type] ?? []) as Listener<K>[]) fn(e);
   }
 
-  async join(): Promise<void> {
-    const config = (await (await fetch(`${this.origin}/media/config`)).json()) as {
-      mode: "sfu" | "mesh";
-      iceServers: RTCIceServer[];
-    };
-    // The SFU data plane (partytracks push/pull) is not wired into the engine yet: both modes use the mesh.
-    this.iceServers = config.iceServers;
-    this.local ??= await navigator.mediaDevices.getUserMedia({
-      audio: true,
-      video: this.video,
-    });
-    for (const t of this.local.getAudioTracks()) t.enabled = !this.presence.muted;
-    for (const t of this.local.getVideoTracks()) t.enabled = this.presence.camera;
+  /**
+   * Everything that does not need the person to have pressed Join, started from the lobby: the MLS
+   * worker (ts-mls loaded, engine made) and the media worker, the media config, and the room socket. On
+   * that socket this member is in the room's lobby: it has a member id, follows the room's events and
+   * holds a key package made for that id, but it is not present (nobody adds it, nobody connects to it)
+   * until `join()` sends the key package. Idempotent; `join()` calls it if the lobby did not.
+   */
+  prepare(): Promise<void> {
+    this.prepared ??= this.start();
+    return this.prepared;
+  }
+
+  private async start(): Promise<void> {
+    // Workers first: their scripts (ts-mls is most of the bytes) load while the config request runs.
     this.mls = new Worker(new URL("./mls-worker.ts", import.meta.url), {
       type: "module",
       name: "sealroom-mls",
@@ -165,8 +186,44 @@ export class Call {
     });
     this.mls.onerror = (e) => this.emit("error", { code: "mls-worker", detail: e.message });
     this.media.onerror = (e) => this.emit("error", { code: "media-worker", detail: e.message });
-    this.toMls({ type: "start", suite: this.suite });
+    this.toMls({ type: "start", suite: this.suite, lobby: !this.joined });
     this.connect();
+    const config = (await (await fetch(`${this.origin}/media/config`)).json()) as {
+      mode: "sfu" | "mesh";
+      iceServers: RTCIceServer[];
+    };
+    // The SFU data plane (partytracks push/pull) is not wired into the engine yet: both modes use the mesh.
+    this.iceServers = config.iceServers;
+    this.configured = true;
+    this.checkPrepared();
+  }
+
+  private checkPrepared(): void {
+    if (this.isPrepared || !this.configured || this.me === null) return;
+    this.isPrepared = true;
+    this.emit("prepared", { me: this.me });
+  }
+
+  /**
+   * Joins: announces this member (the key package prepared in the lobby goes out; the committer adds us)
+   * and at the same moment opens a peer connection to every member present, so ICE and DTLS run while the
+   * commit and Welcome travel. Frames that arrive before our keys are dropped by the media worker, which
+   * asks for a keyframe once the epoch is installed. `media` is the lobby's camera and microphone.
+   */
+  async join(media?: MediaStream): Promise<void> {
+    if (media) this.local = media;
+    const ready = this.prepare();
+    this.local ??= await navigator.mediaDevices.getUserMedia({
+      audio: true,
+      video: this.video,
+    });
+    for (const t of this.local.getAudioTracks()) t.enabled = !this.presence.muted;
+    for (const t of this.local.getVideoTracks()) t.enabled = this.presence.camera;
+    await ready;
+    if (this.stopped) return;
+    this.joined = true;
+    this.toMls({ type: "announce" });
+    this.syncPeers();
   }
 
   /** Leaves the room: closes the socket (the room announces the leave), peers and workers. */
@@ -300,12 +357,12 @@ export class Call {
       this.ping = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send("ping"), PING_MS);
     };
     ws.onmessage = (e) => {
-      if (typeof e.data === "string") {
-        if (e.data !== "pong") this.onText(e.data);
-        return;
-      }
+      if (typeof e.data === "string") return; // "pong"
       const bytes = new Uint8Array(e.data as ArrayBuffer);
-      this.toMls({ type: "frame", bytes }, [bytes.buffer]);
+      // Media signalling is handled here, not queued behind MLS work in the worker: peers negotiate while
+      // the worker processes the Welcome. Every other room frame goes to the MLS worker unread.
+      if (bytes[1] === ServerTag.Signal) this.onSignal(bytes);
+      else this.toMls({ type: "frame", bytes }, [bytes.buffer]);
     };
     ws.onclose = (e) => {
       if (this.ws !== ws) return;
@@ -320,7 +377,7 @@ export class Call {
   private restart(): void {
     // A new socket is a new member: forget the group and every peer of the old identity.
     this.session += 1;
-    this.toMls({ type: "reset", session: this.session });
+    this.toMls({ type: "reset", session: this.session, lobby: !this.joined });
     this.lastPresent = new Set();
     for (const [m, p] of this.peers) {
       p.close();
@@ -330,6 +387,9 @@ export class Call {
     this.me = null;
     this.epoch = null;
     this.early = [];
+    this.announced = false;
+    this.outgoing = [];
+    this.deadGens.clear();
     this.others.clear();
     this.setConnection("reconnecting");
     const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt) * (0.75 + Math.random() / 2);
@@ -356,6 +416,10 @@ export class Call {
       case "send":
         if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(m.bytes);
         break;
+      case "announced":
+        this.announced = true;
+        for (const s of this.outgoing.splice(0)) this.sendSignal(s.to, s.payload);
+        break;
       case "view":
         this.me = m.me;
         this.present = m.present;
@@ -366,6 +430,7 @@ export class Call {
           isCommitter: m.isCommitter,
         });
         this.syncPeers();
+        this.checkPrepared();
         break;
       case "epoch":
         this.epoch = m.summary;
@@ -408,7 +473,8 @@ export class Call {
   // --- mesh --------------------------------------------------------------------------------------
 
   private syncPeers(): void {
-    if (this.me === null) return;
+    // In the lobby nobody is connected to: present members do not know we are here.
+    if (this.me === null || !this.joined) return;
     for (const s of this.early.splice(0)) this.deliver(s.from, s.payload);
     const present = new Set(this.present);
     for (const m of present) if (m !== this.me) this.peer(m);
@@ -436,17 +502,13 @@ export class Call {
       mediaWorker: this.media!,
       local: this.local!,
       screen: this.screen,
-      signal: (payload) => {
-        // Signals of a socket that is gone are moot: a new socket means new peers on both sides.
-        if (this.ws?.readyState === WebSocket.OPEN)
-          this.ws.send(JSON.stringify({ type: "signal", to: member, payload }));
-      },
+      signal: (payload) => this.sendSignal(member, payload),
       onTrack: (track, stream) => this.emit("track", { member, track, stream }),
       onState: (state) => {
         if (state === "connected") this.restarts.delete(member);
         // A failed connection starts over with a new generation; the other side follows (see deliver).
         if (state === "failed" && this.peers.get(member) === p) {
-          p!.close();
+          this.retire(member, p!);
           this.peers.delete(member);
           this.peer(member);
         }
@@ -465,7 +527,7 @@ export class Call {
       () => {
         const st = peer.pc.connectionState;
         if (this.peers.get(member) === peer && (st === "new" || st === "connecting" || st === "failed")) {
-          peer.close();
+          this.retire(member, peer);
           this.peers.delete(member);
           if (st !== "new") this.restarts.set(member, Math.min(n + 1, 3));
           if (this.lastPresent.has(member)) this.peer(member);
@@ -476,16 +538,42 @@ export class Call {
     return p;
   }
 
-  private onText(text: string): void {
-    let msg: { type?: string; from?: string; payload?: PeerSignal };
-    try {
-      msg = JSON.parse(text);
-    } catch {
+  /**
+   * The room protocol's `signal` message (committer codec, relayed point to point by the room, never
+   * sequenced or stored) carrying the peer's signal as UTF-8 JSON. Signals of a socket that is gone are
+   * moot: a new socket means new peers on both sides.
+   */
+  private sendSignal(to: string, payload: PeerSignal): void {
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    if (!this.announced) {
+      this.outgoing.push({ to, payload });
       return;
     }
-    if (msg.type !== "signal" || typeof msg.from !== "string") return;
-    if (this.me === null) this.early.push({ from: msg.from, payload: msg.payload ?? {} });
-    else this.deliver(msg.from, msg.payload ?? {});
+    let frame: Uint8Array;
+    try {
+      frame = encodeClientMessage({ type: "signal", to, payload: utf8.encode(JSON.stringify(payload)) });
+    } catch (err) {
+      // Over MAX_SIGNAL_PAYLOAD (64 KiB): no SDP of this engine comes near it.
+      this.emit("error", { code: "signal-too-large", detail: String(err) });
+      return;
+    }
+    this.ws.send(frame);
+  }
+
+  private onSignal(bytes: Uint8Array): void {
+    let from: string;
+    let payload: PeerSignal;
+    try {
+      const m = decodeServerMessage(bytes);
+      if (m.type !== "signal") return;
+      from = m.from;
+      payload = JSON.parse(utf8d.decode(m.payload)) as PeerSignal;
+    } catch {
+      return; // not ours to repair: a malformed signal is dropped
+    }
+    if (typeof payload !== "object" || payload === null) return;
+    if (this.me === null || !this.joined) this.early.push({ from, payload });
+    else this.deliver(from, payload);
   }
 
   /**
@@ -493,13 +581,30 @@ export class Call {
    * means the other side started over (its connection failed or was replaced): start over too.
    */
   private deliver(from: string, payload: PeerSignal): void {
+    // A signal of a remote connection already replaced (still in flight, or held while we were busy) must
+    // not be taken for the current one: adopting it would make us restart again when the new one speaks,
+    // the other side would follow, and the two would replace each other for ever.
+    if (payload.gen !== undefined && this.deadGens.get(from)?.has(payload.gen)) return;
     let p = this.peer(from);
     if (payload.gen !== undefined && p.remoteGen !== null && payload.gen !== p.remoteGen) {
-      p.close();
+      this.retire(from, p);
       this.peers.delete(from);
       p = this.peer(from);
     }
     p.remoteGen ??= payload.gen ?? null;
     void p.receive(payload);
+  }
+
+  /**
+   * Closes a peer connection that is being replaced. The remote generation it talked to is over either
+   * way: the remote replaced it (a newer generation spoke) or will replace it (our new generation tells it
+   * to), so later signals of that generation are dropped.
+   */
+  private retire(member: string, p: Peer): void {
+    p.close();
+    if (p.remoteGen === null) return;
+    const dead = this.deadGens.get(member) ?? new Set<number>();
+    dead.add(p.remoteGen);
+    this.deadGens.set(member, dead);
   }
 }

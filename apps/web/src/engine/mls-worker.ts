@@ -5,7 +5,7 @@
  * frame keys straight to the media worker over the transferred key port. Chat and presence travel as MLS
  * application messages (`app-message.ts`), encoded and decoded here.
  */
-import { Committer, TsMlsEngine } from "@sealroom/committer";
+import { Committer, type CommitterAction, TsMlsEngine } from "@sealroom/committer";
 import { MessageType } from "@sealroom/mls-frames";
 import { type AppMessage, decodeAppMessage, encodeAppMessage } from "./app-message.ts";
 import type { EpochSummary, MlsWorkerIn, MlsWorkerOut, MlsWorkerOutBody } from "./protocol.ts";
@@ -18,14 +18,23 @@ const scope = globalThis as unknown as {
 let committer: Committer<unknown, unknown> | null = null;
 let keyPort: MessagePort | null = null;
 let suite = 1;
+/** New committers start in the lobby (connected, not announced) until the page says Join. */
+let lobby = false;
 let queue: Promise<void> = Promise.resolve();
 let session = 0;
 
 const post = (m: MlsWorkerOutBody) => scope.postMessage({ ...m, session });
 
+/** Sends a frame; after an announcement (key package or resync) tells the page it may signal now. */
+function postSend(a: Extract<CommitterAction, { type: "send" }>): void {
+  post({ type: "send", bytes: a.bytes });
+  if (a.message.type === "key-package" || a.message.type === "resync") post({ type: "announced" });
+}
+
 async function fresh(): Promise<Committer<unknown, unknown>> {
   // The engine refuses suites other than 1 and 83 (X-Wing) with a RangeError.
-  return new Committer(await TsMlsEngine.create({ suite: suite as 1 | 83 })) as Committer<unknown, unknown>;
+  const engine = await TsMlsEngine.create({ suite: suite as 1 | 83 });
+  return new Committer(engine, { lobby }) as Committer<unknown, unknown>;
 }
 
 function postView(c: Committer<unknown, unknown>): void {
@@ -44,7 +53,7 @@ async function receive(bytes: Uint8Array): Promise<void> {
   for (const a of await c.receive(bytes)) {
     switch (a.type) {
       case "send":
-        post({ type: "send", bytes: a.bytes });
+        postSend(a);
         break;
       case "new-epoch": {
         if (a.info.mlsSuite !== suite) {
@@ -116,13 +125,23 @@ scope.onmessage = (e) => {
       switch (m.type) {
         case "start":
           suite = m.suite;
+          lobby = m.lobby;
           committer = await fresh();
           break;
+        case "announce": {
+          lobby = false;
+          const c = committer;
+          if (c === null) break;
+          for (const a of c.announce()) if (a.type === "send") postSend(a);
+          postView(c);
+          break;
+        }
         case "key-port":
           keyPort = m.port;
           break;
         case "reset":
           session = m.session;
+          lobby = m.lobby;
           committer?.stop();
           keyPort?.postMessage({ type: MessageType.clear });
           committer = await fresh();

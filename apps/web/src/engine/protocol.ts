@@ -8,10 +8,13 @@ import type { AppMessage } from "./app-message.ts";
 
 /** Page -> MLS worker. */
 export type MlsWorkerIn =
-  | { type: "start"; suite: number }
+  /** `lobby`: connect without announcing (the key package is made and held until `announce`). */
+  | { type: "start"; suite: number; lobby: boolean }
   | { type: "frame"; bytes: Uint8Array }
   /** The socket was replaced: forget the group and start over as a new member (`session` tags replies). */
-  | { type: "reset"; session: number }
+  | { type: "reset"; session: number; lobby: boolean }
+  /** Join pressed: send the key package (`Committer.announce`). */
+  | { type: "announce" }
   | { type: "key-port"; port: MessagePort }
   /** Encrypt and send one application message (chat or presence); `id` names it in `app-failed`. */
   | { type: "app"; id: number; message: AppMessage };
@@ -30,6 +33,8 @@ export interface EpochSummary {
 export type MlsWorkerOut = { session: number } & MlsWorkerOutBody;
 export type MlsWorkerOutBody =
   | { type: "send"; bytes: Uint8Array }
+  /** The key package (or resync) just sent: we are present once the room reads it; signals may follow. */
+  | { type: "announced" }
   | { type: "view"; me: string | null; present: string[]; inSync: boolean; isCommitter: boolean }
   | { type: "epoch"; summary: EpochSummary }
   | { type: "left-group"; reason: string }

@@ -29,14 +29,17 @@ interface Remote {
   audio: HTMLAudioElement[];
 }
 
-export function mountCall(root: HTMLElement, room: string, suite: number, lobby: LobbyResult): Call {
-  const call = new Call({
-    room,
-    suite,
-    media: lobby.media,
-    video: videoConstraints(),
-    presence: { name: lobby.name, muted: lobby.muted, camera: lobby.camera },
-  });
+/** The engine for the room of the page, created with the lobby so that it can prepare meanwhile. */
+export function prepareCall(room: string, suite: number): Call {
+  const call = new Call({ room, suite, video: videoConstraints() });
+  // A failure here (no config, no worker) surfaces again, with a banner, from join().
+  call.prepare().catch(() => undefined);
+  return call;
+}
+
+export function mountCall(root: HTMLElement, call: Call, lobby: LobbyResult): Call {
+  const { room, suite } = call;
+  call.setPresence({ name: lobby.name, muted: lobby.muted, camera: lobby.camera });
   (globalThis as unknown as { sealroomCall: Call }).sealroomCall = call;
 
   const grid = new Grid();
@@ -409,10 +412,11 @@ export function mountCall(root: HTMLElement, room: string, suite: number, lobby:
   byId("header-status").replaceChildren(safety.status);
   root.replaceChildren(layout);
   addEventListener("resize", () => grid.layout());
+  // join() takes the lobby's media at once (the local tile and the meter below read it).
+  call
+    .join(lobby.media)
+    .catch((err) => showBanner(`Could not join: ${err instanceof Error ? err.message : String(err)}`));
   syncTools();
   startMeter();
-  call
-    .join()
-    .catch((err) => showBanner(`Could not join: ${err instanceof Error ? err.message : String(err)}`));
   return call;
 }

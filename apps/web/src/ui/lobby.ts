@@ -3,6 +3,7 @@
  * picks devices, learns how many people are already in the room (`GET /rooms/<id>`, a count only) and
  * copies the invite link. Media errors come with help; "Join" hands the open media to the call view.
  */
+import type { Call } from "../engine/call.ts";
 import { deviceOf, fillSelect, listDevices, mediaErrorHelp, openMedia } from "./devices.ts";
 import { h, setPressed } from "./dom.ts";
 import { inviteBox } from "./invite-link.ts";
@@ -25,6 +26,7 @@ export function mountLobby(
   room: string,
   suite: number,
   onJoin: (r: LobbyResult) => void,
+  call?: Call,
 ): void {
   let media: MediaStream | null = null;
   let stopMeter: () => void = () => undefined;
@@ -177,6 +179,10 @@ export function mountLobby(
       join,
     ),
   );
+  // The engine prepares meanwhile (engine/call.ts `prepare`); `data-engine` says when Join only has to
+  // announce (tests and the join benchmark wait for it; nothing else depends on it).
+  form.dataset.engine = call?.isPrepared ? "ready" : "preparing";
+  call?.on("prepared", () => (form.dataset.engine = "ready"));
   root.replaceChildren(form);
   name.focus();
   void count();

@@ -171,7 +171,8 @@ export class World<G, K> {
     return [...this.clients.values()].filter((c) => c.alive);
   }
 
-  connect(id: string): void {
+  /** A client opens its connection; with `lobby` it is not announced until `announce(id)`. */
+  connect(id: string, options: { lobby?: boolean } = {}): void {
     if (this.clients.has(id)) throw new Error(`${id} already used`);
     const engine = this.makeEngine(id);
     const r = sequencerConnect(this.server, id);
@@ -179,7 +180,7 @@ export class World<G, K> {
       id,
       engine,
       conn: r.connection,
-      committer: new Committer(engine),
+      committer: new Committer(engine, options),
       inbox: [],
       outbox: [],
       alive: true,
@@ -189,6 +190,16 @@ export class World<G, K> {
       epochsEntered: 0,
     });
     this.route(r);
+  }
+
+  /** A lobby client joins (`Committer.announce`); its frame goes to the outbox like any other. */
+  announce(id: string): void {
+    const c = this.clients.get(id)!;
+    for (const a of c.committer.announce()) {
+      if (a.type !== "send") continue;
+      c.outbox.push(a.bytes);
+      c.bytesSent += a.bytes.length;
+    }
   }
 
   /** The client process dies: frames in flight either way are lost, the room sees the socket close. */
