@@ -19,13 +19,14 @@
  *   bash tooling/scripts/loopback.sh nice -n 10 node tooling/e2e/bench/call.ts
  *   env: SIZES=2,5,10  JOINS=20  CPU_SIZES=2,6 (empty: skip)  CPU_SECONDS=30  SEALROOM_BENCH_QUICK=1 (sizes 2,5, 5 joins, 10 s)
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { mlsJoinFloor } from "../../../packages/committer/bench/floor.ts";
 import { TsMlsEngine } from "../../../packages/committer/src/ts-mls-engine.ts";
 import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
+import { chromiumCpuSeconds } from "../src/proc-cpu.ts";
 import { freePort, ROOT, run, startWorker, stop } from "../src/workspace.ts";
 
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
@@ -215,40 +216,6 @@ async function relayHopMs(): Promise<number> {
   }
   ws.close();
   return quantile(rtts, 0.5);
-}
-
-/** Total CPU seconds (user + system) of every process descending from the Chromium using `profile`. */
-function chromiumCpuSeconds(profile: string): number {
-  const procs = readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .map((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-        return {
-          pid: Number(pid),
-          ppid: Number(fields[1]),
-          ticks: Number(fields[11]) + Number(fields[12]),
-          cmd,
-        };
-      } catch {
-        return null; // exited while listing
-      }
-    })
-    .filter((p) => p !== null);
-  const roots = procs.filter((p) => p.cmd.includes(`--user-data-dir=${profile}`)).map((p) => p.pid);
-  const tree = new Set(roots);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of procs) {
-      if (!tree.has(p.pid) && tree.has(p.ppid)) {
-        tree.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  return procs.filter((p) => tree.has(p.pid)).reduce((s, p) => s + p.ticks, 0) / 100; // USER_HZ = 100
 }
 
 try {
