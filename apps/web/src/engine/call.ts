@@ -103,6 +103,8 @@ export class Call {
   private mls: Worker | null = null;
   private media: Worker | null = null;
   private iceServers: RTCIceServer[] = [];
+  /** This page's DTLS certificate, made in the lobby and shared by every peer connection. */
+  private certificate: RTCCertificate | undefined;
   private ping: ReturnType<typeof setInterval> | undefined;
   private attempt = 0;
   private holdUntil = 0;
@@ -188,10 +190,17 @@ export class Call {
     this.media.onerror = (e) => this.emit("error", { code: "media-worker", detail: e.message });
     this.toMls({ type: "start", suite: this.suite, lobby: !this.joined });
     this.connect();
+    // The DTLS certificate is made now, not by each RTCPeerConnection at Join (ECDSA P-256, as Chromium's
+    // default); a failure leaves it to the connection.
+    const certificate = RTCPeerConnection.generateCertificate({
+      name: "ECDSA",
+      namedCurve: "P-256",
+    } as EcKeyGenParams).catch(() => undefined);
     const config = (await (await fetch(`${this.origin}/media/config`)).json()) as {
       mode: "sfu" | "mesh";
       iceServers: RTCIceServer[];
     };
+    this.certificate = await certificate;
     // The SFU data plane (partytracks push/pull) is not wired into the engine yet: both modes use the mesh.
     this.iceServers = config.iceServers;
     this.configured = true;
@@ -499,6 +508,7 @@ export class Call {
       me: this.me!,
       remote: member,
       iceServers: this.iceServers,
+      certificate: this.certificate,
       mediaWorker: this.media!,
       local: this.local!,
       screen: this.screen,

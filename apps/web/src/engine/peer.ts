@@ -18,6 +18,8 @@ export interface PeerOptions {
   me: string;
   remote: string;
   iceServers: RTCIceServer[];
+  /** The page's DTLS certificate (made in the lobby); without it the connection makes its own. */
+  certificate?: RTCCertificate;
   mediaWorker: Worker;
   local: MediaStream;
   /** A screen share running when the peer is created (sent as a stream of its own). */
@@ -53,6 +55,7 @@ export class Peer {
     const config = { iceServers: opts.iceServers } as RTCConfiguration & {
       encodedInsertableStreams?: boolean;
     };
+    if (opts.certificate) config.certificates = [opts.certificate];
     if (!useScriptTransform()) config.encodedInsertableStreams = true;
     this.pc = new RTCPeerConnection(config);
     this.pc.onicecandidate = (e) => this.signal({ candidate: e.candidate?.toJSON() ?? null });
