@@ -24,6 +24,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { measureEntry } from "../../../packages/manifest/bench/bundle-size.ts";
 import { startDevStack } from "../../scripts/dev-stack.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../src/browser.ts";
 
@@ -31,60 +32,24 @@ const ROOT = resolve(import.meta.dirname, "../../..");
 const WEB = join(ROOT, "apps/web");
 const ROUNDS = Number(process.env.SEALROOM_BENCH_QUICK ? 3 : 7);
 
-interface Chunk {
-  type: string;
-  fileName: string;
-  isEntry?: boolean;
-  code?: string;
-  imports?: string[];
-}
+const { build } = (await import(join(WEB, "node_modules/vite/dist/node/index.js"))) as {
+  build(config: unknown): Promise<unknown>;
+};
 
+/** Up-front and lazy bytes of one entry bundled like the app; the lazy chunks counted are those the
+ * badge loads on every page, so not the @noble/ed25519 fallback (only where WebCrypto lacks Ed25519). */
 async function bundle(
   entry: string,
 ): Promise<{ upFront: number; upFrontMin: number; lazy: number; lazyMin: number }> {
-  const { build } = (await import(join(WEB, "node_modules/vite/dist/node/index.js"))) as {
-    build(config: unknown): Promise<unknown>;
-  };
-  const out = (await build({
-    root: WEB,
-    logLevel: "silent",
-    configFile: false,
-    build: {
-      write: false,
-      minify: true,
-      rolldownOptions: { output: { minify: true } },
-      target: "es2022",
-      lib: { entry, formats: ["es"], fileName: "out" },
-    },
-  })) as { output: Chunk[] } | { output: Chunk[] }[];
-  const chunks = (Array.isArray(out) ? out : [out]).flatMap((r) =>
-    r.output.filter((o) => o.type === "chunk"),
-  );
-  const byName = new Map(chunks.map((c) => [c.fileName, c]));
-  const statics = new Set<string>();
-  const visit = (c: Chunk) => {
-    if (statics.has(c.fileName)) return;
-    statics.add(c.fileName);
-    for (const i of c.imports ?? []) {
-      const d = byName.get(i);
-      if (d) visit(d);
-    }
-  };
-  for (const c of chunks) if (c.isEntry) visit(c);
-  const sum = (list: Chunk[], gz: boolean) =>
-    list.reduce((n, c) => {
-      const b = new TextEncoder().encode(c.code ?? "");
-      return n + (gz ? gzipSync(b, { level: 9 }).length : b.length);
-    }, 0);
-  const up = chunks.filter((c) => statics.has(c.fileName));
-  // Lazy chunks the badge loads on every page: the cosignature check (not the noble fallback, which
-  // only loads where WebCrypto has no Ed25519).
-  const lazy = chunks.filter((c) => !statics.has(c.fileName) && !c.fileName.startsWith("ed25519-noble"));
+  const { upFront, lazy } = await measureEntry(entry, WEB, {
+    vite: build,
+    lazy: (file) => !file.startsWith("ed25519-noble"),
+  });
   return {
-    upFront: sum(up, true),
-    upFrontMin: sum(up, false),
-    lazy: sum(lazy, true),
-    lazyMin: sum(lazy, false),
+    upFront: upFront.gzipBytes,
+    upFrontMin: upFront.minBytes,
+    lazy: lazy.gzipBytes,
+    lazyMin: lazy.minBytes,
   };
 }
 
