@@ -4,10 +4,11 @@
  * `checkDevIds` without evidence, and the evidence refusals that need no log. The cooldown with real
  * proofs is in dev-ids.test.ts.
  */
+import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import { describe, expect, it } from "vitest";
 import { checkDevIds, checkDevIdsEvidence, DEV_IDS_KEY, readDevIds, withDevIds } from "../src/dev-ids.ts";
-import type { Manifest } from "../src/manifest.ts";
-import { makeWorld, optionsFor } from "./helpers/world.ts";
+import { type Manifest, serializeManifest } from "../src/manifest.ts";
+import { makeWorld, NOW, optionsFor } from "./helpers/world.ts";
 
 const m = (value: unknown): Manifest => ({ hashes: {}, extensions: { [DEV_IDS_KEY]: value } });
 const verify = optionsFor(makeWorld());
@@ -143,5 +144,81 @@ describe("checkDevIdsEvidence refusals that need no log", () => {
     await expect(
       checkDevIdsEvidence({ ids: ["a"], since: { manifest: '{"hashes":{}}', proof: "AAAA" } }, verify, -1),
     ).rejects.toThrow(TypeError);
+  });
+});
+
+const DAY = 86400;
+
+/** Logged evidence for `ids` (or the raw manifest `line`), created and cosigned at the given times. */
+function since(o: {
+  ids?: string[];
+  line?: string;
+  created: number;
+  cosigned: number[];
+  tombstone?: boolean;
+}) {
+  const line = o.line ?? serializeManifest(withDevIds({ hashes: {}, extensions: {} }, o.ids ?? []));
+  const w = makeWorld({
+    manifest: line,
+    timeCreated: o.created,
+    cosignTimes: o.cosigned,
+    ...(o.tombstone ? { tombstone: true } : {}),
+  });
+  return { manifest: line, proof: encodeBase64(w.proof) };
+}
+
+describe("checkDevIdsEvidence: the cooldown to the second (quorum 2 of 3)", () => {
+  const check = (s: ReturnType<typeof since>, cooldown?: number) =>
+    checkDevIdsEvidence({ ids: ["bob"], since: s }, verify, cooldown).then((r) => r?.detail ?? "ok");
+
+  it("entry and a quorum of cosignatures exactly one cooldown old pass", async () => {
+    expect(
+      await check(since({ ids: ["bob"], created: NOW - DAY, cosigned: [NOW - DAY, NOW - DAY, NOW] })),
+    ).toBe("ok");
+  });
+
+  it("one cosignature short of the quorum is too young", async () => {
+    expect(
+      await check(
+        since({ ids: ["bob"], created: NOW - 2 * DAY, cosigned: [NOW - DAY, NOW - DAY + 1, NOW - DAY + 1] }),
+      ),
+    ).toBe("dev_ids_cooldown");
+  });
+
+  it("an entry one second younger than the cooldown is too young, however old its cosignatures", async () => {
+    expect(
+      await check(
+        since({
+          ids: ["bob"],
+          created: NOW - DAY + 1,
+          cosigned: [NOW - 2 * DAY, NOW - 2 * DAY, NOW - 2 * DAY],
+        }),
+      ),
+    ).toBe("dev_ids_cooldown");
+  });
+
+  it("a shorter cooldown is honoured, by checkDevIds too", async () => {
+    const s = since({ ids: ["bob"], created: NOW - 7200, cosigned: [NOW - 7200, NOW - 7200, NOW - 7200] });
+    expect(await check(s, 3600)).toBe("ok");
+    expect(await check(s)).toBe("dev_ids_cooldown");
+    const current = withDevIds({ hashes: {}, extensions: {} }, ["bob"], s);
+    expect(await checkDevIds(current, { pinned: ["alice"], cooldown: 3600, verify })).toMatchObject({
+      ok: true,
+      changed: true,
+      pin: ["bob"],
+    });
+    expect(await checkDevIds(current, { pinned: ["alice"], verify })).toMatchObject({
+      ok: false,
+      detail: "dev_ids_cooldown",
+    });
+  });
+
+  it("a logged tombstone, a manifest without dev ids, or with malformed ones, is no evidence", async () => {
+    const old = { created: NOW - 2 * DAY, cosigned: [NOW - 2 * DAY, NOW - 2 * DAY, NOW - 2 * DAY] };
+    expect(await check(since({ ids: ["bob"], tombstone: true, ...old }))).toBe("dev_ids_since_invalid");
+    expect(await check(since({ line: '{"hashes":{}}', ...old }))).toBe("dev_ids_since_invalid");
+    expect(await check(since({ line: `{"hashes":{},"${DEV_IDS_KEY}":{"ids":["bob","bob"]}}`, ...old }))).toBe(
+      "dev_ids_since_invalid",
+    );
   });
 });
