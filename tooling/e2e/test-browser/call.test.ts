@@ -9,10 +9,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import type { Page, Worker } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
+import { bundleFixture } from "../src/fixture-server.ts";
 import { freePort, startWorker, stop } from "../src/workspace.ts";
 
 const persist = mkdtempSync(join(tmpdir(), "sealroom-call-"));
@@ -278,16 +278,7 @@ describe("what the media path and the room see", () => {
   const workers = new Map<Page, Worker>();
 
   beforeAll(async () => {
-    const out = await build({
-      entryPoints: [join(import.meta.dirname, "../fixtures/call/tap-media-worker.ts")],
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      write: false,
-      logLevel: "silent",
-    });
-    tapBundle = out.outputFiles[0]!.text;
+    tapBundle = await bundleFixture("call/tap-media-worker.ts");
   });
 
   it("a tap on the sent frames cannot decrypt them without the keys; no key byte reaches the room", async () => {
