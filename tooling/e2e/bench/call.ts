@@ -27,7 +27,7 @@ import { mlsJoinFloor } from "../../../packages/committer/bench/floor.ts";
 import { TsMlsEngine } from "../../../packages/committer/src/ts-mls-engine.ts";
 import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
 import { chromiumCpuSeconds } from "../src/proc-cpu.ts";
-import { freePort, ROOT, run, startWorker, stop } from "../src/workspace.ts";
+import { ROOT, run, startTabsRoom, stop } from "../src/workspace.ts";
 
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
 /** A comma list from the environment; unset gives the default, empty gives none (CPU_SIZES= skips part 2). */
@@ -52,16 +52,7 @@ if (!existsSync(join(ROOT, "apps/web/dist/index.html"))) {
 }
 
 const persist = mkdtempSync(join(tmpdir(), "sealroom-callbench-"));
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-// Ten tabs on two cores can starve a tab's 2 s ping past the room's 6 s heartbeat: give it 20 s, as the
-// UI test does, so a join measures joining and not a reconnect.
-const room = await startWorker("room", {
-  port,
-  inspectorPort: await freePort(),
-  persistTo: persist,
-  vars: { ROOM_HEARTBEAT_TIMEOUT_MS: "20000" },
-});
+const { room, origin } = await startTabsRoom(persist);
 const browsers: LaunchedBrowser[] = [];
 
 async function newRoom(): Promise<string> {
@@ -198,7 +189,7 @@ async function settle(id: string, n: number): Promise<void> {
 
 /** One relay hop, approximated: a WebSocket round trip through the room Worker (runtime auto-response). */
 async function relayHopMs(): Promise<number> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/rooms/${await newRoom()}/ws`);
+  const ws = new WebSocket(`${origin.replace("http", "ws")}/rooms/${await newRoom()}/ws`);
   await new Promise((ok, fail) => {
     ws.onopen = ok;
     ws.onerror = fail;

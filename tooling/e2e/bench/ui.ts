@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { firstLoad } from "../../../apps/web/bench/first-load.ts";
 import { launchUiChromium } from "../src/ui-browser.ts";
-import { freePort, ROOT, startWorker, stop } from "../src/workspace.ts";
+import { ROOT, startTabsRoom, stop } from "../src/workspace.ts";
 
 const REPS = Number(process.env.SEALROOM_BENCH_REPS ?? 5);
 const PEOPLE = Number(process.env.SEALROOM_BENCH_PEOPLE ?? 6);
@@ -37,14 +37,7 @@ console.log(
 );
 
 const persist = mkdtempSync(join(tmpdir(), "sealroom-ui-bench-"));
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-const room = await startWorker("room", {
-  port,
-  inspectorPort: await freePort(),
-  persistTo: persist,
-  vars: { ROOM_HEARTBEAT_TIMEOUT_MS: "20000" },
-});
+const { room, origin } = await startTabsRoom(persist);
 const browser = await launchUiChromium(origin);
 await browser.context.route(`${origin}/bench-anchor`, (r) =>
   r.fulfill({ status: 200, contentType: "text/html", body: ANCHOR }),

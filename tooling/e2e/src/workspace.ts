@@ -197,3 +197,21 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * The room Worker for tests and benches that run several Chromium tabs on this two-core machine, on free
+ * ports: its heartbeat timeout is 20 s (default 6 s), because a starved tab's 2 s ping can arrive late
+ * and a join would then measure a reconnect (the heartbeat itself is tested in apps/room and call.test.ts).
+ */
+export async function startTabsRoom(
+  persistTo: string,
+): Promise<{ room: ReturnType<typeof start>; origin: string }> {
+  const port = await freePort();
+  const room = await startWorker("room", {
+    port,
+    inspectorPort: await freePort(),
+    persistTo,
+    vars: { ROOM_HEARTBEAT_TIMEOUT_MS: "20000" },
+  });
+  return { room, origin: `http://127.0.0.1:${port}` };
+}

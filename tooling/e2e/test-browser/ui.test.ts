@@ -16,10 +16,10 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchUiChromium, screenshot, type UiBrowser, videoPixels } from "../src/ui-browser.ts";
-import { freePort, startWorker, stop } from "../src/workspace.ts";
+import { startTabsRoom, stop } from "../src/workspace.ts";
 
 const persist = mkdtempSync(join(tmpdir(), "sealroom-ui-"));
-let room: Awaited<ReturnType<typeof startWorker>>;
+let room: Awaited<ReturnType<typeof startTabsRoom>>["room"];
 let browser: UiBrowser;
 let origin: string;
 /** Every WebSocket frame any participant sent or received (what the relay sees). */
@@ -30,16 +30,7 @@ const NAMES = [`Alice-${tag}`, `Bob-${tag}`, `Carol-${tag}`];
 const VIDEO = "video=160x120@10";
 
 beforeAll(async () => {
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  // Three tabs, their workers and wrangler share two busy cores: a longer heartbeat keeps a starved tab's
-  // socket from being taken for dead (the heartbeat itself is tested in apps/room and call.test.ts).
-  room = await startWorker("room", {
-    port,
-    inspectorPort: await freePort(),
-    persistTo: persist,
-    vars: { ROOM_HEARTBEAT_TIMEOUT_MS: "20000" },
-  });
+  ({ room, origin } = await startTabsRoom(persist));
   browser = await launchUiChromium(origin);
 }, 150_000);
 
