@@ -164,6 +164,17 @@ for (const [k, label] of [
         10,
       )}   ${(median(v.map((x) => x[k])) - median(u.map((x) => x[k]))).toFixed(1).padStart(6)}   goal <= 50 ms extra TTI`,
   );
+// The noise the medians sit in: the per-pair differences (each verified load minus the unverified
+// load right after it) and the unverified loads' own spread (quartiles), both for TTI.
+const quartiles = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return [s[Math.floor((s.length - 1) / 4)]!, s[Math.ceil(((s.length - 1) * 3) / 4)]!];
+};
+const pairs = v.map((x, i) => x.tti - u[i]!.tti);
+const [uq1, uq3] = quartiles(u.map((x) => x.tti));
+console.log(
+  `  TTI per pair (verified - unverified): median ${median(pairs).toFixed(1)} ms, range ${Math.min(...pairs).toFixed(1)} .. ${Math.max(...pairs).toFixed(1)}; unverified TTI quartiles ${uq1.toFixed(1)} .. ${uq3.toFixed(1)} ms`,
+);
 console.log(
   `  badge verification duration (after load, async)   ${median(v.map((x) => x.ms)).toFixed(0)} ms`,
 );
