@@ -72,43 +72,34 @@ function checkOrder(prev: MemberId | undefined, next: MemberId, at: number): voi
     fail(DecodeErrorCode.NonCanonical, at, "members not sorted/unique");
 }
 
+/**
+ * A u32-length MLS message of at most `max` bytes whose framing `check` accepts; a framing error is
+ * reported as `InvalidMlsFraming` at its offset in the whole input.
+ */
+function readFramed(r: Reader, max: number, check: (b: Uint8Array) => unknown): Uint8Array {
+  const at = r.pos + 4;
+  const b = r.bytes32(max, 1);
+  try {
+    check(b);
+  } catch (e) {
+    if (e instanceof DecodeError) fail(DecodeErrorCode.InvalidMlsFraming, at + e.offset, e.detail);
+    throw e;
+  }
+  return b;
+}
+
 function readMls(r: Reader, wireFormat: number): Uint8Array {
-  const at = r.pos + 4;
-  const b = r.bytes32(MAX_MLS_MESSAGE, 1);
-  let wf: number;
-  try {
-    wf = readWireFormat(b);
-  } catch (e) {
-    if (e instanceof DecodeError) fail(DecodeErrorCode.InvalidMlsFraming, at + e.offset, e.message);
-    throw e;
-  }
-  if (wf !== wireFormat) fail(DecodeErrorCode.InvalidMlsFraming, at, `wire format ${wf}, want ${wireFormat}`);
-  return b;
+  return readFramed(r, MAX_MLS_MESSAGE, (b) => {
+    const wf = readWireFormat(b);
+    if (wf !== wireFormat)
+      fail(DecodeErrorCode.InvalidMlsFraming, 0, `wire format ${wf}, want ${wireFormat}`);
+  });
 }
 
-function readCommit(r: Reader): Uint8Array {
-  const at = r.pos + 4;
-  const b = r.bytes32(MAX_MLS_MESSAGE, 1);
-  try {
-    readCommitFraming(b);
-  } catch (e) {
-    if (e instanceof DecodeError) fail(DecodeErrorCode.InvalidMlsFraming, at + e.offset, e.message);
-    throw e;
-  }
-  return b;
-}
+const readCommit = (r: Reader): Uint8Array => readFramed(r, MAX_MLS_MESSAGE, readCommitFraming);
 
-function readApplication(r: Reader): Uint8Array {
-  const at = r.pos + 4;
-  const b = r.bytes32(MAX_APPLICATION_MESSAGE, 1);
-  try {
-    readApplicationFraming(b);
-  } catch (e) {
-    if (e instanceof DecodeError) fail(DecodeErrorCode.InvalidMlsFraming, at + e.offset, e.message);
-    throw e;
-  }
-  return b;
-}
+const readApplication = (r: Reader): Uint8Array =>
+  readFramed(r, MAX_APPLICATION_MESSAGE, readApplicationFraming);
 
 function writeApplication(w: Writer, b: Uint8Array): void {
   if (b.length === 0 || b.length > MAX_APPLICATION_MESSAGE)
