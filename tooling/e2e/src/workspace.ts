@@ -118,8 +118,10 @@ export async function startWorker(app: string, opts: WorkerOptions): Promise<Ret
     );
     envArgs.push("--env-file", envFile);
   }
+  // The app's own wrangler (its devDependency), so that a bench run as `node bench/x.ts`, outside
+  // `pnpm run`, finds it too.
   const child = start(
-    "wrangler",
+    join(ROOT, "apps", app, "node_modules/.bin/wrangler"),
     [
       "dev",
       "--config",
