@@ -220,7 +220,10 @@ try {
     const floorMs = floor.kpMs + floor.commitMs + floor.joinMs;
     const id = await newRoom();
     const residents: Page[] = [];
-    for (let i = 0; i < n - 1; i++) residents.push((await joinRoom(senders, id, i)).page);
+    for (let i = 0; i < n - 1; i++) {
+      residents.push((await joinRoom(senders, id, i)).page);
+      console.error(`room of ${n}: resident ${i + 1} of ${n - 1} in and decoding`);
+    }
     const lobby: number[] = [];
     const poll: number[] = [];
     const me: number[] = [];

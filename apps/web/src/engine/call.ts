@@ -526,11 +526,12 @@ export class Call {
     });
     this.peers.set(member, p);
     // Watchdog: a connection still not up after a while (a signal lost in a glare or across a rejoin)
-    // starts over with a new generation, which makes the other side start over too. A restart of a
-    // connection that got as far as ICE/DTLS ("connecting", "failed") makes the next wait for that member
-    // twice as long (to 8×): on a slow machine ICE and DTLS can take longer than the first wait, and
-    // restarting both sides again and again would never let them finish. A connection still "new" never
-    // got an answer (a lost signal): it starts over at the base wait, without backing off.
+    // starts over with a new generation, which makes the other side start over too. Every restart makes
+    // the next wait for that member twice as long (to 8×, back to 1× once connected): on a loaded machine
+    // the offer/answer exchange alone, not only ICE and DTLS, can take longer than the first wait (seen at
+    // load 40+: peers of a fifth member stayed "new" for 90 s, restarted every 6-12 s on both sides), and
+    // restarting both sides at a fixed pace would never let them finish. A signal that was really lost
+    // is still retried at the base wait the first time.
     const peer = p;
     const n = this.restarts.get(member) ?? 0;
     setTimeout(
@@ -539,7 +540,7 @@ export class Call {
         if (this.peers.get(member) === peer && (st === "new" || st === "connecting" || st === "failed")) {
           this.retire(member, peer);
           this.peers.delete(member);
-          if (st !== "new") this.restarts.set(member, Math.min(n + 1, 3));
+          this.restarts.set(member, Math.min(n + 1, 3));
           if (this.lastPresent.has(member)) this.peer(member);
         }
       },
