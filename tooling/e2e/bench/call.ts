@@ -65,6 +65,72 @@ async function members(id: string): Promise<number> {
   return ((await res.json()) as { members: number }).members;
 }
 
+/**
+ * Where a join's time goes, read off the room socket of every tab (bench only, no engine hook): each
+ * page's WebSocket logs the frames it sends and receives (committer codec: byte 1 is the message tag,
+ * byte 10 an event's tag) with a wall-clock time (`performance.timeOrigin + now()`, comparable across
+ * tabs of one machine).
+ */
+const WIRE_LOG = () => {
+  const log: { t: number; dir: "send" | "recv"; tag: number; ev: number }[] = [];
+  (globalThis as unknown as { wireLog: typeof log }).wireLog = log;
+  const at = () => performance.timeOrigin + performance.now();
+  const note = (dir: "send" | "recv", d: unknown) => {
+    if (!(d instanceof ArrayBuffer || ArrayBuffer.isView(d))) return;
+    const b =
+      d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+    if (log.length > 5000) log.splice(0, 1000);
+    log.push({ t: at(), dir, tag: b[1] ?? 0, ev: b[10] ?? 0 });
+  };
+  const Base = WebSocket;
+  class Logged extends Base {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener("message", (e) => note("recv", e.data));
+    }
+    override send(d: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      note("send", d);
+      super.send(d);
+    }
+  }
+  (globalThis as unknown as { WebSocket: typeof WebSocket }).WebSocket = Logged;
+};
+type WireEntry = { t: number; dir: "send" | "recv"; tag: number; ev: number };
+const wireLog = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { wireLog: WireEntry[] }).wireLog ?? []);
+/** Committer codec tags (packages/committer/src/codec.ts): ClientTag.KeyPackage, CommitBundle; ServerTag.Event; EventTag.Announced, Committed. */
+const KEY_PACKAGE = 0x01;
+const COMMIT_BUNDLE = 0x02;
+const EVENT = 0x82;
+const ANNOUNCED = 0x01;
+const COMMITTED = 0x04;
+
+/** The join's steps in ms, from the joiner's and the residents' socket logs (undefined if one is missing). */
+function joinSteps(clickAt: number, joiner: WireEntry[], residents: WireEntry[][]) {
+  const first = (log: WireEntry[], after: number, f: (e: WireEntry) => boolean) =>
+    log.find((e) => e.t >= after && f(e))?.t;
+  const kp = first(joiner, clickAt, (e) => e.dir === "send" && e.tag === KEY_PACKAGE);
+  if (kp === undefined) return undefined;
+  const seen = residents
+    .map((l) => first(l, kp, (e) => e.dir === "recv" && e.tag === EVENT && e.ev === ANNOUNCED))
+    .filter((x): x is number => x !== undefined);
+  const atCommitter = Math.min(...seen);
+  const commit = Math.min(
+    ...residents
+      .map((l) => first(l, atCommitter, (e) => e.dir === "send" && e.tag === COMMIT_BUNDLE))
+      .filter((x): x is number => x !== undefined),
+  );
+  const atJoiner = first(joiner, commit, (e) => e.dir === "recv" && e.tag === EVENT && e.ev === COMMITTED);
+  if (!Number.isFinite(atCommitter) || !Number.isFinite(commit) || atJoiner === undefined) return undefined;
+  return {
+    kpSent: kp - clickAt,
+    toCommitter: atCommitter - kp,
+    commitMade: commit - atCommitter,
+    toJoiner: atJoiner - commit,
+    committedAt: atJoiner - clickAt,
+  };
+}
+
 /** Opens the invite link; resolves with in-page times (ms from navigation start) once decoding `others`. */
 async function joinRoom(browser: LaunchedBrowser, id: string, others: number) {
   const page = await browser.context.newPage();
@@ -105,6 +171,7 @@ async function joinRoom(browser: LaunchedBrowser, id: string, others: number) {
       "click",
       () => {
         const clickedAt = performance.now();
+        (g as unknown as { clickAt: number }).clickAt = performance.timeOrigin + clickedAt;
         const since = () => performance.now() - clickedAt;
         const t: Times = {
           poll: null,
@@ -176,7 +243,8 @@ async function joinRoom(browser: LaunchedBrowser, id: string, others: number) {
   );
   if (others > 0 && t.all === null)
     throw new Error(`join did not decode ${others} members: ${JSON.stringify(t)}`);
-  return { page, t: { ...t, lobby: lobbyMs } };
+  const clickAt = await page.evaluate(() => (globalThis as unknown as { clickAt: number }).clickAt);
+  return { page, t: { ...t, lobby: lobbyMs }, clickAt };
 }
 
 async function settle(id: string, n: number): Promise<void> {
@@ -213,8 +281,10 @@ try {
   const engine = await TsMlsEngine.create();
   const hop = await relayHopMs();
   const joinRows = [];
+  const stepRows = [];
   const senders = await launchChromium();
   browsers.push(senders);
+  await senders.context.addInitScript(WIRE_LOG);
   for (const n of SIZES) {
     const floor = await mlsJoinFloor(engine, n - 1, 5);
     const floorMs = floor.kpMs + floor.commitMs + floor.joinMs;
@@ -231,9 +301,12 @@ try {
     const keys: number[] = [];
     const first: number[] = [];
     const all: number[] = [];
+    const steps: NonNullable<ReturnType<typeof joinSteps>>[] = [];
     for (let j = 0; j < JOINS; j++) {
       await settle(id, n - 1);
-      const { page, t } = await joinRoom(senders, id, n - 1);
+      const { page, t, clickAt } = await joinRoom(senders, id, n - 1);
+      const s = joinSteps(clickAt, await wireLog(page), await Promise.all(residents.map(wireLog)));
+      if (s) steps.push(s);
       lobby.push(t.lobby);
       poll.push(t.poll);
       me.push(t.me!);
@@ -262,9 +335,29 @@ try {
     };
     console.log(JSON.stringify(row)); // as measured: a later size that fails keeps this one
     joinRows.push(row);
+    const p50 = (k: keyof (typeof steps)[number]) =>
+      r1(
+        quantile(
+          steps.map((x) => x[k]),
+          0.5,
+        ),
+      );
+    if (steps.length > 0)
+      stepRows.push({
+        "room size": n,
+        "joins read": steps.length,
+        "click -> key package sent": p50("kpSent"),
+        "-> announce at committer (hop)": p50("toCommitter"),
+        "committer: announce -> commit sent": p50("commitMade"),
+        "-> commit at joiner (hop)": p50("toJoiner"),
+        "click -> commit at joiner": p50("committedAt"),
+        "click -> keys (after the Welcome)": r1(quantile(keys, 0.5)),
+      });
   }
   console.log(`\nJoin -> first decrypted remote frame in Chromium (video ${VIDEO}, from the click on Join)`);
   console.table(joinRows);
+  console.log("\nWhere the join's time goes (p50 ms, read off every tab's room socket; wall clock)");
+  console.table(stepRows);
 
   // CPU_SIZES= (empty) skips part 2.
   if (CPU_SIZES.length > 0) {

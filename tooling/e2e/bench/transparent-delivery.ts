@@ -166,7 +166,7 @@ for (const [k, label] of [
   );
 // The noise the medians sit in: the per-pair differences (each verified load minus the unverified
 // load right after it) and the unverified loads' own spread (quartiles), both for TTI.
-const quartiles = (xs: number[]) => {
+const quartiles = (xs: number[]): [number, number] => {
   const s = [...xs].sort((a, b) => a - b);
   return [s[Math.floor((s.length - 1) / 4)]!, s[Math.ceil(((s.length - 1) * 3) / 4)]!];
 };
