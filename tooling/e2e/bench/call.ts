@@ -11,6 +11,9 @@
  *      Anchors, same run: the ts-mls join floor (key package + commit of one Add + Welcome, in Node,
  *      `packages/committer/bench/floor.ts`) at the same group size, and one relay hop approximated by a
  *      WebSocket round trip through the room Worker (the runtime's ping auto-response).
+ *      A second table splits the time to the keys by what crosses the room sockets (every tab's socket
+ *      logs its frames with a wall-clock time): click -> key package sent, the hop to the committer tab,
+ *      the commit made there, the hop back, and the Welcome processed (keys).
  *   2. CPU in the receiving browser: one participant in its own Chromium, the other n - 1 in a second
  *      one; the receiving Chromium's processes (browser, renderer, GPU, network, audio: every descendant
  *      of the process started with its profile) are summed from /proc over CPU_SECONDS, for n = 1
