@@ -25,9 +25,9 @@ import { shardName, type TreeShard } from "../src/tree-shard.ts";
 import {
   ASSET_HOSTS,
   call,
-  cosignLatest,
   makeSite,
   manifestLine,
+  preloadListUntil,
   type Site,
   serveWellKnown,
   TDOMAIN,
@@ -48,28 +48,7 @@ function wellKnown(site: Site, version: number, extra: Record<string, unknown>):
   return JSON.stringify({ ...doc, ...extra });
 }
 
-async function listUntil(
-  kind: PreloadListKind,
-  accept: (l: VerifiedPreloadList) => boolean,
-): Promise<VerifiedPreloadList> {
-  const path = kind === D ? "dev-ids" : "transparency";
-  let last = "";
-  for (let i = 0; i < 100; i++) {
-    const res = await call(`/preload-list/${path}`);
-    if (res.status === 200) {
-      const r = await verifyPreloadList(new Uint8Array(await res.arrayBuffer()), { kind, ...trust });
-      if (!r.ok) throw new Error(`list does not verify: ${r.detail}: ${r.message}`);
-      if (accept(r)) return r;
-      last = `v${r.list.version}`;
-    } else {
-      expect([404, 503]).toContain(res.status);
-      last = `${res.status} ${await res.text()}`;
-    }
-    await cosignLatest();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no acceptable ${path} list (last: ${last})`);
-}
+const listUntil = preloadListUntil;
 
 const names = (l: VerifiedPreloadList) => l.list.entries.map((e) => e.domain);
 

@@ -8,10 +8,13 @@ import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import {
   generateAppendKey,
   POSITION_HEADER,
+  PreloadListKind,
   resourceHashOf,
   SIGNATURE_HEADER,
   serializeNewEntryData,
   signAppend,
+  type VerifiedPreloadList,
+  verifyPreloadList,
 } from "@sealroom/manifest";
 import { decodeTreeEventBatch } from "@sealroom/prefix-tree";
 import {
@@ -21,6 +24,7 @@ import {
   generateCosignerKey,
   signCosignature,
 } from "@sealroom/prefix-tree/note";
+import { expect } from "vitest";
 
 export const SERVICE = "http://transparency.test";
 export const TDOMAIN = "transparency.test";
@@ -135,4 +139,40 @@ export async function batchEvents(n: number) {
 
 export function b64(bytes: Uint8Array): string {
   return encodeBase64(bytes);
+}
+
+/**
+ * Fetches preload list `kind` (cosigning new sizes meanwhile) until `accept` holds for a list that
+ * verifies; with `previous`, asks for the versions after it and verifies the extension.
+ */
+export async function preloadListUntil(
+  kind: PreloadListKind,
+  accept: (l: VerifiedPreloadList) => boolean,
+  previous?: VerifiedPreloadList,
+): Promise<VerifiedPreloadList> {
+  const path = kind === PreloadListKind.devIds ? "dev-ids" : "transparency";
+  let last = "";
+  for (let i = 0; i < 100; i++) {
+    const from = previous ? `?from=${previous.list.version + 1n}` : "";
+    const res = await call(`/preload-list/${path}${from}`);
+    if (res.status === 200) {
+      expect(res.headers.get("content-type")).toBe("application/octet-stream");
+      const r = await verifyPreloadList(new Uint8Array(await res.arrayBuffer()), {
+        kind,
+        trustedServices: [TDOMAIN],
+        witnessKeys: WITNESS_VKEYS,
+        quorum: 1,
+        ...(previous ? { previous: previous.response } : {}),
+      });
+      if (!r.ok) throw new Error(`list does not verify: ${r.detail}: ${r.message}`);
+      if (accept(r)) return r;
+      last = `v${r.list.version}`;
+    } else {
+      expect([404, 503]).toContain(res.status);
+      last = `${res.status} ${await res.text()}`;
+    }
+    await cosignLatest();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no acceptable ${path} list (last: ${last})`);
 }

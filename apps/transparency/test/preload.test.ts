@@ -23,10 +23,10 @@ import { storePreloadList } from "../src/preload-lists.ts";
 import {
   appendRequest,
   call,
-  cosignLatest,
   entryBody,
   makeSite,
   manifestLine,
+  preloadListUntil,
   TDOMAIN,
   WITNESS_VKEYS,
   whileCosigning,
@@ -35,34 +35,8 @@ import {
 const T = PreloadListKind.transparency;
 const trust = { trustedServices: [TDOMAIN], witnessKeys: WITNESS_VKEYS, quorum: 1 };
 
-/** Fetches the list (cosigning new sizes meanwhile) until `accept` holds for a verified one. */
-async function listUntil(
-  accept: (l: VerifiedPreloadList) => boolean,
-  previous?: VerifiedPreloadList,
-): Promise<VerifiedPreloadList> {
-  let last = "";
-  for (let i = 0; i < 100; i++) {
-    const from = previous ? `?from=${previous.list.version + 1n}` : "";
-    const res = await call(`/preload-list/transparency${from}`);
-    if (res.status === 200) {
-      expect(res.headers.get("content-type")).toBe("application/octet-stream");
-      const r = await verifyPreloadList(new Uint8Array(await res.arrayBuffer()), {
-        kind: T,
-        ...trust,
-        ...(previous ? { previous: previous.response } : {}),
-      });
-      if (!r.ok) throw new Error(`list does not verify: ${r.detail}: ${r.message}`);
-      if (accept(r)) return r;
-      last = `v${r.list.version}`;
-    } else {
-      expect([404, 503]).toContain(res.status);
-      last = `${res.status} ${await res.text()}`;
-    }
-    await cosignLatest();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no acceptable preload list (last: ${last})`);
-}
+const listUntil = (accept: (l: VerifiedPreloadList) => boolean, previous?: VerifiedPreloadList) =>
+  preloadListUntil(T, accept, previous);
 
 const entryOf = (l: VerifiedPreloadList, domain: string) => l.list.entries.find((e) => e.domain === domain);
 
