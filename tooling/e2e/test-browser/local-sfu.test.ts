@@ -1,8 +1,9 @@
 /**
  * The SFU data plane in real Chromium, end to end on loopback: the room Worker under `wrangler dev`
  * with `CALLS_APP_ID` / `CALLS_APP_SECRET` / `CALLS_API_BASE` pointing at `@sealroom/local-sfu` (a
- * real werift SFU standing in for Cloudflare Realtime). One tab pushes its fake camera with
- * partytracks through the Worker's `/partytracks` proxy; a second tab pulls it and decodes it.
+ * real werift SFU standing in for Cloudflare Realtime). Two tabs each push a fake camera and
+ * microphone with partytracks through the Worker's `/partytracks` proxy and pull the other's, on one
+ * PeerConnection (one SFU session) per tab, as in a call; each decodes the other's video and audio.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,6 +46,13 @@ afterAll(async () => {
   rmSync(persist, { recursive: true, force: true });
 });
 
+type Kind = "video" | "audio";
+interface PageApi {
+  sfuPush(kind: Kind): Promise<TrackMetadata>;
+  sfuPull(meta: TrackMetadata, kind: Kind): Promise<void>;
+  sfuStats(): Promise<PullStats>;
+}
+
 /** A tab on the room Worker's origin (so `/partytracks` and `/media/config` are same-origin). */
 async function open(errors: string[]): Promise<Page> {
   const page = await chromium.context.newPage();
@@ -62,44 +70,63 @@ async function open(errors: string[]): Promise<Page> {
   return page;
 }
 
+const push = (page: Page, kind: Kind) =>
+  page.evaluate((k) => (globalThis as unknown as PageApi).sfuPush(k), kind);
+const pull = (page: Page, meta: TrackMetadata, kind: Kind) =>
+  page.evaluate(([m, k]) => (globalThis as unknown as PageApi).sfuPull(m, k), [meta, kind] as const);
+const stats = (page: Page) => page.evaluate(() => (globalThis as unknown as PageApi).sfuStats());
+
 describe("SFU data plane through the room Worker and the local SFU", () => {
-  it("one tab pushes its camera with partytracks, another pulls and decodes it", async () => {
+  it("two tabs push camera and microphone with partytracks and each decodes the other's", async () => {
+    const res = await fetch(`${origin}/media/config`);
+    expect(((await res.json()) as { mode: string }).mode).toBe("sfu");
     const errors: string[] = [];
-    const pusher = await open(errors);
-    const puller = await open(errors);
-    const meta = await pusher.evaluate(() =>
-      (globalThis as unknown as { sfuPush(): Promise<TrackMetadata> }).sfuPush(),
-    );
-    expect(meta.location).toBe("remote");
-    expect(meta.sessionId).toMatch(/^[0-9a-f]{32}$/);
-    await puller.evaluate(
-      (m) => (globalThis as unknown as { sfuPull(m: TrackMetadata): Promise<void> }).sfuPull(m),
-      meta,
-    );
-    const stats = () =>
-      puller.evaluate(() => (globalThis as unknown as { sfuStats(): Promise<PullStats> }).sfuStats());
-    let first: PullStats | undefined;
-    await expect
-      .poll(
-        async () => {
-          const s = await stats();
-          first ??= s.framesDecoded > 0 ? s : undefined;
-          return s.framesDecoded;
-        },
-        { timeout: 30_000, interval: 250 },
-      )
-      .toBeGreaterThan(10);
-    // Decoding goes on (frames keep arriving through the SFU), at the camera's size.
-    await expect
-      .poll(async () => (await stats()).framesDecoded, { timeout: 15_000 })
-      .toBeGreaterThan((first?.framesDecoded ?? 0) + 20);
-    const last = await stats();
-    expect(last.videoWidth).toBeGreaterThan(0);
-    expect(last.keyFramesDecoded).toBeGreaterThan(0);
-    expect(last.connectionState).toBe("connected");
-    // The SFU really carried it: the pusher's session received RTP and forwarded it to the puller's.
-    const pushed = Object.values(sfu.sfu.stats(meta.sessionId).pushed);
-    expect(pushed[0]?.received).toBeGreaterThan(50);
+    const [a, b] = [await open(errors), await open(errors)];
+    const [aVideo, aAudio, bVideo, bAudio] = await Promise.all([
+      push(a, "video"),
+      push(a, "audio"),
+      push(b, "video"),
+      push(b, "audio"),
+    ]);
+    expect(aVideo.location).toBe("remote");
+    expect(aVideo.sessionId).toMatch(/^[0-9a-f]{32}$/);
+    expect(aAudio.sessionId).toBe(aVideo.sessionId);
+    expect(bVideo.sessionId).not.toBe(aVideo.sessionId);
+    await Promise.all([
+      pull(a, bVideo, "video"),
+      pull(a, bAudio, "audio"),
+      pull(b, aVideo, "video"),
+      pull(b, aAudio, "audio"),
+    ]);
+    for (const page of [a, b]) {
+      let first: PullStats | undefined;
+      await expect
+        .poll(
+          async () => {
+            const s = await stats(page);
+            first ??= s.framesDecoded > 0 ? s : undefined;
+            return s.framesDecoded;
+          },
+          { timeout: 30_000, interval: 250 },
+        )
+        .toBeGreaterThan(10);
+      // Decoding goes on (frames keep arriving through the SFU), and audio plays.
+      await expect
+        .poll(async () => (await stats(page)).framesDecoded, { timeout: 15_000 })
+        .toBeGreaterThan((first?.framesDecoded ?? 0) + 20);
+      const last = await stats(page);
+      expect(last.videoWidth).toBeGreaterThan(0);
+      expect(last.keyFramesDecoded).toBeGreaterThan(0);
+      expect(last.audioSamplesReceived).toBeGreaterThan(0);
+      expect(last.connectionState).toBe("connected");
+    }
+    // The SFU really carried it: each pushed track received RTP and forwarded it to the other tab.
+    for (const meta of [aVideo, bVideo]) {
+      const s = sfu.sfu.stats(meta.sessionId);
+      expect(Object.values(s.pushed).every((p) => p.received > 50)).toBe(true);
+      expect(Object.values(s.pulled).every((p) => p.forwarded > 50)).toBe(true);
+      expect(Object.keys(s.pulled)).toHaveLength(2);
+    }
     expect(errors).toEqual([]);
   });
 });
