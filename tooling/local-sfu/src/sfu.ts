@@ -10,8 +10,9 @@
  * refuses can fail half-way, and it is answered 400.
  */
 import { randomBytes } from "node:crypto";
-import { RTCPeerConnection, type RTCRtpTransceiver } from "werift";
+import { RTCPeerConnection, RTCRtpHeaderExtensionParameters, type RTCRtpTransceiver } from "werift";
 import { SfuError } from "./errors.ts";
+import { midExtensionId, SDES_MID } from "./extension-ids.ts";
 import { Publication, type Subscription } from "./forwarding.ts";
 import { sfuPeerConfig } from "./peer-config.ts";
 import type {
@@ -244,11 +245,13 @@ export class Sfu {
       if (found.length === 0) {
         throw new SfuError("track_not_found", results.map((r) => r.errorDescription).join("; "));
       }
-      const added = found.map(({ req, publication }) => ({
-        req,
-        publication,
-        transceiver: session.pc.addTransceiver(publication.kind, { direction: "sendonly" }),
-      }));
+      const added = found.map(({ req, publication }) => {
+        const transceiver = session.pc.addTransceiver(publication.kind, { direction: "sendonly" });
+        const id = midExtensionId(session.pc.remoteDescription?.sdp, publication.kind);
+        if (id !== undefined)
+          transceiver.headerExtensions = [new RTCRtpHeaderExtensionParameters({ uri: SDES_MID, id })];
+        return { req, publication, transceiver };
+      });
       const sessionDescription = await session.offer();
       for (const { req, publication, transceiver } of added) {
         const mid = transceiver.mid;
