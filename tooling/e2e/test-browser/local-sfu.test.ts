@@ -6,7 +6,8 @@
  * PeerConnection (one SFU session) per tab, as in a call; each decodes the other's video and audio.
  * Then one tab stops pulling the other's audio (partytracks' `tracks/close` with the tab's offer) and
  * video keeps flowing both ways on the renegotiated sessions (this once crashed the tab: Chromium
- * aborts when a renegotiation moves a live sender's `sdes:mid` extension id, see extension-ids.ts).
+ * aborts when a renegotiation moves a live sender's `sdes:mid` extension id, see extension-ids.ts),
+ * and pulls it again.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -145,6 +146,12 @@ describe("SFU data plane through the room Worker and the local SFU", () => {
         .toBeGreaterThan(before + 20);
       expect((await stats(page)).connectionState).toBe("connected");
     }
+    // B pulls A's audio again (a new m-line, or the closed one recycled): audio plays again.
+    const samples = (await stats(b)).audioSamplesReceived;
+    await pull(b, aAudio, "audio");
+    await expect
+      .poll(async () => (await stats(b)).audioSamplesReceived, { timeout: 15_000 })
+      .toBeGreaterThan(samples + 48_000);
     expect(errors).toEqual([]);
   });
 });
