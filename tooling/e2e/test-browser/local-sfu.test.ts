@@ -7,7 +7,8 @@
  * Then one tab stops pulling the other's audio (partytracks' `tracks/close` with the tab's offer) and
  * video keeps flowing both ways on the renegotiated sessions (this once crashed the tab: Chromium
  * aborts when a renegotiation moves a live sender's `sdes:mid` extension id, see extension-ids.ts),
- * and pulls it again.
+ * and pulls it again. Finally one tab closes: the SFU ends its session after the inactivity timeout
+ * and the other tab's pulls of it turn inactive.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +29,8 @@ let origin: string;
 let script: string;
 
 beforeAll(async () => {
-  sfu = await startLocalSfu({ port: 0 });
+  // A short inactivity timeout (hosted: 30 s) so a closed tab's session ends within the test.
+  sfu = await startLocalSfu({ port: 0, idleTimeoutMs: 5000 });
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   [room, chromium, script] = await Promise.all([
@@ -153,13 +155,27 @@ describe("SFU data plane through the room Worker and the local SFU", () => {
       .poll(async () => (await stats(b)).audioSamplesReceived, { timeout: 15_000 })
       .toBeGreaterThan(samples + 48_000);
     expect(errors).toEqual([]);
+    // A's tab closes: the SFU sees A go silent and ends its session; B's pulls of A turn inactive.
+    await a.close();
+    await expect
+      .poll(async () => (await fetchState(bVideo.sessionId)).filter((t) => t.status === "inactive").length, {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    expect(
+      (await fetch(`${sfu.url}/apps/${sfu.appId}/sessions/${aVideo.sessionId}`, { headers: auth() })).status,
+    ).toBe(404);
   });
 });
 
 /** `GET sessions/{id}` on the SFU, as the Realtime API answers it. */
-async function fetchState(sessionId: string): Promise<{ location: string; trackName: string }[]> {
-  const res = await fetch(`${sfu.url}/apps/${sfu.appId}/sessions/${sessionId}`, {
-    headers: { authorization: `Bearer ${sfu.appSecret}` },
-  });
-  return ((await res.json()) as { tracks: { location: string; trackName: string }[] }).tracks;
+async function fetchState(
+  sessionId: string,
+): Promise<{ location: string; trackName: string; status: string }[]> {
+  const res = await fetch(`${sfu.url}/apps/${sfu.appId}/sessions/${sessionId}`, { headers: auth() });
+  return ((await res.json()) as { tracks: { location: string; trackName: string; status: string }[] }).tracks;
+}
+
+function auth(): Record<string, string> {
+  return { authorization: `Bearer ${sfu.appSecret}` };
 }
