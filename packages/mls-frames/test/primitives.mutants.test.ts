@@ -4,7 +4,7 @@
  * mutation testing (`pnpm mutate`, repo README "Mutation testing"): each test feeds an input that
  * one wrong comparison or one missing check would treat differently.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { bufferSource, constantTimeEqual } from "../src/bytes.ts";
 import {
   CipherSuite,
@@ -80,6 +80,19 @@ describe("AEAD keys", () => {
     expect(toHex(wrong as Uint8Array)).not.toBe("090909");
   });
 
+  it("without WebCrypto, importing a key fails with a plain Error (not a TypeError from deep inside)", async () => {
+    vi.stubGlobal("crypto", {});
+    try {
+      for (const id of [1, 4]) {
+        const p = cipherSuiteParams(id);
+        const err = await importAeadKey(p, new Uint8Array(p.Nk)).catch((e: unknown) => e);
+        expect((err as Error).constructor).toBe(Error);
+      }
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("the synchronous GCM path reports a bad nonce as a rejection, not a throw", async () => {
     const p = cipherSuiteParams(4);
     const k = await importAeadKey(p, new Uint8Array(16), { syncMaxBytes: Number.POSITIVE_INFINITY });
@@ -89,12 +102,110 @@ describe("AEAD keys", () => {
   });
 });
 
+describe("AEAD paths: which frames go to WebCrypto", () => {
+  const subtle = globalThis.crypto.subtle;
+  const p4 = cipherSuiteParams(4);
+  const nonce = new Uint8Array(12).fill(4);
+
+  async function webCalls(
+    f: () => Promise<unknown>,
+  ): Promise<{ encrypt: number; decrypt: number; sign: number }> {
+    const encrypt = vi.spyOn(subtle, "encrypt");
+    const decrypt = vi.spyOn(subtle, "decrypt");
+    const sign = vi.spyOn(subtle, "sign");
+    try {
+      await f();
+      return {
+        encrypt: encrypt.mock.calls.length,
+        decrypt: decrypt.mock.calls.length,
+        sign: sign.mock.calls.length,
+      };
+    } finally {
+      vi.restoreAllMocks();
+    }
+  }
+
+  it("GCM frames up to syncMaxBytes stay off WebCrypto, one byte more goes to it (seal: plaintext, open: ciphertext)", async () => {
+    const k = await importAeadKey(p4, new Uint8Array(16).fill(1), { syncMaxBytes: 40 });
+    const at = await k.seal(nonce, EMPTY, new Uint8Array(40));
+    const over = await k.seal(nonce, EMPTY, new Uint8Array(41));
+    expect(await webCalls(() => k.seal(nonce, EMPTY, new Uint8Array(40)))).toEqual({
+      encrypt: 0,
+      decrypt: 0,
+      sign: 0,
+    });
+    expect(await webCalls(() => k.seal(nonce, EMPTY, new Uint8Array(41)))).toEqual({
+      encrypt: 1,
+      decrypt: 0,
+      sign: 0,
+    });
+    // at: 56 bytes of ciphertext, over the limit of 40: WebCrypto; a 40-byte ciphertext: noble.
+    expect(await webCalls(() => k.open(nonce, EMPTY, at))).toEqual({ encrypt: 0, decrypt: 1, sign: 0 });
+    expect(await webCalls(() => k.open(nonce, EMPTY, over))).toEqual({ encrypt: 0, decrypt: 1, sign: 0 });
+    const small = await k.seal(nonce, EMPTY, new Uint8Array(24));
+    expect(small.length).toBe(40);
+    expect(await webCalls(() => k.open(nonce, EMPTY, small))).toEqual({ encrypt: 0, decrypt: 0, sign: 0 });
+    // A bad tag on the sync path is a null there, without a second try on WebCrypto.
+    const bad = small.slice();
+    bad[0] = (bad[0] as number) ^ 1;
+    let result: unknown = "unset";
+    expect(await webCalls(async () => (result = await k.open(nonce, EMPTY, bad)))).toEqual({
+      encrypt: 0,
+      decrypt: 0,
+      sign: 0,
+    });
+    expect(result).toBeNull();
+  });
+
+  it("syncMaxBytes 0 sends every GCM frame, even an empty one, to WebCrypto; the default split keeps small ones off it", async () => {
+    const web = await importAeadKey(p4, new Uint8Array(16), { syncMaxBytes: 0 });
+    expect(await webCalls(() => web.seal(nonce, EMPTY, EMPTY))).toEqual({ encrypt: 1, decrypt: 0, sign: 0 });
+    const tagOnly = await web.seal(nonce, EMPTY, EMPTY);
+    expect(await webCalls(() => web.open(nonce, EMPTY, tagOnly))).toEqual({
+      encrypt: 0,
+      decrypt: 1,
+      sign: 0,
+    });
+    const split = await importAeadKey(p4, new Uint8Array(16));
+    expect(await webCalls(() => split.seal(nonce, EMPTY, new Uint8Array(100)))).toEqual({
+      encrypt: 0,
+      decrypt: 0,
+      sign: 0,
+    });
+  });
+
+  it("a ciphertext shorter than the tag is refused before any crypto; a failed sync seal is not retried on WebCrypto", async () => {
+    const web = await importAeadKey(p4, new Uint8Array(16), { syncMaxBytes: 0 });
+    expect(await webCalls(() => web.open(nonce, EMPTY, new Uint8Array(15)))).toEqual({
+      encrypt: 0,
+      decrypt: 0,
+      sign: 0,
+    });
+    const p1 = cipherSuiteParams(1);
+    const ctr = await importAeadKey(p1, new Uint8Array(p1.Nk));
+    expect(await webCalls(() => ctr.open(nonce, EMPTY, new Uint8Array(p1.Nt - 1)))).toEqual({
+      encrypt: 0,
+      decrypt: 0,
+      sign: 0,
+    });
+    const sync = await importAeadKey(p4, new Uint8Array(16), { syncMaxBytes: Number.POSITIVE_INFINITY });
+    expect(
+      await webCalls(() =>
+        sync.seal(EMPTY, EMPTY, Uint8Array.of(1)).catch(() => {
+          /* refused: a GCM nonce cannot be empty */
+        }),
+      ),
+    ).toEqual({ encrypt: 0, decrypt: 0, sign: 0 });
+  });
+});
+
 describe("codecs and clear prefixes", () => {
   it("parses names and MIME types, case and space insensitive", () => {
     expect(parseCodec("VP8")).toBe("vp8");
     expect(parseCodec("video/VP9")).toBe("vp9");
     expect(parseCodec(" audio/Opus ")).toBe("opus");
     expect(parseCodec("video/ vp8")).toBe("vp8");
+    expect(parseCodec("/VP8")).toBe("vp8");
     expect(() => parseCodec(7 as unknown as string)).toThrow(TypeError);
   });
 
@@ -262,6 +373,7 @@ describe("SFrameContext misuse", () => {
     ctx.addKey(1n, base, "encrypt", { counter: 0n });
     const frame = await ctx.encrypt(1n, EMPTY, Uint8Array.of(1));
     await expect(ctx.decrypt(EMPTY, frame)).rejects.toMatchObject({ code: "unknown-kid" });
+    expect(() => ctx.nextCounter(2n)).toThrow(expect.objectContaining({ code: "unknown-kid" }));
     ctx.removeKey(1n);
     expect(() => ctx.nextCounter(1n)).toThrow(/no encryption key/);
     await expect(ctx.encrypt(1n, EMPTY, EMPTY)).rejects.toMatchObject({ code: "unknown-kid" });
@@ -269,6 +381,12 @@ describe("SFrameContext misuse", () => {
     ctx.addKey(1n, base, "decrypt", { counter: 0n });
     expect(toHex(await ctx.decrypt(EMPTY, frame))).toBe("01");
     expect(new SFrameContext().suite).toBe(4);
+    // A frame under a KID nobody registered: the same coded refusal.
+    await expect(new SFrameContext().decrypt(EMPTY, frame)).rejects.toMatchObject({ code: "unknown-kid" });
+    const last = new SFrameContext();
+    last.addKey(3n, base, "encrypt", { counter: (1n << 64n) - 1n });
+    await last.encrypt(3n, EMPTY, EMPTY);
+    await expect(last.encrypt(3n, EMPTY, EMPTY)).rejects.toMatchObject({ code: "ctr-exhausted" });
   });
 });
 
@@ -309,6 +427,11 @@ describe("suites and bytes", () => {
     expect(() => cipherSuiteParams(0)).toThrow(RangeError);
     expect(() => cipherSuiteParams(6)).toThrow(RangeError);
     expect(cipherSuiteParams(1).Nt).toBe(10);
+    // aead.ts relies on it: every AES-GCM suite has a 16-byte tag (WebCrypto's default, noble's only).
+    for (const id of Object.values(CipherSuite)) {
+      const p = cipherSuiteParams(id);
+      if (p.aead === "AES-GCM") expect(p.Nt).toBe(16);
+    }
   });
 
   it("constantTimeEqual: equal, one byte off at each end, a prefix", () => {
