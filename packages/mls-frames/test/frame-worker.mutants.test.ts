@@ -319,4 +319,20 @@ describe("FrameWorker keyframe requests", () => {
     await worker.settled();
     expect(worker.streamCount).toBe(0);
   });
+
+  it("the worker entry module installs a FrameWorker on the global scope", async () => {
+    const g = globalThis as unknown as FrameWorkerScope & { postMessage?: unknown };
+    const saved = { onmessage: g.onmessage, onrtctransform: g.onrtctransform, postMessage: g.postMessage };
+    const posted: unknown[] = [];
+    g.postMessage = (m: unknown) => posted.push(m);
+    try {
+      await import("../src/worker.ts");
+      expect(typeof g.onmessage).toBe("function");
+      expect(typeof g.onrtctransform).toBe("function");
+      await g.onmessage?.({ data: { type: MessageType.stats } });
+      expect(posted).toEqual([{ type: MessageType.stats, stats: expect.objectContaining({ encrypted: 0 }) }]);
+    } finally {
+      Object.assign(g, saved);
+    }
+  });
 });
