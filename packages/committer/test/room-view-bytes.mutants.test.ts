@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Reader, Writer } from "../src/bytes.ts";
-import { DecodeError } from "../src/errors.ts";
+import { CommitterError, DecodeError } from "../src/errors.ts";
 import {
   applyEvent,
   assertMemberId,
@@ -135,6 +135,16 @@ describe("member ids", () => {
   });
 });
 
+describe("errors", () => {
+  it("name their class, and a DecodeError is a CommitterError with its code", () => {
+    const e = new DecodeError("truncated", 3, "need 2 bytes");
+    expect(e.name).toBe("DecodeError");
+    expect(e).toBeInstanceOf(CommitterError);
+    expect([e.code, e.offset, e.detail]).toEqual(["truncated", 3, "need 2 bytes"]);
+    expect(new CommitterError("x", "y").name).toBe("CommitterError");
+  });
+});
+
 describe("room view", () => {
   const announce = (v: RoomView, m: string, n: number) =>
     applyEvent(v, v.nextSeq, { type: "announced", member: m, keyPackage: kp(n) });
@@ -232,6 +242,20 @@ describe("room view", () => {
     expect(liveMembers(empty)).toEqual([]);
     expect(pendingWork(empty)).toEqual({ adds: [], removes: [] });
     expect(pendingWork(emptyRoomView)).toEqual({ adds: [], removes: [] });
+    expect(isLive(emptyRoomView, "a")).toBe(false);
+  });
+
+  it("adds come out sorted by member whatever the announcement order", () => {
+    for (const order of [
+      ["x", "a", "b", "c"],
+      ["x", "c", "b", "a"],
+      ["x", "b", "c", "a"],
+    ]) {
+      let v = emptyRoomView;
+      for (const [i, m] of order.entries()) v = announce(v, m, i);
+      v = applyEvent(v, v.nextSeq, { type: "group-started", groupId: gid, creator: "x" });
+      expect(pendingWork(v).adds.map((a) => a.member)).toEqual(["a", "b", "c"]);
+    }
   });
 
   it("a commit without a group only advances the sequence number", () => {
