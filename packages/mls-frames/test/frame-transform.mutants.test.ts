@@ -120,6 +120,16 @@ describe("createFrameTransform", () => {
     expect(drops).toEqual(["internal"]);
     expect(out).toEqual([]);
     expect(c.calls).toEqual([]);
+    // Without hooks too: the stream goes on with the next frame.
+    const t = createFrameTransform(c, { direction: "send", codec: "opus" });
+    const reader = t.readable.getReader();
+    const next = reader.read();
+    const w = t.writable.getWriter();
+    await w.write(bad);
+    await w.write(new SyntheticFrame(Uint8Array.of(7)));
+    const r = await next;
+    expect(Array.from(new Uint8Array((r.value as EncodedFrameLike).data))).toEqual([7]);
+    await w.close();
   });
 
   it("the result becomes the frame's data: its own buffer when it spans it, else a copy of the view", async () => {

@@ -185,4 +185,14 @@ describe("PrivateMessageFrameCipher", () => {
     ]);
     expect(after.map((a) => a.ok)).toEqual([false, true]);
   });
+
+  it("an unexpected failure inside MLS is an internal drop, never a throw", async () => {
+    const tx = new PrivateMessageFrameCipher(alice, impl);
+    const good = await sealed(tx, randomBytes(20), "opus");
+    tx.setState({} as ClientState);
+    expect(await tx.encryptFrame(randomBytes(20), "opus")).toEqual({ ok: false, reason: "internal" });
+    const rx = new PrivateMessageFrameCipher({} as ClientState, impl);
+    expect(await rx.decryptFrame(good, "opus")).toEqual({ ok: false, reason: "internal" });
+    expect([tx.stats.internal, rx.stats.internal]).toEqual([1, 1]);
+  });
 });
