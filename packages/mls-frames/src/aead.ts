@@ -71,19 +71,15 @@ export async function importAeadKey(
 async function importGcm(params: CipherSuiteParams, key: Uint8Array, syncMax: number): Promise<AeadKey> {
   const s = subtle();
   const k = await s.importKey("raw", bufferSource(key), "AES-GCM", false, ["encrypt", "decrypt"]);
-  // The sync path needs the raw key in memory (a copy, as long as this AeadKey lives); noble's GCM
-  // has a 16-byte tag only, so other tag lengths always use WebCrypto.
-  const raw = params.Nt === 16 && syncMax > 0 ? key.slice() : undefined;
-  // 128 is WebCrypto's default tag length; leaving it out spares a dictionary member per call.
-  const gcm = (iv: Uint8Array, aad: Uint8Array): AesGcmParams =>
-    params.Nt === 16
-      ? { name: "AES-GCM", iv: asBufferSource(iv), additionalData: asBufferSource(aad) }
-      : {
-          name: "AES-GCM",
-          iv: asBufferSource(iv),
-          additionalData: asBufferSource(aad),
-          tagLength: params.Nt * 8,
-        };
+  // Both GCM suites of RFC 9605 (4, 5) have a 16-byte tag (Nt): noble's GCM tag length and
+  // WebCrypto's default (128 bits, so `tagLength` is left out: a dictionary member less per call).
+  // The sync path needs the raw key in memory (a copy, as long as this AeadKey lives).
+  const raw = syncMax > 0 ? key.slice() : undefined;
+  const gcm = (iv: Uint8Array, aad: Uint8Array): AesGcmParams => ({
+    name: "AES-GCM",
+    iv: asBufferSource(iv),
+    additionalData: asBufferSource(aad),
+  });
   return {
     params,
     // Plain promise chains rather than async functions: one fewer async frame per media frame.

@@ -1,5 +1,5 @@
 /**
- * Byte helpers shared by the SFrame code (RFC 9605 §4.5.1 constant-time tag comparison, argument checks).
+ * Byte helpers shared by the SFrame code (RFC 9605 §4.5.1 constant-time tag comparison, WebCrypto buffers).
  * Kept tiny and allocation-aware because they run once per media frame.
  */
 
@@ -12,11 +12,6 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
   return diff === 0;
-}
-
-/** Checks the argument is a Uint8Array, naming it in the TypeError otherwise. */
-export function assertBytes(value: unknown, name: string): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`"${name}" must be a Uint8Array`);
 }
 
 /**

@@ -77,9 +77,10 @@ export function createFrameTransform(
         return;
       }
       if (result.data !== bytes) {
+        // A view spanning its whole buffer (so at offset 0) gives that buffer; anything else a copy.
         const d = result.data;
         frame.data =
-          d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer
+          d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer
             ? d.buffer
             : d.slice().buffer;
       }

@@ -57,6 +57,20 @@ describe("FrameCryptor options", () => {
     expect([d.graceMs, d.replayWindow, d.maxContext]).toEqual([5, 8, 2]);
   });
 
+  it("the old `now` option is refused rather than silently ignored (its clock would not be used)", () => {
+    expect(() => new FrameCryptor({ now: () => 0 } as never)).toThrow(TypeError);
+    expect(() => new FrameCryptor({ now: undefined } as never)).toThrow(TypeError);
+    let calls = 0;
+    const c = new FrameCryptor({
+      clockMs: () => {
+        calls++;
+        return 0;
+      },
+    });
+    c.setEpoch(keysOf(1n, 0, randomBytes(16)));
+    expect(calls).toBe(1);
+  });
+
   it("epochBits decides which KID bits name the epoch: 16 epochs apart collide only at E=4", async () => {
     const base = randomBytes(16);
     for (const [bits, collide] of [
@@ -123,6 +137,26 @@ describe("FrameCryptor options", () => {
     const s = c.stats;
     s.encrypted = 99;
     expect(c.stats.encrypted).toBe(0);
+  });
+});
+
+describe("FrameCryptor epochs sharing low bits", () => {
+  it("a new epoch with the same low bits drops the old one at once, so it never resurfaces", async () => {
+    let t = 0;
+    const clockMs = () => t;
+    const k3 = randomBytes(16);
+    const k19 = randomBytes(16);
+    const alice = new FrameCryptor({ clockMs });
+    const bob = new FrameCryptor({ clockMs });
+    alice.setEpoch(keysOf(19n, 0, k19));
+    const f = await ok(alice.encryptFrame(randomBytes(30), "opus"));
+    bob.setEpoch(keysOf(3n, 1, k3));
+    bob.setEpoch(keysOf(19n, 1, k19)); // 19 = 3 mod 16: epoch 3 is removed now, not after its grace
+    bob.setEpoch(keysOf(20n, 1, randomBytes(16)));
+    t = 60_000; // epoch 19's grace period is over
+    expect(await bob.decryptFrame(f, "opus")).toEqual({ ok: false, reason: DropReason.expiredEpoch });
+    // Epoch 19 is gone with its frame; nothing else holds those low bits.
+    expect(await bob.decryptFrame(f, "opus")).toEqual({ ok: false, reason: DropReason.unknownEpoch });
   });
 });
 

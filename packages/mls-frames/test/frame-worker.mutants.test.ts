@@ -297,4 +297,42 @@ describe("FrameWorker keyframe requests", () => {
     expect(video.keyFrames).toBe(2);
     expect(scope.errors()).toEqual([]);
   });
+
+  it("settled() waits for every live stream and resolves once they end", async () => {
+    const worker = new FrameWorker({ postMessage() {} } as unknown as FrameWorkerScope);
+    await worker.handleMessage({ type: MessageType.epoch, keys: keys(1n, 0) });
+    const ch = channel();
+    await worker.handleMessage({
+      type: MessageType.stream,
+      readable: ch.readable,
+      writable: ch.writable,
+      options: { direction: "send", codec: "opus" },
+    });
+    expect(worker.streamCount).toBe(1);
+    const first = await Promise.race([
+      worker.settled().then(() => "settled"),
+      new Promise((r) => setTimeout(() => r("still running"), 20)),
+    ]);
+    expect(first).toBe("still running");
+    await ch.writer.close();
+    await ch.reader.cancel();
+    await worker.settled();
+    expect(worker.streamCount).toBe(0);
+  });
+
+  it("the worker entry module installs a FrameWorker on the global scope", async () => {
+    const g = globalThis as unknown as FrameWorkerScope & { postMessage?: unknown };
+    const saved = { onmessage: g.onmessage, onrtctransform: g.onrtctransform, postMessage: g.postMessage };
+    const posted: unknown[] = [];
+    g.postMessage = (m: unknown) => posted.push(m);
+    try {
+      await import("../src/worker.ts");
+      expect(typeof g.onmessage).toBe("function");
+      expect(typeof g.onrtctransform).toBe("function");
+      await g.onmessage?.({ data: { type: MessageType.stats } });
+      expect(posted).toEqual([{ type: MessageType.stats, stats: expect.objectContaining({ encrypted: 0 }) }]);
+    } finally {
+      Object.assign(g, saved);
+    }
+  });
 });
