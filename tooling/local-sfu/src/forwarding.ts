@@ -1,0 +1,129 @@
+/**
+ * Media forwarding of one published track to the sessions that pulled it.
+ *
+ * A `Publication` is one pushed track: the SFU's receiving transceiver in the pusher's session.
+ * Every RTP packet that arrives on it is copied to each `Subscription` (a sending transceiver in a
+ * puller's session). The payload is forwarded byte for byte: frames are end-to-end encrypted by the
+ * browsers' encoded transforms (SFrame, RFC 9605) and the SFU has no key, so it cannot and does not
+ * look inside them. Per puller, werift's `RTCRtpSender` rewrites SSRC, payload type (the puller's
+ * negotiated m-line may number VP8/Opus differently) and sequence numbers; the pusher's RTP header
+ * extensions are dropped because their ids belong to the pusher's negotiation, not the puller's
+ * (the sender writes its own `sdes:mid`).
+ *
+ * Keyframe requests: a PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1) from any puller becomes a PLI
+ * to the pusher, at most one per `KEYFRAME_INTERVAL_MS` per publication (a room of pullers joining at
+ * once asks for one keyframe, not one each). Sealroom depends on this: a new MLS epoch re-keys the
+ * frames, and a receiver decodes again only from the next keyframe. The SFU also asks for a keyframe
+ * itself when a puller is added, so a new viewer does not wait for the pusher's periodic one.
+ */
+import type { MediaStreamTrack, RTCRtpTransceiver, RtcpPacket, RtpPacket } from "werift";
+
+/** RTCP payload-specific feedback (RFC 4585 §6.1): packet type 206; FMT 1 = PLI, 4 = FIR. */
+const RTCP_PSFB = 206;
+const FMT_PLI = 1;
+const FMT_FIR = 4;
+/** Upper bound on how often one publication's pusher is asked for a keyframe. */
+export const KEYFRAME_INTERVAL_MS = 250;
+
+export interface Subscription {
+  readonly sessionId: string;
+  readonly mid: string;
+  readonly transceiver: RTCRtpTransceiver;
+  readonly publication: Publication;
+  /** RTP packets forwarded to this puller (for tests and GET state). */
+  packetsForwarded: number;
+  dispose(): void;
+}
+
+export class Publication {
+  readonly subscriptions = new Set<Subscription>();
+  track: MediaStreamTrack | undefined;
+  closed = false;
+  packetsReceived = 0;
+  keyframeRequests = 0;
+  #lastKeyframeRequest = 0;
+  #unsubscribeTrack: (() => void) | undefined;
+
+  readonly sessionId: string;
+  readonly trackName: string;
+  readonly mid: string;
+  readonly transceiver: RTCRtpTransceiver;
+
+  constructor(sessionId: string, trackName: string, mid: string, transceiver: RTCRtpTransceiver) {
+    this.sessionId = sessionId;
+    this.trackName = trackName;
+    this.mid = mid;
+    this.transceiver = transceiver;
+    const existing = transceiver.receiver.tracks[0];
+    if (existing) this.#attach(existing);
+    else transceiver.onTrack.once((track) => this.#attach(track));
+  }
+
+  get kind(): "audio" | "video" {
+    return this.transceiver.kind === "audio" ? "audio" : "video";
+  }
+
+  #attach(track: MediaStreamTrack): void {
+    if (this.closed || this.track) return;
+    this.track = track;
+    const { unSubscribe } = track.onReceiveRtp.subscribe((rtp) => this.#forward(rtp));
+    this.#unsubscribeTrack = unSubscribe;
+    // Pullers that subscribed before the first packet arrived need a keyframe too.
+    if (this.subscriptions.size > 0) this.requestKeyframe(true);
+  }
+
+  #forward(rtp: RtpPacket): void {
+    this.packetsReceived++;
+    for (const sub of this.subscriptions) {
+      const copy = rtp.clone();
+      copy.header.extensions = [];
+      sub.packetsForwarded++;
+      // A send fails only while the puller's transport is not up or is closing; the packet is
+      // then lost for that puller alone, as on any SFU.
+      sub.transceiver.sender.sendRtp(copy).catch(() => {});
+    }
+  }
+
+  /** Adds a puller's sending transceiver: RTP flows to it, its PLI/FIR flow back here. */
+  subscribe(sessionId: string, mid: string, transceiver: RTCRtpTransceiver): Subscription {
+    const { unSubscribe } = transceiver.sender.onRtcp.subscribe((packet: RtcpPacket) => {
+      if (isKeyframeRequest(packet)) this.requestKeyframe(false);
+    });
+    const sub: Subscription = {
+      sessionId,
+      mid,
+      transceiver,
+      publication: this,
+      packetsForwarded: 0,
+      dispose: () => {
+        unSubscribe();
+        this.subscriptions.delete(sub);
+      },
+    };
+    this.subscriptions.add(sub);
+    return sub;
+  }
+
+  /** Sends a PLI to the pusher (video only), rate-limited unless `force`. */
+  requestKeyframe(force: boolean): void {
+    if (this.closed || this.kind !== "video" || this.track?.ssrc === undefined) return;
+    const now = Date.now();
+    if (!force && now - this.#lastKeyframeRequest < KEYFRAME_INTERVAL_MS) return;
+    this.#lastKeyframeRequest = now;
+    this.keyframeRequests++;
+    this.transceiver.receiver.sendRtcpPLI(this.track.ssrc).catch(() => {});
+  }
+
+  /** The pusher closed the track (or its session ended): pullers' transceivers stay, silent. */
+  close(): void {
+    this.closed = true;
+    this.#unsubscribeTrack?.();
+    for (const sub of [...this.subscriptions]) sub.dispose();
+  }
+}
+
+function isKeyframeRequest(packet: RtcpPacket): boolean {
+  if (packet.type !== RTCP_PSFB) return false;
+  const count = (packet as { feedback?: { count?: number } }).feedback?.count;
+  return count === FMT_PLI || count === FMT_FIR;
+}

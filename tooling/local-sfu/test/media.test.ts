@@ -1,0 +1,79 @@
+/**
+ * Real media through the local SFU between werift peers on loopback: a pushed VP8 track's RTP
+ * reaches every puller with the payload byte for byte and the puller's own SSRC and payload type,
+ * and a puller's PLI reaches the pusher.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalSfu, startLocalSfu } from "../src/index.ts";
+import { api, feed, onRtp, Peer, until, vp8PayloadTypeOf } from "./client.ts";
+
+let sfu: LocalSfu;
+beforeAll(async () => {
+  sfu = await startLocalSfu({ port: 0 });
+});
+afterAll(async () => {
+  await sfu.close();
+});
+
+describe("media forwarding", () => {
+  it("forwards a pushed track's RTP to two pullers and their PLIs to the pusher", async () => {
+    const alice = new Peer(sfu, 120);
+    const bob = new Peer(sfu);
+    const carol = new Peer(sfu);
+    try {
+      await Promise.all([alice.open(), bob.open(), carol.open()]);
+      const { source, transceiver: pushed } = await alice.push("video", "camera");
+      const pushedPt = pushed.sender.codec?.payloadType;
+      expect(pushedPt).toBeTypeOf("number");
+      const feeder = feed(source, pushedPt as number);
+      try {
+        const got: { bob: Buffer[]; carol: Buffer[] } = { bob: [], carol: [] };
+        const headers: { ssrc: number; pt: number }[] = [];
+        for (const [peer, key] of [
+          [bob, "bob"],
+          [carol, "carol"],
+        ] as const) {
+          const t = await peer.pull(alice.sessionId, "camera");
+          onRtp(t, (rtp) => {
+            got[key].push(rtp.payload);
+            if (key === "bob") headers.push({ ssrc: rtp.header.ssrc, pt: rtp.header.payloadType });
+          });
+        }
+        await until(() => got.bob.length >= 20 && got.carol.length >= 20, 15_000, "RTP at both pullers");
+        // Verbatim payloads: every received payload is one the pusher sent.
+        const sent = new Set(feeder.sent.map((b) => b.toString("hex")));
+        for (const p of [...got.bob, ...got.carol]) expect(sent.has(p.toString("hex"))).toBe(true);
+        const bobReceiver = bob.pc.getTransceivers().find((t) => t.receiver.tracks.length > 0);
+        // Alice numbers VP8 120; Bob's m-line (offered by the SFU) numbers it otherwise.
+        expect(pushedPt).toBe(120);
+        const bobPt = vp8PayloadTypeOf(bob.pc.remoteDescription?.sdp);
+        expect(bobPt).not.toBe(120);
+        expect(headers.at(-1)?.pt).toBe(bobPt);
+        expect(headers.at(-1)?.ssrc).not.toBe(pushed.sender.ssrc);
+
+        // A PLI from Bob reaches Alice's sender.
+        let plis = 0;
+        pushed.sender.onPictureLossIndication.subscribe(() => plis++);
+        const before = plis;
+        const track = bobReceiver?.receiver.tracks[0];
+        await bobReceiver?.receiver.sendRtcpPLI(track?.ssrc as number);
+        await until(() => plis > before, 5_000, "PLI at the pusher");
+
+        const state = await api(sfu, "GET", `/sessions/${bob.sessionId}`);
+        expect(state.status).toBe(200);
+        expect(state.json.tracks).toEqual([
+          expect.objectContaining({
+            location: "remote",
+            trackName: "camera",
+            sessionId: alice.sessionId,
+            status: "active",
+          }),
+        ]);
+      } finally {
+        feeder.stop();
+      }
+    } finally {
+      await Promise.all([alice.close(), bob.close(), carol.close()]);
+    }
+  });
+});
