@@ -87,6 +87,9 @@ const utf8d = new TextDecoder("utf-8", { fatal: true });
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 8_000;
 const PEER_WATCHDOG_MS = 6_000;
+/** SFU plane: checked this often; rebuilt once down for `SFU_DOWN_MS` (doubling per rebuild, to 4×). */
+const SFU_CHECK_MS = 2_000;
+const SFU_DOWN_MS = 12_000;
 
 type Listener<K extends keyof CallEvents> = (e: CallEvents[K]) => void;
 
@@ -115,8 +118,12 @@ export class Call {
   private sfuModule: typeof import("./sfu.ts") | null = null;
   private sfu: SfuPlane | null = null;
   private localTracks: TrackRef[] = [];
-  /** SFU only: members whose tracks were announced to us (for `peer-closed` when they leave). */
-  private sfuMembers = new Set<string>();
+  /** SFU only: the others' latest track announcements (a rebuilt plane pulls them again). */
+  private readonly sfuAnnounced = new Map<string, TrackRef[]>();
+  private sfuWatch: ReturnType<typeof setInterval> | undefined;
+  /** When the plane was last seen up (or built), and how many rebuilds since it was last up. */
+  private sfuUpAt = 0;
+  private sfuRebuilds = 0;
   private listeners: { [K in keyof CallEvents]?: Listener<K>[] } = {};
   private ws: WebSocket | null = null;
   private mls: Worker | null = null;
@@ -263,6 +270,7 @@ export class Call {
     this.ws?.close(1000, "left");
     for (const p of this.peers.values()) p.close();
     this.peers.clear();
+    clearInterval(this.sfuWatch);
     this.sfu?.close();
     this.sfu = null;
     for (const t of this.local?.getTracks() ?? []) t.stop();
@@ -401,6 +409,11 @@ export class Call {
     return this.sfu?.pullStates() ?? [];
   }
 
+  /** SFU plane: our tracks as we announce them, and the connection to the SFU (diagnostics, tests). */
+  sfuLocal(): { tracks: TrackRef[]; connection: RTCPeerConnection | null } {
+    return { tracks: [...this.localTracks], connection: this.sfu?.pc ?? null };
+  }
+
   /** The media worker's counters (frames encrypted, decrypted, dropped by reason). */
   frameStats(): Promise<Record<string, number>> {
     const media = this.media;
@@ -460,11 +473,9 @@ export class Call {
     }
     this.peers.clear();
     // The SFU plane starts over too: our pushes and pulls belonged to the old member id.
-    this.sfu?.close();
-    this.sfu = null;
-    this.localTracks = [];
-    for (const m of this.sfuMembers) this.emit("peer-closed", { member: m });
-    this.sfuMembers.clear();
+    this.closeSfu();
+    for (const m of this.sfuAnnounced.keys()) this.emit("peer-closed", { member: m });
+    this.sfuAnnounced.clear();
     this.me = null;
     this.epoch = null;
     this.early = [];
@@ -551,7 +562,7 @@ export class Call {
       // Only a joined SFU plane pulls; a member that announces before we joined announces again in the
       // epoch that adds us.
       if (!this.sfu) return;
-      this.sfuMembers.add(sender);
+      this.sfuAnnounced.set(sender, message.tracks);
       this.sfu.announce(sender, message.tracks);
       return;
     }
@@ -592,34 +603,73 @@ export class Call {
    * keeps its pulls to the present members: a member that left has every pull closed.
    */
   private syncSfu(): void {
-    if (!this.sfu && this.sfuModule && this.local) {
-      const sfu = new this.sfuModule.SfuPlane({
-        origin: this.origin,
-        iceServers: this.iceServers,
-        mediaWorker: this.media!,
-        onLocalTracks: (tracks) => {
-          if (this.sfu !== sfu) return;
-          this.localTracks = tracks;
-          this.announce();
-        },
-        onTrack: (member, track, stream) => {
-          if (this.sfu === sfu) this.emit("track", { member, track, stream });
-        },
-        onError: (detail) => this.emit("error", { code: "sfu", detail }),
-      });
-      this.sfu = sfu;
-      sfu.setLocal(this.local);
-      if (this.screen) sfu.setScreen(this.screen);
-    }
     const present = new Set(this.present.filter((m) => m !== this.me));
-    this.sfu?.setPresent([...present]);
     for (const m of this.lastPresent) if (!present.has(m)) this.others.delete(m);
-    for (const m of this.sfuMembers) {
+    for (const m of [...this.sfuAnnounced.keys()]) {
       if (present.has(m)) continue;
-      this.sfuMembers.delete(m);
+      this.sfuAnnounced.delete(m);
       this.emit("peer-closed", { member: m });
     }
     this.lastPresent = present;
+    if (!this.sfu) this.openSfu();
+    this.sfu?.setPresent([...present]);
+  }
+
+  /** A new plane: pushes start at once; what the others announced is pulled again. */
+  private openSfu(): void {
+    if (this.sfu || !this.sfuModule || !this.local) return;
+    const sfu = new this.sfuModule.SfuPlane({
+      origin: this.origin,
+      iceServers: this.iceServers,
+      mediaWorker: this.media!,
+      onLocalTracks: (tracks) => {
+        if (this.sfu !== sfu) return;
+        this.localTracks = tracks;
+        this.announce();
+      },
+      onTrack: (member, track, stream) => {
+        if (this.sfu === sfu) this.emit("track", { member, track, stream });
+      },
+      onError: (detail) => this.emit("error", { code: "sfu", detail }),
+    });
+    this.sfu = sfu;
+    sfu.setLocal(this.local);
+    if (this.screen) sfu.setScreen(this.screen);
+    sfu.setPresent([...this.lastPresent]);
+    for (const [m, tracks] of this.sfuAnnounced) sfu.announce(m, tracks);
+    this.sfuUpAt = Date.now();
+    clearInterval(this.sfuWatch);
+    this.sfuWatch = setInterval(() => this.checkSfu(), SFU_CHECK_MS);
+  }
+
+  /**
+   * The SFU watchdog: a plane down (not connected, or a push not acknowledged) for 12 s is rebuilt on a
+   * new SFU session; each rebuild before the plane is up again doubles the wait (to 4×), so a slow SFU is
+   * given time rather than restarted for ever.
+   */
+  private checkSfu(): void {
+    const sfu = this.sfu;
+    if (!sfu) return;
+    if (sfu.isUp()) {
+      this.sfuUpAt = Date.now();
+      this.sfuRebuilds = 0;
+      return;
+    }
+    if (Date.now() - this.sfuUpAt < SFU_DOWN_MS * 2 ** this.sfuRebuilds) return;
+    this.sfuRebuilds = Math.min(this.sfuRebuilds + 1, 2);
+    this.emit("error", {
+      code: "sfu-rebuilt",
+      detail: `SFU connection ${sfu.pc?.connectionState ?? "none"}`,
+    });
+    this.closeSfu();
+    this.openSfu();
+  }
+
+  private closeSfu(): void {
+    clearInterval(this.sfuWatch);
+    this.sfu?.close();
+    this.sfu = null;
+    this.localTracks = [];
   }
 
   // --- mesh (continued) --------------------------------------------------------------------------

@@ -2,8 +2,23 @@
  * The media worker's wiring: `@sealroom/mls-frames`' `FrameWorker` on the worker scope, with one change
  * of trust boundary: epoch keys are accepted only from the key port (whose other end lives in the MLS
  * worker), never from the page. The page may attach streams, ask for stats and nothing else.
+ *
+ * Keyframes after an epoch switch (RFC 9605 §7.2: a keyframe under the new key lets members who just got
+ * it decode at once). `FrameWorker` asks each sending transform for one (`generateKeyFrame()`) and each
+ * receiving transform that dropped frames for want of a key to request one (`sendKeyFrameRequest()`).
+ * Chromium's `RTCRtpScriptTransformer` has no `generateKeyFrame` (checked on Chromium 156: only
+ * `sendKeyFrameRequest`), so senders cannot be asked from inside. The request therefore comes from the
+ * receiving end: once an epoch is installed, every receiving transform sends a keyframe request (RTCP
+ * PLI), which reaches the sender directly on the mesh and through the SFU (which relays it, at most one
+ * per publication per few hundred ms) on the SFU plane; the sender's encoder answers with a keyframe. One
+ * request per receiver per epoch, whatever the browser at the other end.
  */
-import { FrameWorker, type FrameWorkerScope, MessageType } from "@sealroom/mls-frames";
+import {
+  FrameWorker,
+  type FrameWorkerScope,
+  MessageType,
+  type ScriptTransformerLike,
+} from "@sealroom/mls-frames";
 import { MEDIA_KEY_PORT } from "./protocol.ts";
 
 const FROM_PAGE = new Set<string>([MessageType.stream, MessageType.stats]);
@@ -21,17 +36,30 @@ export function startMediaWorker(scope: MediaWorkerScope): FrameWorker {
     postMessage: (m) => scope.postMessage(m),
     onmessage: null,
   } as FrameWorkerScope);
+  /** Receiving transforms that can send a keyframe request; dropped once a request fails (receiver gone). */
+  const receivers = new Set<ScriptTransformerLike>();
+  const requestKeyframes = () => {
+    for (const t of receivers) t.sendKeyFrameRequest?.().catch(() => receivers.delete(t));
+  };
   scope.onmessage = (event) => {
     const data = event.data as { type?: string; port?: MessagePort };
     if (data?.type === MEDIA_KEY_PORT && data.port) {
       data.port.onmessage = (e) => {
         const t = (e.data as { type?: string })?.type;
-        if (t !== undefined && FROM_KEY_PORT.has(t)) void worker.handleMessage(e.data);
+        if (t === undefined || !FROM_KEY_PORT.has(t)) return;
+        void worker.handleMessage(e.data).then(() => {
+          if (t === MessageType.epoch) requestKeyframes();
+        });
       };
       return;
     }
     if (data?.type !== undefined && FROM_PAGE.has(data.type)) void worker.handleMessage(data);
   };
-  scope.onrtctransform = (event) => worker.attachTransformer(event.transformer);
+  scope.onrtctransform = (event) => {
+    const t = event.transformer as ScriptTransformerLike;
+    const options = t.options as { direction?: string } | undefined;
+    if (options?.direction === "receive" && typeof t.sendKeyFrameRequest === "function") receivers.add(t);
+    worker.attachTransformer(t);
+  };
   return worker;
 }

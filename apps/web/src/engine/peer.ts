@@ -5,7 +5,7 @@
  * any media flows: senders right after `addTrack`, receivers synchronously in `ontrack`. Video is VP8
  * (the clear prefix the frame layer keeps for its depacketizer), audio Opus.
  */
-import { FrameTransforms, transformConfig } from "./transforms.ts";
+import { FrameTransforms, preferVp8, transformConfig } from "./transforms.ts";
 
 export interface PeerSignal {
   /** The sending connection's generation (random per `RTCPeerConnection`). */
@@ -151,16 +151,6 @@ export class Peer {
   }
 
   private preferVp8(): void {
-    const codecs = RTCRtpReceiver.getCapabilities?.("video")?.codecs ?? [];
-    const vp8 = codecs.filter((c) => c.mimeType.toLowerCase() === "video/vp8");
-    if (vp8.length === 0) return;
-    for (const t of this.pc.getTransceivers()) {
-      if (t.receiver.track.kind !== "video" || t.currentDirection === "stopped") continue;
-      try {
-        t.setCodecPreferences(vp8);
-      } catch {
-        // Not settable in this state; the previous preference stays.
-      }
-    }
+    for (const t of this.pc.getTransceivers()) preferVp8(t);
   }
 }

@@ -20,7 +20,7 @@ import { PartyTracks, type TrackMetadata } from "partytracks/client";
 import { BehaviorSubject, Subscription } from "rxjs";
 import type { TrackRef, TrackSlot } from "./app-message.ts";
 import { PullBook, type PullChange } from "./pull-book.ts";
-import { FrameTransforms, useScriptTransform } from "./transforms.ts";
+import { FrameTransforms, preferVp8, useScriptTransform } from "./transforms.ts";
 
 export interface SfuPlaneOptions {
   /** Origin of the room Worker; its `/partytracks` prefix proxies the Realtime API. */
@@ -115,6 +115,16 @@ export class SfuPlane {
   /** The room's present members other than us: pulls of members who left are closed. */
   setPresent(members: string[]): void {
     this.apply(this.book.setPresent(members));
+  }
+
+  /**
+   * Up: the connection to the SFU is connected and every push has been acknowledged (its metadata is
+   * known). partytracks rebuilds a connection that fails, but not one that never gets anywhere (an SFU
+   * session lost before it connected leaves it `new` with every request retried against a session that is
+   * gone): the engine's watchdog rebuilds the plane when it stays down.
+   */
+  isUp(): boolean {
+    return this.pc?.connectionState === "connected" && [...this.pushes.values()].every((p) => p.ref !== null);
   }
 
   /** Members whose tracks we pull now. */
@@ -236,6 +246,7 @@ export class SfuPlane {
       for (const [s, p] of this.pushes) if (p.track$.value === track) slot = s;
       slot ??= track?.kind === "audio" ? "audio" : "video";
       this.transforms.sender(t.sender, slot, `sfu:${slot}`);
+      preferVp8(t); // before partytracks makes the offer
       if (t.direction === "sendonly") return;
     }
     this.transforms.receiver(t.receiver, `sfu:${t.receiver.track.kind}`);

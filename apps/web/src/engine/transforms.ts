@@ -23,6 +23,21 @@ export function transformConfig(): { encodedInsertableStreams?: boolean } {
   return useScriptTransform() ? {} : { encodedInsertableStreams: true };
 }
 
+/**
+ * Makes a video transceiver negotiate VP8 only: the frame layer keeps VP8's payload header in clear for
+ * the depacketizer (an SFU forwards it as is). No effect where VP8 is missing or the state forbids it.
+ */
+export function preferVp8(t: RTCRtpTransceiver): void {
+  const codecs = RTCRtpReceiver.getCapabilities?.("video")?.codecs ?? [];
+  const vp8 = codecs.filter((c) => c.mimeType.toLowerCase() === "video/vp8");
+  if (vp8.length === 0 || t.receiver.track.kind !== "video" || t.currentDirection === "stopped") return;
+  try {
+    t.setCodecPreferences(vp8);
+  } catch {
+    // Not settable in this state; the previous preference stays.
+  }
+}
+
 /** Remembers what was transformed, per data plane (WeakSets: closed connections are collected). */
 export class FrameTransforms {
   private readonly senders = new WeakSet<RTCRtpSender>();
