@@ -11,6 +11,9 @@
  *    witness's cosignature; wait until the room serves the new manifest; `sealroom verify` it;
  * 5. print ONE line: the URL to open and the verification state.
  * With `--watch` (pnpm dev) the web client rebuilds on change and each rebuild appends again.
+ * With `SEALROOM_SFU=local` (or `sfu: "local"`) it first starts `@sealroom/local-sfu` on 127.0.0.1 (a
+ * real werift SFU standing in for Cloudflare Realtime) and gives the room Worker `CALLS_APP_ID`,
+ * `CALLS_APP_SECRET` and `CALLS_API_BASE` for it, so calls use the SFU data plane instead of the mesh.
  *
  * Logs of the three Workers and vite go to `.tmp/dev-stack/*.log`.
  */
@@ -21,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { decodeChainHeadWithProof } from "../../packages/manifest/src/chain-head-with-proof.ts";
 import { type VerifyReport, verifySite } from "../../packages/manifest/src/cli/verify.ts";
 import { resourceHashOf } from "../../packages/manifest/src/index.ts";
+import { type LocalSfu, startLocalSfu } from "../local-sfu/src/index.ts";
 import { type DevKeys, devVars, ensureDevKeys, ROOT, SITE_DOMAIN, writeDevVars } from "./dev-keys.ts";
 
 export const TREE_DOMAIN = "transparency.sealroom.localhost";
@@ -44,6 +48,11 @@ export interface DevStackOptions {
   watch?: boolean;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Media data plane: `"local"` starts the local SFU and points the room Worker at it; `"mesh"` (the
+   * default) leaves the room without Realtime credentials. Default: `SEALROOM_SFU` from the environment.
+   */
+  sfu?: "local" | "mesh";
 }
 
 export interface Verification {
@@ -57,6 +66,8 @@ export interface DevStack {
   url: string;
   /** The room Worker on 127.0.0.1. */
   origin: string;
+  /** The local SFU's API base (`CALLS_API_BASE`) when started with `sfu: "local"`. */
+  sfu: string | undefined;
   service: string;
   witness: string;
   keys: DevKeys;
@@ -137,6 +148,22 @@ export async function startDevStack(o: DevStackOptions = {}): Promise<DevStack> 
   const service = `http://127.0.0.1:${ports.transparency}`;
   const witness = `http://127.0.0.1:${ports.witness}`;
   const children: ChildProcess[] = [];
+  const sfuMode = o.sfu ?? (process.env.SEALROOM_SFU === "local" ? "local" : "mesh");
+  if (process.env.SEALROOM_SFU && !["local", "mesh"].includes(process.env.SEALROOM_SFU))
+    throw new Error(
+      `SEALROOM_SFU must be "local" or "mesh", got ${JSON.stringify(process.env.SEALROOM_SFU)}`,
+    );
+  let localSfu: LocalSfu | undefined;
+  const sfuVars: Record<string, string> = {};
+  if (sfuMode === "local") {
+    localSfu = await startLocalSfu({ port: 0 });
+    Object.assign(sfuVars, {
+      CALLS_APP_ID: localSfu.appId,
+      CALLS_APP_SECRET: localSfu.appSecret,
+      CALLS_API_BASE: localSfu.url,
+    });
+    log(`dev-stack: local SFU (development stand-in for Cloudflare Realtime) at ${localSfu.url}`);
+  }
   const webEnv = {
     VITE_WAICT_SERVICE: TREE_DOMAIN,
     VITE_WAICT_WITNESSES: keys.witnessVkey,
@@ -175,6 +202,7 @@ export async function startDevStack(o: DevStackOptions = {}): Promise<DevStack> 
     port: number,
     inspector: number,
     vars: Record<string, string>,
+    runVars: Record<string, string> = {},
   ) => {
     const args = [
       "dev",
@@ -196,11 +224,14 @@ export async function startDevStack(o: DevStackOptions = {}): Promise<DevStack> 
       const envFile = join(o.isolated, `${app}.env`);
       writeFileSync(
         envFile,
-        Object.entries({ ...base[app], ...vars, ...o.vars?.[app] })
+        Object.entries({ ...base[app], ...vars, ...runVars, ...o.vars?.[app] })
           .map(([k, v]) => `${k}='${v}'\n`)
           .join(""),
       );
       args.push("--env-file", envFile, "--persist-to", join(o.isolated, `${app}-state`));
+    } else {
+      // Run-specific vars (the local SFU's URL changes each start) on the command line, beside .dev.vars.
+      for (const [k, v] of Object.entries(runVars)) args.push("--var", `${k}:${v}`);
     }
     const child = spawn(bin(app, "wrangler"), args, {
       cwd: join(ROOT, "apps", app),
@@ -227,8 +258,9 @@ export async function startDevStack(o: DevStackOptions = {}): Promise<DevStack> 
     ports.witness + 20_000,
     shifted ? { SERVICES: JSON.stringify([{ url: service, tree_domain: TREE_DOMAIN, mode: "replay" }]) } : {},
   );
-  wrangler("room", ports.room, ports.room + 20_000, shifted ? { WAICT_SERVICE_URL: service } : {});
+  wrangler("room", ports.room, ports.room + 20_000, shifted ? { WAICT_SERVICE_URL: service } : {}, sfuVars);
   const stop = async () => {
+    await localSfu?.close();
     for (const c of children) {
       if (c.exitCode !== null || c.pid === undefined) continue;
       const exited = new Promise<void>((r) => c.once("exit", () => r()));
@@ -317,6 +349,7 @@ export async function startDevStack(o: DevStackOptions = {}): Promise<DevStack> 
     const stack: DevStack = {
       url,
       origin,
+      sfu: localSfu?.url,
       service,
       witness,
       keys,

@@ -12,7 +12,8 @@
  *
  * Keyframe requests: a PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1) from any puller becomes a PLI
  * to the pusher, at most one per `KEYFRAME_INTERVAL_MS` per publication (a room of pullers joining at
- * once asks for one keyframe, not one each). Sealroom depends on this: a new MLS epoch re-keys the
+ * once asks for one keyframe, not one each; a request inside the interval is deferred to its end,
+ * never dropped). Sealroom depends on this: a new MLS epoch re-keys the
  * frames, and a receiver decodes again only from the next keyframe. The SFU also asks for a keyframe
  * itself when a puller is added, so a new viewer does not wait for the pusher's periodic one.
  */
@@ -42,6 +43,7 @@ export class Publication {
   packetsReceived = 0;
   keyframeRequests = 0;
   #lastKeyframeRequest = 0;
+  #deferred: ReturnType<typeof setTimeout> | undefined;
   #unsubscribeTrack: (() => void) | undefined;
 
   readonly sessionId: string;
@@ -104,19 +106,35 @@ export class Publication {
     return sub;
   }
 
-  /** Sends a PLI to the pusher (video only), rate-limited unless `force`. */
+  /**
+   * Sends a PLI to the pusher (video only). Requests closer together than `KEYFRAME_INTERVAL_MS`
+   * are coalesced into one sent when the interval ends, so none is lost; `force` skips the wait.
+   */
   requestKeyframe(force: boolean): void {
-    if (this.closed || this.kind !== "video" || this.track?.ssrc === undefined) return;
-    const now = Date.now();
-    if (!force && now - this.#lastKeyframeRequest < KEYFRAME_INTERVAL_MS) return;
-    this.#lastKeyframeRequest = now;
+    if (this.closed || this.kind !== "video") return;
+    const wait = this.#lastKeyframeRequest + KEYFRAME_INTERVAL_MS - Date.now();
+    if (force || wait <= 0) {
+      this.#sendPli();
+      return;
+    }
+    this.#deferred ??= setTimeout(() => {
+      this.#deferred = undefined;
+      this.#sendPli();
+    }, wait);
+  }
+
+  #sendPli(): void {
+    const ssrc = this.track?.ssrc;
+    if (this.closed || ssrc === undefined) return;
+    this.#lastKeyframeRequest = Date.now();
     this.keyframeRequests++;
-    this.transceiver.receiver.sendRtcpPLI(this.track.ssrc).catch(() => {});
+    this.transceiver.receiver.sendRtcpPLI(ssrc).catch(() => {});
   }
 
   /** The pusher closed the track (or its session ended): pullers' transceivers stay, silent. */
   close(): void {
     this.closed = true;
+    clearTimeout(this.#deferred);
     this.#unsubscribeTrack?.();
     for (const sub of [...this.subscriptions]) sub.dispose();
   }

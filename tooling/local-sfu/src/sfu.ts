@@ -38,6 +38,12 @@ export interface TracksResponse {
   tracks: TrackResult[];
 }
 
+/** Longest wait for ICE gathering before an SDP is returned (loopback gathering takes ~1 ms). */
+const GATHER_WAIT_MS = 1000;
+
+/** How long a session whose PeerConnection failed stays addressable. */
+const FAILED_SESSION_TTL_MS = 30_000;
+
 class Session {
   readonly pc = new RTCPeerConnection(sfuPeerConfig());
   readonly pushed = new Map<string, Publication>();
@@ -87,8 +93,11 @@ class Session {
   }
 
   async #local(type: "offer" | "answer"): Promise<SessionDescription> {
-    if (this.pc.iceGatheringState !== "complete")
-      await this.pc.iceGatheringStateChange.watch((s) => s === "complete", 5000);
+    // Host-only gathering on loopback completes during setLocalDescription. A description without
+    // any live m-line (a client may offer none) starts no transport, so nothing is gathered at all:
+    // wait briefly, never fail on it (the client learns the candidates from the SDP it gets).
+    if (this.pc.iceGatheringState !== "complete" && /\nm=\w+ [1-9]/.test(this.pc.localDescription?.sdp ?? ""))
+      await this.pc.iceGatheringStateChange.watch((s) => s === "complete", GATHER_WAIT_MS).catch(() => {});
     const sdp = this.pc.localDescription?.sdp;
     if (!sdp) throw new SfuError("internal_error", "no local description");
     return { type, sdp };
@@ -142,8 +151,10 @@ export class Sfu {
     const session = new Session(id);
     this.#sessions.set(id, session);
     session.pc.connectionStateChange.subscribe((state) => {
-      // A failed or closed PeerConnection is gone for good (the hosted SFU keeps it ~30 s for reuse).
-      if (state === "failed" || state === "closed") this.#drop(id);
+      // A closed PeerConnection is gone for good; a failed one is kept for the hosted SFU's 30 s
+      // reuse window (Realtime "Limits": session/track reuse), then dropped.
+      if (state === "closed") this.#drop(id);
+      if (state === "failed") setTimeout(() => this.#drop(id), FAILED_SESSION_TTL_MS).unref();
       if (state === "connected")
         for (const sub of session.pulled.values()) sub.publication.requestKeyframe(true);
     });

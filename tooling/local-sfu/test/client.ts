@@ -73,6 +73,9 @@ export class Peer {
     });
     if (r.status !== 200) throw new Error(`push: ${JSON.stringify(r.json)}`);
     await this.pc.setRemoteDescription(r.json.sessionDescription as { type: "answer"; sdp: string });
+    // As partytracks, hand out the track only once the connection is up.
+    if (this.pc.connectionState !== "connected")
+      await this.pc.connectionStateChange.watch((s) => s === "connected", 10_000);
     return { source, transceiver };
   }
 
@@ -81,7 +84,8 @@ export class Peer {
     const r = await api(this.sfu, "POST", `/sessions/${this.sessionId}/tracks/new`, {
       tracks: [{ location: "remote", sessionId, trackName }],
     });
-    if (r.status !== 200) throw new Error(`pull: ${JSON.stringify(r.json)}`);
+    if (r.status !== 200)
+      throw new Error(`pull: ${JSON.stringify(r.json)} (puller ${this.pc.connectionState})`);
     if (r.json.requiresImmediateRenegotiation !== true) throw new Error("pull without renegotiation");
     const mid = (r.json.tracks as { mid: string }[])[0]?.mid;
     await this.pc.setRemoteDescription(r.json.sessionDescription as { type: "offer"; sdp: string });

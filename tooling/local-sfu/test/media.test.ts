@@ -4,6 +4,7 @@
  * and a puller's PLI reaches the pusher.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RtcpPacketConverter } from "werift";
 import { type LocalSfu, startLocalSfu } from "../src/index.ts";
 import { api, feed, onRtp, Peer, until, vp8PayloadTypeOf } from "./client.ts";
 
@@ -39,7 +40,21 @@ describe("media forwarding", () => {
             if (key === "bob") headers.push({ ssrc: rtp.header.ssrc, pt: rtp.header.payloadType });
           });
         }
-        await until(() => got.bob.length >= 20 && got.carol.length >= 20, 15_000, "RTP at both pullers");
+        await until(
+          () => got.bob.length >= 20 && got.carol.length >= 20,
+          15_000,
+          "RTP at both pullers",
+        ).catch((err) => {
+          const diag = JSON.stringify({
+            bob: got.bob.length,
+            carol: got.carol.length,
+            alice: sfu.sfu.stats(alice.sessionId),
+            bobSfu: sfu.sfu.stats(bob.sessionId),
+            carolSfu: sfu.sfu.stats(carol.sessionId),
+            states: [alice.pc.connectionState, bob.pc.connectionState, carol.pc.connectionState],
+          });
+          throw new Error(`${String(err)} ${diag}`);
+        });
         // Verbatim payloads: every received payload is one the pusher sent.
         const sent = new Set(feeder.sent.map((b) => b.toString("hex")));
         for (const p of [...got.bob, ...got.carol]) expect(sent.has(p.toString("hex"))).toBe(true);
@@ -58,6 +73,20 @@ describe("media forwarding", () => {
         const track = bobReceiver?.receiver.tracks[0];
         await bobReceiver?.receiver.sendRtcpPLI(track?.ssrc as number);
         await until(() => plis > before, 5_000, "PLI at the pusher");
+        // So does a FIR (RFC 5104 §4.3.1), as a PLI, after the rate limit's interval at the latest.
+        const afterPli = plis;
+        const ssrc = track?.ssrc as number;
+        // PSFB header (V=2, FMT=4, PT=206, length 4 words), sender SSRC, media SSRC, FCI {SSRC, seq, 0}.
+        const fir = Buffer.alloc(20);
+        fir.writeUInt8(0x84, 0);
+        fir.writeUInt8(206, 1);
+        fir.writeUInt16BE(4, 2);
+        fir.writeUInt32BE(1, 4);
+        fir.writeUInt32BE(ssrc, 8);
+        fir.writeUInt32BE(ssrc, 12);
+        fir.writeUInt8(1, 16);
+        await bobReceiver?.receiver.dtlsTransport.sendRtcp(RtcpPacketConverter.deSerialize(fir));
+        await until(() => plis > afterPli, 5_000, "FIR at the pusher as a PLI");
 
         const state = await api(sfu, "GET", `/sessions/${bob.sessionId}`);
         expect(state.status).toBe(200);
