@@ -54,7 +54,8 @@ export interface SfuPullState {
   slot: TrackSlot;
   session: string;
   name: string;
-  /** The pulled track's state; null while the pull is being set up. */
+  /** The pulled track's id and state; null while the pull is being set up. */
+  trackId: string | null;
   readyState: MediaStreamTrackState | null;
 }
 
@@ -138,6 +139,7 @@ export class SfuPlane {
       slot: track.slot,
       session: track.session,
       name: track.name,
+      trackId: this.pulls.get(pullKey(member, track.slot))?.track?.id ?? null,
       readyState: this.pulls.get(pullKey(member, track.slot))?.track?.readyState ?? null,
     }));
   }
