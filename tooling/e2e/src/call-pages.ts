@@ -203,8 +203,12 @@ export async function expectDecoding(pages: Page[], errors: string[], timeout = 
       { timeout: 15_000, interval: 500 },
     )
     .toBe(true)
-    .catch((err) => {
-      throw new Error(`stopped decoding: ${JSON.stringify({ ids, first, later, errors })}`, { cause: err });
+    .catch(async (err) => {
+      const frames = await Promise.all(pages.map(frameStats));
+      const rtp = await Promise.all(pages.map(rtpDebug));
+      throw new Error(`stopped decoding: ${JSON.stringify({ ids, first, later, frames, rtp, errors })}`, {
+        cause: err,
+      });
     });
   for (const [p, page] of pages.entries()) {
     const widths = await videoWidths(page);
