@@ -1,7 +1,7 @@
 /**
  * The media worker's wiring (`src/engine/media-worker-core.ts`) in Node with a fake worker scope and
  * fake transformers: keys only from the key port, and after each installed epoch every receiving
- * transform sends one keyframe request (Chromium's transformers cannot make their own sender encode a
+ * transform that has had frames sends one keyframe request (Chromium's transformers cannot make their own sender encode a
  * keyframe, so the receivers ask; on the SFU plane the SFU relays the request to the sender).
  */
 import { type EpochKeys, MessageType, sframeSuiteForMls } from "@sealroom/mls-frames";
@@ -9,15 +9,19 @@ import { describe, expect, it } from "vitest";
 import { startMediaWorker } from "../src/engine/media-worker-core.ts";
 import { MEDIA_KEY_PORT } from "../src/engine/protocol.ts";
 
-function transformer(direction: "send" | "receive", request?: () => Promise<void>) {
+function transformer(direction: "send" | "receive", request?: () => Promise<void>, plane = "sfu") {
   const pipe = new TransformStream();
   const calls = { requests: 0, keyframes: 0 };
+  const writer = pipe.writable.getWriter();
   return {
     calls,
+    /** One (undecryptable) encoded frame arrives on this stream. */
+    frame: () =>
+      writer.write({ data: new Uint8Array(20).buffer, getMetadata: () => ({ mimeType: "video/VP8" }) }),
     t: {
       readable: pipe.readable,
       writable: new WritableStream(),
-      options: { direction, sealroom: 1 },
+      options: { direction, streamId: `${plane}:${direction}`, sealroom: 1 },
       sendKeyFrameRequest: async () => {
         calls.requests++;
         await request?.();
@@ -61,13 +65,30 @@ describe("media worker core", () => {
     const rx1 = transformer("receive");
     const rx2 = transformer("receive");
     const tx = transformer("send");
-    for (const x of [rx1, rx2, tx]) s.scope.onrtctransform!({ transformer: x.t as never });
+    const idle = transformer("receive");
+    for (const x of [rx1, rx2, tx, idle]) s.scope.onrtctransform!({ transformer: x.t as never });
+    await Promise.all([rx1.frame(), rx2.frame(), tx.frame()]);
     s.port.postMessage({ type: MessageType.epoch, keys: keys(1n) });
     await s.installed(1);
-    expect([rx1.calls.requests, rx2.calls.requests, tx.calls.requests]).toEqual([1, 1, 0]);
+    // `idle` never had a frame (still being negotiated): not asked.
+    expect([rx1.calls.requests, rx2.calls.requests, tx.calls.requests, idle.calls.requests]).toEqual([
+      1, 1, 0, 0,
+    ]);
     s.port.postMessage({ type: MessageType.epoch, keys: keys(2n) });
     await s.installed(2);
     expect([rx1.calls.requests, rx2.calls.requests]).toEqual([2, 2]);
+    s.close();
+  });
+
+  it("mesh receivers keep FrameWorker's behaviour: asked only after missing a key", async () => {
+    const s = setup();
+    const idle = transformer("receive", undefined, "m2");
+    const missed = transformer("receive", undefined, "m3");
+    for (const x of [idle, missed]) s.scope.onrtctransform!({ transformer: x.t as never });
+    await missed.frame(); // dropped: no epoch yet
+    s.port.postMessage({ type: MessageType.epoch, keys: keys(1n) });
+    await s.installed(1);
+    expect([idle.calls.requests, missed.calls.requests]).toEqual([0, 1]);
     s.close();
   });
 
@@ -78,6 +99,7 @@ describe("media worker core", () => {
     );
     const live = transformer("receive");
     for (const x of [gone, live]) s.scope.onrtctransform!({ transformer: x.t as never });
+    await Promise.all([gone.frame(), live.frame()]);
     s.port.postMessage({ type: MessageType.epoch, keys: keys(1n) });
     await s.installed(1);
     s.port.postMessage({ type: MessageType.epoch, keys: keys(2n) });

@@ -7,11 +7,13 @@
  * it decode at once). `FrameWorker` asks each sending transform for one (`generateKeyFrame()`) and each
  * receiving transform that dropped frames for want of a key to request one (`sendKeyFrameRequest()`).
  * Chromium's `RTCRtpScriptTransformer` has no `generateKeyFrame` (checked on Chromium 156: only
- * `sendKeyFrameRequest`), so senders cannot be asked from inside. The request therefore comes from the
- * receiving end: once an epoch is installed, every receiving transform sends a keyframe request (RTCP
- * PLI), which reaches the sender directly on the mesh and through the SFU (which relays it, at most one
- * per publication per few hundred ms) on the SFU plane; the sender's encoder answers with a keyframe. One
- * request per receiver per epoch, whatever the browser at the other end.
+ * `sendKeyFrameRequest`), so senders cannot be asked from inside. On the SFU plane the request therefore
+ * comes from the receiving end: once an epoch is installed, every SFU receiving transform that has had
+ * frames sends a keyframe request (RTCP PLI), which the SFU relays to the sender, whose encoder answers
+ * with a keyframe; one request per receiver per epoch. The mesh keeps `FrameWorker`'s behaviour (requests
+ * from receivers that missed a key, and each decoder's own requests, which reach the sender directly):
+ * asking from every mesh receiver on every epoch stalled video between some pairs in the five-member
+ * Chromium test, where the mesh's behaviour is proven.
  */
 import {
   FrameWorker,
@@ -19,9 +21,10 @@ import {
   MessageType,
   type ScriptTransformerLike,
 } from "@sealroom/mls-frames";
-import { MEDIA_KEY_PORT } from "./protocol.ts";
+import { MEDIA_KEY_PORT, SFU_STREAM } from "./protocol.ts";
 
 const FROM_PAGE = new Set<string>([MessageType.stream, MessageType.stats]);
+
 const FROM_KEY_PORT = new Set<string>([MessageType.epoch, MessageType.clear]);
 
 export interface MediaWorkerScope {
@@ -57,9 +60,27 @@ export function startMediaWorker(scope: MediaWorkerScope): FrameWorker {
   };
   scope.onrtctransform = (event) => {
     const t = event.transformer as ScriptTransformerLike;
-    const options = t.options as { direction?: string } | undefined;
-    if (options?.direction === "receive" && typeof t.sendKeyFrameRequest === "function") receivers.add(t);
-    worker.attachTransformer(t);
+    const options = t.options as { direction?: string; streamId?: string } | undefined;
+    const sfuReceiver = options?.direction === "receive" && options.streamId?.startsWith(SFU_STREAM);
+    if (!sfuReceiver || typeof t.sendKeyFrameRequest !== "function") {
+      worker.attachTransformer(t);
+      return;
+    }
+    // Asked only once media flows: a receiver still being negotiated has no one to ask (and asking a
+    // mesh receiver before its connection was up stalled that connection in Chromium).
+    const seen = new TransformStream<unknown, unknown>({
+      transform(frame, controller) {
+        receivers.add(t);
+        controller.enqueue(frame);
+      },
+    });
+    // No `sendKeyFrameRequest` for FrameWorker: its requests (receivers that missed a key) are a subset of
+    // ours, and one request per receiver per epoch is enough.
+    worker.attachTransformer({
+      readable: t.readable.pipeThrough(seen) as ScriptTransformerLike["readable"],
+      writable: t.writable,
+      options: t.options,
+    });
   };
   return worker;
 }

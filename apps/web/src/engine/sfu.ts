@@ -19,6 +19,7 @@
 import { PartyTracks, type TrackMetadata } from "partytracks/client";
 import { BehaviorSubject, Subscription } from "rxjs";
 import type { TrackRef, TrackSlot } from "./app-message.ts";
+import { SFU_STREAM } from "./protocol.ts";
 import { PullBook, type PullChange } from "./pull-book.ts";
 import { FrameTransforms, preferVp8, useScriptTransform } from "./transforms.ts";
 
@@ -247,11 +248,11 @@ export class SfuPlane {
       let slot: TrackSlot | undefined;
       for (const [s, p] of this.pushes) if (p.track$.value === track) slot = s;
       slot ??= track?.kind === "audio" ? "audio" : "video";
-      this.transforms.sender(t.sender, slot, `sfu:${slot}`);
+      this.transforms.sender(t.sender, slot, `${SFU_STREAM}${slot}`);
       preferVp8(t); // before partytracks makes the offer
       if (t.direction === "sendonly") return;
     }
-    this.transforms.receiver(t.receiver, `sfu:${t.receiver.track.kind}`);
+    this.transforms.receiver(t.receiver, `${SFU_STREAM}${t.receiver.track.kind}`);
   }
 }
 
