@@ -4,6 +4,11 @@
  * real werift SFU standing in for Cloudflare Realtime). Two tabs each push a fake camera and
  * microphone with partytracks through the Worker's `/partytracks` proxy and pull the other's, on one
  * PeerConnection (one SFU session) per tab, as in a call; each decodes the other's video and audio.
+ * Then one tab stops pulling the other's audio (partytracks' `tracks/close` with the tab's offer) and
+ * video keeps flowing both ways on the renegotiated sessions (this once crashed the tab: Chromium
+ * aborts when a renegotiation moves a live sender's `sdes:mid` extension id, see extension-ids.ts),
+ * and pulls it again. Finally one tab closes: the SFU ends its session after the inactivity timeout
+ * and the other tab's pulls of it turn inactive.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,7 +29,8 @@ let origin: string;
 let script: string;
 
 beforeAll(async () => {
-  sfu = await startLocalSfu({ port: 0 });
+  // A short inactivity timeout (hosted: 30 s) so a closed tab's session ends within the test.
+  sfu = await startLocalSfu({ port: 0, idleTimeoutMs: 5000 });
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
   [room, chromium, script] = await Promise.all([
@@ -51,6 +57,7 @@ interface PageApi {
   sfuPush(kind: Kind): Promise<TrackMetadata>;
   sfuPull(meta: TrackMetadata, kind: Kind): Promise<void>;
   sfuStats(): Promise<PullStats>;
+  sfuUnpull(trackName: string): void;
 }
 
 /** A tab on the room Worker's origin (so `/partytracks` and `/media/config` are same-origin). */
@@ -127,6 +134,48 @@ describe("SFU data plane through the room Worker and the local SFU", () => {
       expect(Object.values(s.pulled).every((p) => p.forwarded > 50)).toBe(true);
       expect(Object.keys(s.pulled)).toHaveLength(2);
     }
+    // B stops pulling A's audio: partytracks closes it at the SFU; video still flows both ways.
+    await b.evaluate((name) => (globalThis as unknown as PageApi).sfuUnpull(name), aAudio.trackName);
+    await expect
+      .poll(async () => (await fetchState(bVideo.sessionId)).filter((t) => t.location === "remote").length, {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    for (const page of [a, b]) {
+      const before = (await stats(page)).framesDecoded;
+      await expect
+        .poll(async () => (await stats(page)).framesDecoded, { timeout: 15_000 })
+        .toBeGreaterThan(before + 20);
+      expect((await stats(page)).connectionState).toBe("connected");
+    }
+    // B pulls A's audio again (a new m-line, or the closed one recycled): audio plays again.
+    const samples = (await stats(b)).audioSamplesReceived;
+    await pull(b, aAudio, "audio");
+    await expect
+      .poll(async () => (await stats(b)).audioSamplesReceived, { timeout: 15_000 })
+      .toBeGreaterThan(samples + 48_000);
     expect(errors).toEqual([]);
+    // A's tab closes: the SFU sees A go silent and ends its session; B's pulls of A turn inactive.
+    await a.close();
+    await expect
+      .poll(async () => (await fetchState(bVideo.sessionId)).filter((t) => t.status === "inactive").length, {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    expect(
+      (await fetch(`${sfu.url}/apps/${sfu.appId}/sessions/${aVideo.sessionId}`, { headers: auth() })).status,
+    ).toBe(404);
   });
 });
+
+/** `GET sessions/{id}` on the SFU, as the Realtime API answers it. */
+async function fetchState(
+  sessionId: string,
+): Promise<{ location: string; trackName: string; status: string }[]> {
+  const res = await fetch(`${sfu.url}/apps/${sfu.appId}/sessions/${sessionId}`, { headers: auth() });
+  return ((await res.json()) as { tracks: { location: string; trackName: string; status: string }[] }).tracks;
+}
+
+function auth(): Record<string, string> {
+  return { authorization: `Bearer ${sfu.appSecret}` };
+}

@@ -33,6 +33,8 @@ export interface Subscription {
   readonly publication: Publication;
   /** RTP packets forwarded to this puller (for tests and GET state). */
   packetsForwarded: number;
+  /** `Date.now()` of the last RTCP packet from the puller (creation time before the first). */
+  lastRtcpAt: number;
   dispose(): void;
 }
 
@@ -42,6 +44,8 @@ export class Publication {
   closed = false;
   packetsReceived = 0;
   keyframeRequests = 0;
+  /** `Date.now()` of the last RTP packet from the pusher (creation time before the first). */
+  lastPacketAt = Date.now();
   #lastKeyframeRequest = 0;
   #deferred: ReturnType<typeof setTimeout> | undefined;
   #unsubscribeTrack: (() => void) | undefined;
@@ -76,6 +80,7 @@ export class Publication {
 
   #forward(rtp: RtpPacket): void {
     this.packetsReceived++;
+    this.lastPacketAt = Date.now();
     for (const sub of this.subscriptions) {
       const copy = rtp.clone();
       copy.header.extensions = [];
@@ -89,6 +94,7 @@ export class Publication {
   /** Adds a puller's sending transceiver: RTP flows to it, its PLI/FIR flow back here. */
   subscribe(sessionId: string, mid: string, transceiver: RTCRtpTransceiver): Subscription {
     const { unSubscribe } = transceiver.sender.onRtcp.subscribe((packet: RtcpPacket) => {
+      sub.lastRtcpAt = Date.now();
       if (isKeyframeRequest(packet)) this.requestKeyframe(false);
     });
     const sub: Subscription = {
@@ -97,6 +103,7 @@ export class Publication {
       transceiver,
       publication: this,
       packetsForwarded: 0,
+      lastRtcpAt: Date.now(),
       dispose: () => {
         unSubscribe();
         this.subscriptions.delete(sub);

@@ -10,8 +10,9 @@
  * refuses can fail half-way, and it is answered 400.
  */
 import { randomBytes } from "node:crypto";
-import { RTCPeerConnection, type RTCRtpTransceiver } from "werift";
+import { RTCPeerConnection, RTCRtpHeaderExtensionParameters, type RTCRtpTransceiver } from "werift";
 import { SfuError } from "./errors.ts";
+import { midExtensionId, SDES_MID } from "./extension-ids.ts";
 import { Publication, type Subscription } from "./forwarding.ts";
 import { sfuPeerConfig } from "./peer-config.ts";
 import type {
@@ -51,12 +52,23 @@ class Session {
   #queue: Promise<unknown> = Promise.resolve();
 
   readonly id: string;
+  /** `Date.now()` of the last API call on this session. */
+  lastCallAt = Date.now();
 
   constructor(id: string) {
     this.id = id;
   }
 
+  /** The last sign of life: an API call, RTP on a pushed track, or RTCP from a pulled one. */
+  lastActivity(): number {
+    let t = this.lastCallAt;
+    for (const p of this.pushed.values()) if (!p.closed) t = Math.max(t, p.lastPacketAt);
+    for (const s of this.pulled.values()) t = Math.max(t, s.lastRtcpAt);
+    return t;
+  }
+
   run<T>(op: () => Promise<T>): Promise<T> {
+    this.lastCallAt = Date.now();
     const result = this.#queue.then(op);
     this.#queue = result.catch(() => {});
     return result;
@@ -129,8 +141,42 @@ function sendingMids(sdp: string): Set<string> {
   return mids;
 }
 
+export interface SfuOptions {
+  /**
+   * Inactivity timeout (ms): a pushed track with no RTP for this long is closed, and a session with
+   * no sign of life (API call, RTP in, RTCP from its pullers) for this long is dropped. The hosted
+   * SFU uses 30 s for both (Realtime "Limits": inactivity timeout). WebRTC stacks like werift do not
+   * notice a peer that vanished (a closed tab sends nothing), so this is what ends such sessions.
+   */
+  idleTimeoutMs?: number;
+}
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+
 export class Sfu {
   readonly #sessions = new Map<string, Session>();
+  readonly #idleTimeoutMs: number;
+  readonly #sweep: ReturnType<typeof setInterval>;
+
+  constructor(options: SfuOptions = {}) {
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    if (!Number.isFinite(this.#idleTimeoutMs) || this.#idleTimeoutMs <= 0)
+      throw new RangeError(`"idleTimeoutMs" must be a positive number, got ${this.#idleTimeoutMs}`);
+    this.#sweep = setInterval(() => this.#reap(), Math.min(5000, this.#idleTimeoutMs / 4));
+    this.#sweep.unref();
+  }
+
+  /** Closes silent pushed tracks and drops silent sessions (see `SfuOptions.idleTimeoutMs`). */
+  #reap(): void {
+    const cutoff = Date.now() - this.#idleTimeoutMs;
+    for (const [id, session] of this.#sessions) {
+      if (session.lastActivity() < cutoff) {
+        this.#drop(id);
+        continue;
+      }
+      for (const p of session.pushed.values()) if (!p.closed && p.lastPacketAt < cutoff) p.close();
+    }
+  }
 
   get sessionCount(): number {
     return this.#sessions.size;
@@ -244,11 +290,13 @@ export class Sfu {
       if (found.length === 0) {
         throw new SfuError("track_not_found", results.map((r) => r.errorDescription).join("; "));
       }
-      const added = found.map(({ req, publication }) => ({
-        req,
-        publication,
-        transceiver: session.pc.addTransceiver(publication.kind, { direction: "sendonly" }),
-      }));
+      const added = found.map(({ req, publication }) => {
+        const transceiver = session.pc.addTransceiver(publication.kind, { direction: "sendonly" });
+        const id = midExtensionId(session.pc.remoteDescription?.sdp, publication.kind);
+        if (id !== undefined)
+          transceiver.headerExtensions = [new RTCRtpHeaderExtensionParameters({ uri: SDES_MID, id })];
+        return { req, publication, transceiver };
+      });
       const sessionDescription = await session.offer();
       for (const { req, publication, transceiver } of added) {
         const mid = transceiver.mid;
@@ -338,7 +386,7 @@ export class Sfu {
         location: "local",
         mid: p.mid,
         trackName: p.trackName,
-        status: p.packetsReceived > 0 ? "active" : "waiting",
+        status: p.closed ? "inactive" : p.packetsReceived > 0 ? "active" : "waiting",
       });
     for (const sub of session.pulled.values()) {
       const p = sub.publication;
@@ -377,6 +425,7 @@ export class Sfu {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#sweep);
     const ids = [...this.#sessions.keys()];
     for (const id of ids) this.#drop(id);
   }

@@ -21,6 +21,8 @@ export interface LocalSfuOptions {
   port?: number;
   appId?: string;
   appSecret?: string;
+  /** Inactivity timeout of tracks and sessions, ms (default 30 000, as the hosted SFU). */
+  idleTimeoutMs?: number;
 }
 
 export interface LocalSfu {
@@ -43,7 +45,7 @@ export async function startLocalSfu(options: LocalSfuOptions = {}): Promise<Loca
   const appSecret = options.appSecret ?? DEFAULT_APP_SECRET;
   if (appId === "" || /[/?#%\s]/.test(appId)) throw new TypeError(`"appId" must be a non-empty path segment`);
   if (appSecret === "") throw new TypeError(`"appSecret" must not be empty`);
-  const sfu = new Sfu();
+  const sfu = new Sfu(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs });
   const server = createServer(apiHandler(sfu, { appId, appSecret }));
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {

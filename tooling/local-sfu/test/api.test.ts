@@ -270,3 +270,36 @@ describe("session lifecycle with werift peers", () => {
     }
   });
 });
+
+describe("inactivity timeout", () => {
+  it("closes a silent pushed track and drops its silent session, keeping a live puller", async () => {
+    const idle = await startLocalSfu({ port: 0, idleTimeoutMs: 2500 });
+    const alice = new Peer(idle);
+    const bob = new Peer(idle);
+    try {
+      await Promise.all([alice.open(), bob.open()]);
+      const { source, transceiver } = await alice.push("video", "cam");
+      const feeder = feed(source, transceiver.sender.codec?.payloadType as number);
+      const pulled = await bob.pull(alice.sessionId, "cam");
+      let received = 0;
+      onRtp(pulled, () => received++);
+      await until(() => received > 10, 10_000, "RTP at the puller");
+      // While media flows (and the puller's receiver reports come back), nothing times out.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect((await api(idle, "GET", `/sessions/${alice.sessionId}`)).status).toBe(200);
+      feeder.stop();
+      expect(idle.sfu.sessionCount).toBe(2);
+      await until(() => idle.sfu.sessionCount === 1, 15_000, "the silent session dropped");
+      expectError(await api(idle, "GET", `/sessions/${alice.sessionId}`), 404, "session_not_found");
+      const state = await api(idle, "GET", `/sessions/${bob.sessionId}`);
+      expect(state.json.tracks).toEqual([expect.objectContaining({ trackName: "cam", status: "inactive" })]);
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+      await idle.close();
+    }
+  });
+
+  it("rejects a non-positive timeout", async () => {
+    await expect(startLocalSfu({ idleTimeoutMs: 0 })).rejects.toThrow(RangeError);
+  });
+});
