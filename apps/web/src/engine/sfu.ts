@@ -156,6 +156,9 @@ export class SfuPlane {
   close(): void {
     this.closed = true;
     this.apply(this.book.reset());
+    clearTimeout(this.closingTimer);
+    this.closingTimer = undefined;
+    for (const close of this.closing.splice(0)) close();
     for (const slot of [...this.pushes.keys()]) this.unpush(slot);
     this.subs.unsubscribe();
     this.pc?.close();
@@ -199,25 +202,50 @@ export class SfuPlane {
 
   // --- pulls -------------------------------------------------------------------------------------
 
+  /**
+   * Changes that close a pulled track (close, switch) go one per task: partytracks batches the closes
+   * requested in one task into one `tracks/close` but stops only the first one's transceiver locally
+   * (0.0.54), which left the others half-closed and, with the local SFU, stalled the video still pulled
+   * on the same connection. Opens go at once (pulls batch correctly).
+   */
+  private readonly closing: (() => void)[] = [];
+  private closingTimer: ReturnType<typeof setTimeout> | undefined;
+
   private apply(changes: PullChange[]): void {
     for (const c of changes) {
       const key = pullKey(c.member, c.track.slot);
       if (c.op === "close") {
+        // Gone from the table at once (a new pull of the same slot may follow); unsubscribed in turn.
         const p = this.pulls.get(key);
         this.pulls.delete(key);
-        p?.sub.unsubscribe(); // partytracks closes the pulled track on the SFU and stops its transceiver
-        p?.ref$.complete();
+        if (p)
+          this.closing.push(() => {
+            p.sub.unsubscribe(); // partytracks closes the pulled track on the SFU, stops its transceiver
+            p.ref$.complete();
+          });
         continue;
       }
       const meta: TrackMetadata = { location: "remote", sessionId: c.track.session, trackName: c.track.name };
       const existing = c.op === "switch" ? this.pulls.get(key) : undefined;
       if (existing) {
         existing.stream = c.track.stream;
-        existing.ref$.next(meta); // partytracks pulls the new one and closes the old
+        this.closing.push(() => existing.ref$.next(meta)); // pulls the new one, closes the old
         continue;
       }
       this.pull(c.member, c.track.slot, key, meta, c.track.stream);
     }
+    this.drainClosing();
+  }
+
+  private drainClosing(): void {
+    if (this.closingTimer !== undefined) return;
+    const next = this.closing.shift();
+    if (!next) return;
+    next();
+    this.closingTimer = setTimeout(() => {
+      this.closingTimer = undefined;
+      this.drainClosing();
+    }, 0);
   }
 
   private pull(member: string, slot: TrackSlot, key: string, meta: TrackMetadata, stream: string): void {
