@@ -24,7 +24,6 @@ import {
   newRoom,
   openCall,
   recordSockets,
-  remoteStats,
   rtpDebug,
 } from "../src/call-pages.ts";
 import { bundleFixture } from "../src/fixture-server.ts";
@@ -91,8 +90,6 @@ function watchSfuRequests(page: Page): void {
       toSfu.push(`${r.url()}\n${r.postData() ?? ""}`);
   });
   page.on("response", async (r) => {
-    if (process.env.SFU_DEBUG && new URL(r.url()).pathname.startsWith("/partytracks/"))
-      console.log(`SFUDBG ${r.url()} ${r.request().postData()} => ${await r.text().catch(() => "")}`);
     if (!new URL(r.url()).pathname.startsWith("/partytracks/") || r.status() < 400) return;
     errors.push(`SFU proxy ${r.status()} ${new URL(r.url()).pathname}: ${await r.text().catch(() => "")}`);
   });
