@@ -653,6 +653,7 @@ export class Call {
     if (sfu.isUp()) {
       this.sfuUpAt = Date.now();
       this.sfuRebuilds = 0;
+      void sfu.repairStalled().catch(() => undefined);
       return;
     }
     if (Date.now() - this.sfuUpAt < SFU_DOWN_MS * 2 ** this.sfuRebuilds) return;

@@ -43,11 +43,19 @@ interface Push {
 }
 
 interface Pull {
+  member: string;
+  slot: TrackSlot;
   ref$: BehaviorSubject<TrackMetadata>;
   stream: string;
   sub: Subscription;
   track: MediaStreamTrack | null;
+  /** When the track arrived or last decoded a new frame (ms), and the frames decoded then. */
+  since: number;
+  frames: number;
 }
+
+/** A pulled video track that receives packets but decodes no new frame for this long is pulled again. */
+const STALLED_PULL_MS = 8_000;
 
 /** One pull (diagnostics and tests). */
 export interface SfuPullState {
@@ -127,6 +135,41 @@ export class SfuPlane {
    */
   isUp(): boolean {
     return this.pc?.connectionState === "connected" && [...this.pushes.values()].every((p) => p.ref !== null);
+  }
+
+  /**
+   * Pulls again each pulled video track that receives packets but decodes no new frame for 8 s: it waits
+   * for a keyframe (the first one was missed, or the stream broke after a renegotiation) and the SFU did not
+   * pass its keyframe requests on (both seen with the local SFU); a new subscription makes the SFU ask the
+   * sender for a keyframe. The old pull closes after the new one is requested.
+   */
+  async repairStalled(): Promise<void> {
+    const pc = this.pc;
+    if (!pc || pc.connectionState !== "connected") return;
+    const decoded = new Map<string, { packets: number; frames: number }>();
+    (await pc.getStats()).forEach((r) => {
+      if (r.type === "inbound-rtp" && r.kind === "video" && r.trackIdentifier)
+        decoded.set(r.trackIdentifier, { packets: r.packetsReceived ?? 0, frames: r.framesDecoded ?? 0 });
+    });
+    const now = Date.now();
+    for (const [key, p] of [...this.pulls]) {
+      const d = p.track ? decoded.get(p.track.id) : undefined;
+      if (!d || d.packets === 0) continue;
+      if (d.frames > p.frames) {
+        p.frames = d.frames;
+        p.since = now;
+        continue;
+      }
+      if (now - p.since < STALLED_PULL_MS || p.track?.readyState !== "live") continue;
+      if (this.pulls.get(key) !== p) continue;
+      this.pulls.delete(key);
+      this.closing.push(() => {
+        p.sub.unsubscribe();
+        p.ref$.complete();
+      });
+      this.pull(p.member, p.slot, key, { ...p.ref$.value }, p.stream);
+    }
+    this.drainClosing();
   }
 
   /** Members whose tracks we pull now. */
@@ -250,12 +293,22 @@ export class SfuPlane {
 
   private pull(member: string, slot: TrackSlot, key: string, meta: TrackMetadata, stream: string): void {
     const ref$ = new BehaviorSubject(meta);
-    const entry: Pull = { ref$, stream, sub: new Subscription(), track: null };
+    const entry: Pull = {
+      member,
+      slot,
+      ref$,
+      stream,
+      sub: new Subscription(),
+      track: null,
+      since: 0,
+      frames: 0,
+    };
     this.pulls.set(key, entry);
     entry.sub.add(
       this.party.pull(ref$).subscribe({
         next: (track) => {
           entry.track = track;
+          entry.since = Date.now();
           this.opts.onTrack(member, track, entry.stream);
         },
         error: (err) => this.opts.onError(`pull ${slot} of ${member}: ${String(err)}`),
