@@ -204,16 +204,18 @@ export async function freePort(): Promise<number> {
  * The room Worker for tests and benches that run several Chromium tabs on this two-core machine, on free
  * ports: its heartbeat timeout is 20 s (default 6 s), because a starved tab's 2 s ping can arrive late
  * and a join would then measure a reconnect (the heartbeat itself is tested in apps/room and call.test.ts).
+ * `vars` adds Worker vars (e.g. the Realtime SFU's `CALLS_*`).
  */
 export async function startTabsRoom(
   persistTo: string,
+  vars: Record<string, string> = {},
 ): Promise<{ room: ReturnType<typeof start>; origin: string }> {
   const port = await freePort();
   const room = await startWorker("room", {
     port,
     inspectorPort: await freePort(),
     persistTo,
-    vars: { ROOM_HEARTBEAT_TIMEOUT_MS: "20000" },
+    vars: { ROOM_HEARTBEAT_TIMEOUT_MS: "20000", ...vars },
   });
   return { room, origin: `http://127.0.0.1:${port}` };
 }

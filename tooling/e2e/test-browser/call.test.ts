@@ -12,6 +12,15 @@ import { join } from "node:path";
 import type { Page, Worker } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
+import {
+  committerOf,
+  expectAgreement,
+  expectDecoding as expectDecodingWith,
+  newRoom as newRoomAt,
+  openCall,
+  recordSockets,
+  callState as state,
+} from "../src/call-pages.ts";
 import { bundleFixture } from "../src/fixture-server.ts";
 import { freePort, startWorker, stop } from "../src/workspace.ts";
 
@@ -35,173 +44,11 @@ afterAll(async () => {
   rmSync(persist, { recursive: true, force: true });
 });
 
-interface PageState {
-  connection: string;
-  me: string | null;
-  present: string[];
-  epoch: string | null;
-  safety: string | null;
-  roster: string[];
-}
-
-interface RemoteStats {
-  member: string;
-  framesDecoded: number;
-  frameWidth: number;
-  audioSamplesReceived: number;
-}
-
-async function newRoom(): Promise<string> {
-  const res = await fetch(`${origin}/rooms`, { method: "POST" });
-  return ((await res.json()) as { room: string }).room;
-}
-
-async function open(roomId: string, errors: string[]): Promise<Page> {
-  const page = await chromium.context.newPage();
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("websocket", (ws) => {
-    const keep = (f: { payload: string | Buffer }) =>
-      wire.push(typeof f.payload === "string" ? Buffer.from(f.payload) : Buffer.from(f.payload));
-    ws.on("framesent", keep);
-    ws.on("framereceived", keep);
-  });
-  await page.goto(`${origin}/r/${roomId}?video=160x120@10`);
-  // The lobby: join as a person would (the engine starts when "Join" is pressed).
-  await page.getByRole("button", { name: "Join", exact: true }).click();
-  await page.waitForFunction(() => "sealroomCall" in globalThis);
-  return page;
-}
-
-function state(page: Page): Promise<PageState> {
-  return page.evaluate(() => {
-    const c = (globalThis as unknown as { sealroomCall: import("../../../apps/web/src/engine/call.ts").Call })
-      .sealroomCall;
-    return {
-      connection: c.connection,
-      me: c.me,
-      present: c.present,
-      epoch: c.epoch?.epoch ?? null,
-      safety: c.epoch?.safetyNumber ?? null,
-      roster: c.epoch?.roster.map((r) => r[1]) ?? [],
-    };
-  });
-}
-
-function remoteStats(page: Page): Promise<RemoteStats[]> {
-  return page.evaluate(() =>
-    (
-      globalThis as unknown as { sealroomCall: import("../../../apps/web/src/engine/call.ts").Call }
-    ).sealroomCall.mediaStats(),
-  );
-}
-
-function videoWidths(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(() =>
-    Object.fromEntries(
-      Array.from(document.querySelectorAll<HTMLVideoElement>("video[data-member]")).map((v) => [
-        v.dataset.member!,
-        v.videoWidth,
-      ]),
-    ),
-  );
-}
-
-/** All pages in sync on one epoch with the same safety number and a roster of exactly them. */
-async function expectAgreement(pages: Page[], timeout = 60_000): Promise<PageState[]> {
-  let last: PageState[] = [];
-  await expect
-    .poll(
-      async () => {
-        last = await Promise.all(pages.map(state));
-        const me = last.map((s) => s.me).sort();
-        return last.every(
-          (s) =>
-            s.safety !== null &&
-            s.safety === last[0]!.safety &&
-            s.epoch === last[0]!.epoch &&
-            JSON.stringify([...s.roster].sort()) === JSON.stringify(me),
-        );
-      },
-      { timeout, interval: 250 },
-    )
-    .toBe(true);
-  expect(last[0]!.safety).toMatch(/^\d{5}( \d{5}){5}$/);
-  return last;
-}
-
-/** Every page decodes video (rising frame counts, real width) and audio from every other page. */
-async function expectDecoding(pages: Page[], timeout = 60_000): Promise<void> {
-  const ids = (await Promise.all(pages.map(state))).map((s) => s.me!);
-  const snapshot = async () => Promise.all(pages.map(remoteStats));
-  const ready = (all: RemoteStats[][], floor: (p: number, m: string) => number) =>
-    all.every((stats, p) =>
-      ids
-        .filter((id) => id !== ids[p])
-        .every((id) => {
-          const s = stats.find((x) => x.member === id);
-          return (
-            s !== undefined &&
-            s.framesDecoded > floor(p, id) &&
-            s.frameWidth > 0 &&
-            s.audioSamplesReceived > 0
-          );
-        }),
-    );
-  let first: RemoteStats[][] = [];
-  try {
-    await expect
-      .poll(
-        async () => {
-          first = await snapshot();
-          return ready(first, () => 2);
-        },
-        { timeout, interval: 500 },
-      )
-      .toBe(true);
-  } catch (err) {
-    const frames = await Promise.all(
-      pages.map((p) =>
-        p.evaluate(() =>
-          (
-            globalThis as unknown as { sealroomCall: import("../../../apps/web/src/engine/call.ts").Call }
-          ).sealroomCall.frameStats(),
-        ),
-      ),
-    );
-    throw new Error(`not decoding: ${JSON.stringify({ ids, stats: first, frames, errors: consoleErrors })}`, {
-      cause: err,
-    });
-  }
-  // Still decoding: every count rises.
-  await expect
-    .poll(
-      async () => ready(await snapshot(), (p, m) => first[p]!.find((x) => x.member === m)!.framesDecoded + 5),
-      { timeout: 15_000, interval: 500 },
-    )
-    .toBe(true);
-  for (const [p, page] of pages.entries()) {
-    const widths = await videoWidths(page);
-    for (const id of ids.filter((x) => x !== ids[p]))
-      expect(widths[id], `${ids[p]} shows ${id}`).toBeGreaterThan(0);
-  }
-}
-
-async function committerOf(pages: Page[]): Promise<Page> {
-  const states = await Promise.all(pages.map(state));
-  // The designated committer is the member at the lowest leaf of the roster (every roster is equal).
-  const roster = (await pages[0]!.evaluate(
-    () =>
-      (globalThis as unknown as { sealroomCall: import("../../../apps/web/src/engine/call.ts").Call })
-        .sealroomCall.epoch!.roster,
-  )) as [number, string][];
-  const lowest = roster[0]![1];
-  return pages[states.findIndex((s) => s.me === lowest)]!;
-}
-
 const consoleErrors: string[] = [];
+const newRoom = () => newRoomAt(origin);
+const open = (roomId: string, errors: string[]) =>
+  openCall(chromium.context, origin, roomId, { errors, wire });
+const expectDecoding = (pages: Page[], timeout?: number) => expectDecodingWith(pages, consoleErrors, timeout);
 
 describe("encrypted call in Chromium (peer mesh)", () => {
   const errors = consoleErrors;
@@ -296,12 +143,7 @@ describe("what the media path and the room see", () => {
         if (w.url().includes("media-worker")) workers.set(page, w);
       });
       page.on("pageerror", (e) => errors.push(e.message));
-      page.on("websocket", (ws) => {
-        const keep = (f: { payload: string | Buffer }) =>
-          wire.push(typeof f.payload === "string" ? Buffer.from(f.payload) : Buffer.from(f.payload));
-        ws.on("framesent", keep);
-        ws.on("framereceived", keep);
-      });
+      recordSockets(page, wire);
       await page.goto(`${origin}/r/${roomId}?video=160x120@10`);
       await page.getByRole("button", { name: "Join", exact: true }).click();
       pages.push(page);

@@ -1,6 +1,9 @@
 /**
  * The call engine the UI drives: joins a room's WebSocket, runs MLS in a dedicated worker and frame
- * encryption in another, and keeps a WebRTC peer mesh to every other member. `prepare()` (from the lobby)
+ * encryption in another, and carries media on one of two data planes, chosen by the room's
+ * `/media/config`: a WebRTC peer mesh to every other member (`mesh`, `peer.ts`), or one connection to the
+ * Realtime SFU (`sfu`, `sfu.ts`, loaded only then) whose track locations the members tell each other in
+ * end-to-end encrypted application messages. Encryption is the same on both. `prepare()` (from the lobby)
  * does all of it but announcing and connecting peers; `join()` does the rest (see the README, "Joining"). The page (this module)
  * never holds key material: it relays opaque room frames to the MLS worker and receives public facts
  * (member ids, epoch, safety number) back.
@@ -15,10 +18,13 @@
  */
 
 import { decodeServerMessage, encodeClientMessage, ServerTag } from "@sealroom/committer";
-import type { AppMessage, ChatBody, PresenceBody } from "./app-message.ts";
+import type { AppMessage, ChatBody, PresenceBody, TrackRef } from "./app-message.ts";
 import { Peer, type PeerSignal } from "./peer.ts";
 import type { EpochSummary, MlsWorkerIn, MlsWorkerOut } from "./protocol.ts";
 import { MEDIA_KEY_PORT } from "./protocol.ts";
+import type { SfuPlane, SfuPullState } from "./sfu.ts";
+
+export type DataPlane = "mesh" | "sfu";
 
 export type ConnectionState = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -61,10 +67,13 @@ export interface CallOptions {
   video?: MediaTrackConstraints;
   /** Display name and initial mute/camera state, told to the others encrypted. */
   presence?: Partial<LocalPresence>;
+  /** Forces a data plane (tests, diagnostics); default what `/media/config` says. */
+  dataPlane?: DataPlane;
 }
 
 export interface RemoteMediaStats {
   member: string;
+  /** The member's mesh connection, or on the SFU plane the connection to the SFU. */
   connection: RTCPeerConnectionState;
   framesDecoded: number;
   frameWidth: number;
@@ -78,6 +87,9 @@ const utf8d = new TextDecoder("utf-8", { fatal: true });
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 8_000;
 const PEER_WATCHDOG_MS = 6_000;
+/** SFU plane: checked this often; rebuilt once down for `SFU_DOWN_MS` (doubling per rebuild, to 4×). */
+const SFU_CHECK_MS = 2_000;
+const SFU_DOWN_MS = 12_000;
 
 type Listener<K extends keyof CallEvents> = (e: CallEvents[K]) => void;
 
@@ -88,7 +100,10 @@ export class Call {
   present: string[] = [];
   epoch: EpochSummary | null = null;
   connection: ConnectionState = "connecting";
+  /** Mesh only: one peer connection per other member. */
   readonly peers = new Map<string, Peer>();
+  /** The data plane in use, known once `/media/config` was read. */
+  dataPlane: DataPlane = "mesh";
   local: MediaStream | null = null;
   /** Our screen share while it runs. */
   screen: MediaStream | null = null;
@@ -98,6 +113,17 @@ export class Call {
   readonly others = new Map<string, PresenceBody>();
   private readonly origin: string;
   private readonly video: MediaTrackConstraints;
+  private readonly forcedPlane: DataPlane | undefined;
+  /** SFU only: the plane's module (loaded in `prepare()`), the plane while joined, our pushed tracks. */
+  private sfuModule: typeof import("./sfu.ts") | null = null;
+  private sfu: SfuPlane | null = null;
+  private localTracks: TrackRef[] = [];
+  /** SFU only: the others' latest track announcements (a rebuilt plane pulls them again). */
+  private readonly sfuAnnounced = new Map<string, TrackRef[]>();
+  private sfuWatch: ReturnType<typeof setInterval> | undefined;
+  /** When the plane was last seen up (or built), and how many rebuilds since it was last up. */
+  private sfuUpAt = 0;
+  private sfuRebuilds = 0;
   private listeners: { [K in keyof CallEvents]?: Listener<K>[] } = {};
   private ws: WebSocket | null = null;
   private mls: Worker | null = null;
@@ -143,6 +169,7 @@ export class Call {
     if (opts.media) this.local = opts.media;
     this.video = opts.video ?? { width: 640, height: 360, frameRate: 24 };
     this.presence = { name: "", muted: false, camera: true, hand: false, ...opts.presence };
+    this.forcedPlane = opts.dataPlane;
   }
 
   on<K extends keyof CallEvents>(type: K, fn: Listener<K>): () => void {
@@ -201,7 +228,8 @@ export class Call {
       iceServers: RTCIceServer[];
     };
     this.certificate = await certificate;
-    // The SFU data plane (partytracks push/pull) is not wired into the engine yet: both modes use the mesh.
+    this.dataPlane = this.forcedPlane ?? (config.mode === "sfu" ? "sfu" : "mesh");
+    if (this.dataPlane === "sfu") this.sfuModule = await import("./sfu.ts");
     this.iceServers = config.iceServers;
     this.configured = true;
     this.checkPrepared();
@@ -242,6 +270,9 @@ export class Call {
     this.ws?.close(1000, "left");
     for (const p of this.peers.values()) p.close();
     this.peers.clear();
+    clearInterval(this.sfuWatch);
+    this.sfu?.close();
+    this.sfu = null;
     for (const t of this.local?.getTracks() ?? []) t.stop();
     for (const t of this.screen?.getTracks() ?? []) t.stop();
     clearTimeout(this.presenceTimer);
@@ -276,6 +307,7 @@ export class Call {
     const track = screen?.getVideoTracks()[0];
     if (track) track.addEventListener("ended", () => this.screen === screen && this.shareScreen(null));
     for (const p of this.peers.values()) p.setScreen(screen);
+    this.sfu?.setScreen(screen);
     this.announce();
   }
 
@@ -290,15 +322,20 @@ export class Call {
     }
     track.enabled = kind === "audio" ? !this.presence.muted : this.presence.camera;
     local.addTrack(track);
+    this.sfu?.replaceTrack(kind, track);
     await Promise.all([...this.peers.values()].map((p) => p.replaceTrack(kind, track)));
   }
 
-  /** Tells the others our presence (debounced; again on every new epoch, for members who just joined). */
+  /**
+   * Tells the others our presence and, on the SFU plane, where our tracks are (debounced; again on every
+   * new epoch, for members who just joined and cannot read what was said before).
+   */
   private announce(): void {
     clearTimeout(this.presenceTimer);
     this.presenceTimer = setTimeout(() => {
       if (!this.epoch) return;
       this.sendApp({ kind: "presence", ...this.presence, screen: this.screen?.id ?? null, at: Date.now() });
+      if (this.sfu) this.sendApp({ kind: "tracks", tracks: this.localTracks, at: Date.now() });
     }, 50);
   }
 
@@ -310,6 +347,7 @@ export class Call {
 
   /** Per remote member: what the browser decoded (after decryption) so far. */
   async mediaStats(): Promise<RemoteMediaStats[]> {
+    if (this.dataPlane === "sfu") return this.sfuStats();
     const out: RemoteMediaStats[] = [];
     for (const [member, peer] of this.peers) {
       const s: RemoteMediaStats = {
@@ -333,6 +371,47 @@ export class Call {
       out.push(s);
     }
     return out;
+  }
+
+  /** SFU plane: one connection for everyone; inbound streams are told apart by their pulled track. */
+  private async sfuStats(): Promise<RemoteMediaStats[]> {
+    const sfu = this.sfu;
+    const pc = sfu?.pc;
+    if (!sfu || !pc) return [];
+    const owner = sfu.trackMembers();
+    const byMember = new Map<string, RemoteMediaStats>();
+    for (const member of sfu.members())
+      byMember.set(member, {
+        member,
+        connection: pc.connectionState,
+        framesDecoded: 0,
+        frameWidth: 0,
+        audioPacketsReceived: 0,
+        audioSamplesReceived: 0,
+      });
+    (await pc.getStats()).forEach((r) => {
+      if (r.type !== "inbound-rtp") return;
+      const s = byMember.get(owner.get(r.trackIdentifier) ?? "");
+      if (!s) return;
+      if (r.kind === "video") {
+        s.framesDecoded += r.framesDecoded ?? 0;
+        s.frameWidth = Math.max(s.frameWidth, r.frameWidth ?? 0);
+      } else if (r.kind === "audio") {
+        s.audioPacketsReceived += r.packetsReceived ?? 0;
+        s.audioSamplesReceived += r.totalSamplesReceived ?? 0;
+      }
+    });
+    return [...byMember.values()];
+  }
+
+  /** SFU plane: every open pull (member, slot, SFU session and track name, track state). */
+  sfuPulls(): SfuPullState[] {
+    return this.sfu?.pullStates() ?? [];
+  }
+
+  /** SFU plane: our tracks as we announce them, and the connection to the SFU (diagnostics, tests). */
+  sfuLocal(): { tracks: TrackRef[]; connection: RTCPeerConnection | null } {
+    return { tracks: [...this.localTracks], connection: this.sfu?.pc ?? null };
   }
 
   /** The media worker's counters (frames encrypted, decrypted, dropped by reason). */
@@ -393,6 +472,10 @@ export class Call {
       this.emit("peer-closed", { member: m });
     }
     this.peers.clear();
+    // The SFU plane starts over too: our pushes and pulls belonged to the old member id.
+    this.closeSfu();
+    for (const m of this.sfuAnnounced.keys()) this.emit("peer-closed", { member: m });
+    this.sfuAnnounced.clear();
     this.me = null;
     this.epoch = null;
     this.early = [];
@@ -475,6 +558,14 @@ export class Call {
       return;
     }
     if (own) return;
+    if (message.kind === "tracks") {
+      // Only a joined SFU plane pulls; a member that announces before we joined announces again in the
+      // epoch that adds us.
+      if (!this.sfu) return;
+      this.sfuAnnounced.set(sender, message.tracks);
+      this.sfu.announce(sender, message.tracks);
+      return;
+    }
     this.others.set(sender, message);
     this.emit("presence", { member: sender, ...message });
   }
@@ -484,6 +575,10 @@ export class Call {
   private syncPeers(): void {
     // In the lobby nobody is connected to: present members do not know we are here.
     if (this.me === null || !this.joined) return;
+    if (this.dataPlane === "sfu") {
+      this.syncSfu();
+      return;
+    }
     for (const s of this.early.splice(0)) this.deliver(s.from, s.payload);
     const present = new Set(this.present);
     for (const m of present) if (m !== this.me) this.peer(m);
@@ -500,6 +595,85 @@ export class Call {
     }
     this.lastPresent = present;
   }
+
+  // --- SFU ---------------------------------------------------------------------------------------
+
+  /**
+   * Starts the SFU plane on Join (pushes begin at once, in parallel with the commit and Welcome) and
+   * keeps its pulls to the present members: a member that left has every pull closed.
+   */
+  private syncSfu(): void {
+    const present = new Set(this.present.filter((m) => m !== this.me));
+    for (const m of this.lastPresent) if (!present.has(m)) this.others.delete(m);
+    for (const m of [...this.sfuAnnounced.keys()]) {
+      if (present.has(m)) continue;
+      this.sfuAnnounced.delete(m);
+      this.emit("peer-closed", { member: m });
+    }
+    this.lastPresent = present;
+    if (!this.sfu) this.openSfu();
+    this.sfu?.setPresent([...present]);
+  }
+
+  /** A new plane: pushes start at once; what the others announced is pulled again. */
+  private openSfu(): void {
+    if (this.sfu || !this.sfuModule || !this.local) return;
+    const sfu = new this.sfuModule.SfuPlane({
+      origin: this.origin,
+      iceServers: this.iceServers,
+      mediaWorker: this.media!,
+      onLocalTracks: (tracks) => {
+        if (this.sfu !== sfu) return;
+        this.localTracks = tracks;
+        this.announce();
+      },
+      onTrack: (member, track, stream) => {
+        if (this.sfu === sfu) this.emit("track", { member, track, stream });
+      },
+      onError: (detail) => this.emit("error", { code: "sfu", detail }),
+    });
+    this.sfu = sfu;
+    sfu.setLocal(this.local);
+    if (this.screen) sfu.setScreen(this.screen);
+    sfu.setPresent([...this.lastPresent]);
+    for (const [m, tracks] of this.sfuAnnounced) sfu.announce(m, tracks);
+    this.sfuUpAt = Date.now();
+    clearInterval(this.sfuWatch);
+    this.sfuWatch = setInterval(() => this.checkSfu(), SFU_CHECK_MS);
+  }
+
+  /**
+   * The SFU watchdog: a plane down (not connected, or a push not acknowledged) for 12 s is rebuilt on a
+   * new SFU session; each rebuild before the plane is up again doubles the wait (to 4×), so a slow SFU is
+   * given time rather than restarted for ever.
+   */
+  private checkSfu(): void {
+    const sfu = this.sfu;
+    if (!sfu) return;
+    if (sfu.isUp()) {
+      this.sfuUpAt = Date.now();
+      this.sfuRebuilds = 0;
+      void sfu.repairStalled().catch(() => undefined);
+      return;
+    }
+    if (Date.now() - this.sfuUpAt < SFU_DOWN_MS * 2 ** this.sfuRebuilds) return;
+    this.sfuRebuilds = Math.min(this.sfuRebuilds + 1, 2);
+    this.emit("error", {
+      code: "sfu-rebuilt",
+      detail: `SFU connection ${sfu.pc?.connectionState ?? "none"}`,
+    });
+    this.closeSfu();
+    this.openSfu();
+  }
+
+  private closeSfu(): void {
+    clearInterval(this.sfuWatch);
+    this.sfu?.close();
+    this.sfu = null;
+    this.localTracks = [];
+  }
+
+  // --- mesh (continued) --------------------------------------------------------------------------
 
   private peer(member: string): Peer {
     let p = this.peers.get(member);
@@ -583,6 +757,7 @@ export class Call {
       return; // not ours to repair: a malformed signal is dropped
     }
     if (typeof payload !== "object" || payload === null) return;
+    if (this.dataPlane === "sfu") return; // no mesh on the SFU plane
     if (this.me === null || !this.joined) this.early.push({ from, payload });
     else this.deliver(from, payload);
   }

@@ -5,7 +5,7 @@
  * any media flows: senders right after `addTrack`, receivers synchronously in `ontrack`. Video is VP8
  * (the clear prefix the frame layer keeps for its depacketizer), audio Opus.
  */
-import { attachFrameTransform } from "@sealroom/mls-frames";
+import { FrameTransforms, preferVp8, transformConfig } from "./transforms.ts";
 
 export interface PeerSignal {
   /** The sending connection's generation (random per `RTCPeerConnection`). */
@@ -30,11 +30,6 @@ export interface PeerOptions {
   onState(state: RTCPeerConnectionState): void;
 }
 
-/** KID stream contexts (RFC 9605 §5.2 layout in @sealroom/mls-frames). */
-const CONTEXT = { audio: 0, video: 1, screen: 2 } as const;
-
-export const useScriptTransform = () => "RTCRtpScriptTransform" in globalThis;
-
 export class Peer {
   readonly pc: RTCPeerConnection;
   readonly remote: string;
@@ -47,16 +42,15 @@ export class Peer {
   private ignoreOffer = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly opts: PeerOptions;
+  private readonly transforms: FrameTransforms;
 
   constructor(opts: PeerOptions) {
     this.opts = opts;
     this.remote = opts.remote;
     this.polite = opts.me > opts.remote;
-    const config = { iceServers: opts.iceServers } as RTCConfiguration & {
-      encodedInsertableStreams?: boolean;
-    };
+    this.transforms = new FrameTransforms(opts.mediaWorker);
+    const config: RTCConfiguration = { iceServers: opts.iceServers, ...transformConfig() };
     if (opts.certificate) config.certificates = [opts.certificate];
-    if (!useScriptTransform()) config.encodedInsertableStreams = true;
     this.pc = new RTCPeerConnection(config);
     this.pc.onicecandidate = (e) => this.signal({ candidate: e.candidate?.toJSON() ?? null });
     this.pc.onconnectionstatechange = () => opts.onState(this.pc.connectionState);
@@ -81,12 +75,8 @@ export class Peer {
     };
     for (const track of opts.local.getTracks()) {
       const sender = this.pc.addTrack(track, opts.local);
-      this.sendTransformed.add(sender);
-      attachFrameTransform(sender, opts.mediaWorker, {
-        direction: "send",
-        context: CONTEXT[track.kind as "audio" | "video"],
-        streamId: `${opts.remote}:${track.kind}`,
-      });
+      const kind = track.kind as "audio" | "video";
+      this.transforms.sender(sender, kind, `${opts.remote}:${kind}`);
     }
     if (opts.screen) this.setScreen(opts.screen);
     // Receivers of our own transceivers exist now: transform them before negotiation starts (Chromium
@@ -95,9 +85,7 @@ export class Peer {
     this.preferVp8();
   }
 
-  private readonly transformed = new WeakSet<RTCRtpReceiver>();
   private screenSender: RTCRtpSender | null = null;
-  private readonly sendTransformed = new WeakSet<RTCRtpSender>();
 
   /**
    * Starts (a stream) or stops (`null`) sending a screen share as a video stream of its own (KID context
@@ -112,14 +100,7 @@ export class Peer {
     const track = screen?.getVideoTracks()[0];
     if (!screen || !track) return;
     const sender = this.pc.addTrack(track, screen);
-    if (!this.sendTransformed.has(sender)) {
-      this.sendTransformed.add(sender);
-      attachFrameTransform(sender, this.opts.mediaWorker, {
-        direction: "send",
-        context: CONTEXT.screen,
-        streamId: `${this.remote}:screen`,
-      });
-    }
+    this.transforms.sender(sender, "screen", `${this.remote}:screen`);
     for (const t of this.pc.getTransceivers()) if (t.sender === sender) this.attachReceiver(t.receiver);
     this.screenSender = sender;
   }
@@ -131,12 +112,7 @@ export class Peer {
   }
 
   private attachReceiver(receiver: RTCRtpReceiver): void {
-    if (this.transformed.has(receiver)) return;
-    this.transformed.add(receiver);
-    attachFrameTransform(receiver, this.opts.mediaWorker, {
-      direction: "receive",
-      streamId: `${this.remote}:${receiver.track.kind}`,
-    });
+    this.transforms.receiver(receiver, `${this.remote}:${receiver.track.kind}`);
   }
 
   /** Handles a signal from the remote member, in arrival order. */
@@ -175,16 +151,6 @@ export class Peer {
   }
 
   private preferVp8(): void {
-    const codecs = RTCRtpReceiver.getCapabilities?.("video")?.codecs ?? [];
-    const vp8 = codecs.filter((c) => c.mimeType.toLowerCase() === "video/vp8");
-    if (vp8.length === 0) return;
-    for (const t of this.pc.getTransceivers()) {
-      if (t.receiver.track.kind !== "video" || t.currentDirection === "stopped") continue;
-      try {
-        t.setCodecPreferences(vp8);
-      } catch {
-        // Not settable in this state; the previous preference stays.
-      }
-    }
+    for (const t of this.pc.getTransceivers()) preferVp8(t);
   }
 }

@@ -48,3 +48,6 @@ export type MlsWorkerOutBody =
 
 /** Page -> media worker (the only kinds it accepts from the page). */
 export const MEDIA_KEY_PORT = "sealroom-web/key-port";
+
+/** `streamId` prefix of the SFU plane's transforms (`sfu.ts`; the media worker treats them apart). */
+export const SFU_STREAM = "sfu:";

@@ -1,0 +1,309 @@
+/**
+ * Encrypted calls over an SFU in real Chromium: the room Worker under `wrangler dev` with the Realtime
+ * SFU configured (`CALLS_APP_ID`, `CALLS_APP_SECRET`, `CALLS_API_BASE`) pointing at `@sealroom/local-sfu`
+ * (a real SFU on werift, on 127.0.0.1), so `/media/config` says `sfu` and every tab pushes its tracks to
+ * the SFU and pulls the others' through the room's `/partytracks/*` proxy. Checked: three members decode
+ * each other's video and audio with one safety number, with no mesh connection at all; where the tracks
+ * are travels only inside MLS (never in clear on the room socket) and the SFU learns no member id or
+ * name; a member that leaves has its pulls closed in every page and on the SFU, and in the new epoch
+ * every receiver sends a keyframe request toward the SFU; a tap on the media path (the frames as they go to the SFU) cannot decrypt
+ * them without the keys.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type LocalSfu, startLocalSfu } from "@sealroom/local-sfu";
+import type { Page, Worker } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Call } from "../../../apps/web/src/engine/call.ts";
+import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
+import {
+  callState,
+  expectAgreement,
+  expectDecoding,
+  newRoom,
+  openCall,
+  recordSockets,
+  remoteStats,
+  rtpDebug,
+} from "../src/call-pages.ts";
+import { bundleFixture } from "../src/fixture-server.ts";
+import { startTabsRoom, stop } from "../src/workspace.ts";
+
+type CallGlobal = { sealroomCall: Call };
+
+const persist = mkdtempSync(join(tmpdir(), "sealroom-call-sfu-"));
+let sfu: LocalSfu;
+let room: Awaited<ReturnType<typeof startTabsRoom>>["room"];
+let origin: string;
+let chromium: LaunchedBrowser;
+const errors: string[] = [];
+/** Every room-socket frame of every page. */
+const wire: Buffer[] = [];
+/** Every request body any page sent to the SFU proxy (`/partytracks/*`). */
+const toSfu: string[] = [];
+
+beforeAll(async () => {
+  sfu = await startLocalSfu();
+  ({ room, origin } = await startTabsRoom(persist, {
+    CALLS_APP_ID: sfu.appId,
+    CALLS_APP_SECRET: sfu.appSecret,
+    CALLS_API_BASE: sfu.url,
+  }));
+  chromium = await launchChromium();
+}, 150_000);
+
+afterAll(async () => {
+  await chromium?.close();
+  if (room) await stop(room);
+  await sfu?.close();
+  rmSync(persist, { recursive: true, force: true });
+});
+
+/**
+ * Console lines partytracks leaves when a request to the SFU fails and it retries (an SFU session lost
+ * under load: unhandled rejections of its own promises, "Invariant failed", the SFU's error text, the
+ * browser's failed-resource line, and our record of the proxy's 4xx/5xx answer). Recovery is what the
+ * tests check; anything else on the console fails them.
+ */
+const RETRY_NOISE = [
+  /^undefined$/,
+  /^Invariant failed$/,
+  /^no session "[0-9a-f]+"$/,
+  /^Failed to load resource: the server responded with a status of (404|502)/,
+  /^SFU proxy (404|502) \/partytracks\//,
+];
+const unexpected = (xs: string[]) => xs.filter((e) => !RETRY_NOISE.some((r) => r.test(e)));
+
+function open(roomId: string): Promise<Page> {
+  return openCall(chromium.context, origin, roomId, { errors, wire, setup: watchSfuRequests });
+}
+
+/** The engine's SFU warnings (`sealroom sfu…`: plane rebuilt, push or pull failed), for failure messages. */
+const notes: string[] = [];
+
+function watchSfuRequests(page: Page): void {
+  page.on("console", (m) => {
+    if (m.type() === "warning" && m.text().startsWith("sealroom sfu")) notes.push(m.text());
+  });
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname.startsWith("/partytracks/"))
+      toSfu.push(`${r.url()}\n${r.postData() ?? ""}`);
+  });
+  page.on("response", async (r) => {
+    if (!new URL(r.url()).pathname.startsWith("/partytracks/") || r.status() < 400) return;
+    errors.push(`SFU proxy ${r.status()} ${new URL(r.url()).pathname}: ${await r.text().catch(() => "")}`);
+  });
+}
+
+/** A session's tracks on the SFU; none once the SFU dropped the session (its connection failed). */
+function sessionTracks(session: string) {
+  try {
+    return sfu.sfu.sessionState(session).tracks;
+  } catch {
+    return [];
+  }
+}
+
+const pulls = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as CallGlobal).sealroomCall.sfuPulls());
+
+/** Our announced tracks, and the keyframe requests our video receivers sent. */
+const local = (page: Page) =>
+  page.evaluate(async () => {
+    const c = (globalThis as unknown as CallGlobal).sealroomCall;
+    const { tracks, connection } = c.sfuLocal();
+    /** Keyframe requests (RTCP PLI) each pulled video track's receiver sent, by member. */
+    const pli: Record<string, number> = {};
+    const owner = new Map(c.sfuPulls().map((p) => [p.trackId, p.member]));
+    (await connection?.getStats())?.forEach((r) => {
+      const member = owner.get(r.trackIdentifier);
+      if (r.type === "inbound-rtp" && r.kind === "video" && member) pli[member] = r.pliCount ?? 0;
+    });
+    return { tracks, pli, meshPeers: c.peers.size };
+  });
+
+describe("encrypted call in Chromium over the SFU", () => {
+  let roomId: string;
+  let pages: Page[] = [];
+
+  it("the room says sfu; three members decode each other over the SFU with one safety number", async () => {
+    const config = (await (await fetch(`${origin}/media/config`)).json()) as { mode: string };
+    expect(config.mode).toBe("sfu");
+    roomId = await newRoom(origin);
+    pages = [await open(roomId), await open(roomId), await open(roomId)];
+    const states = await expectAgreement(pages);
+    expect(states.map((s) => s.dataPlane)).toEqual(["sfu", "sfu", "sfu"]);
+    await expectDecoding(pages, errors);
+    const ids = states.map((s) => s.me!);
+    for (const [i, page] of pages.entries()) {
+      const l = await local(page);
+      expect(l.meshPeers).toBe(0); // no mesh: all media goes through the SFU
+      expect(l.tracks.map((t) => t.slot).sort()).toEqual(["audio", "video"]);
+      // Two pulls (audio, video) from each of the two others, exactly what they announced.
+      const open = await pulls(page);
+      expect(open.map((p) => `${p.member}/${p.slot}`).sort()).toEqual(
+        ids
+          .filter((m) => m !== ids[i])
+          .flatMap((m) => [`${m}/audio`, `${m}/video`])
+          .sort(),
+      );
+      expect(open.every((p) => p.readyState === "live")).toBe(true);
+    }
+    // The SFU holds one session per member, each pushing two tracks and pulling four.
+    const sessions = new Set(
+      (await Promise.all(pages.map(local))).flatMap((l) => l.tracks.map((t) => t.session)),
+    );
+    expect(sessions.size).toBe(3);
+    for (const s of sessions) {
+      const tracks = sfu.sfu.sessionState(s).tracks;
+      expect(tracks.filter((t) => t.location === "local")).toHaveLength(2);
+      expect(tracks.filter((t) => t.location === "remote")).toHaveLength(4);
+    }
+    expect(unexpected(errors)).toEqual([]);
+  });
+
+  it("where the tracks are never crosses the room socket in clear; the SFU learns no member id", async () => {
+    const states = await Promise.all(pages.map(callState));
+    const announced = (await Promise.all(pages.map(local))).flatMap((l) => l.tracks);
+    expect(announced.length).toBe(6);
+    const relayed = Buffer.concat(wire);
+    expect(relayed.length).toBeGreaterThan(10_000);
+    for (const t of announced) {
+      expect(relayed.includes(Buffer.from(t.session)), `session ${t.session} on the socket`).toBe(false);
+      expect(relayed.includes(Buffer.from(t.name)), `track ${t.name} on the socket`).toBe(false);
+    }
+    const sent = toSfu.join("\n");
+    expect(toSfu.some((r) => r.includes("/partytracks/sessions/new"))).toBe(true);
+    for (const s of states) expect(sent.includes(s.me!), `member ${s.me} sent to the SFU`).toBe(false);
+    expect(sent.includes(roomId)).toBe(false);
+  });
+
+  it("one leaves: its pulls close everywhere; in the new epoch every receiver asks for a keyframe; the rest still hear each other", async () => {
+    const leaving = pages.splice(1, 1)[0]!;
+    const gone = (await callState(leaving)).me!;
+    const goneSession = (await local(leaving)).tracks[0]!.session;
+    const before = await Promise.all(pages.map(local));
+    const epochBefore = (await callState(pages[0]!)).epoch!;
+    await leaving.close();
+    await expect
+      .poll(
+        async () => (await Promise.all(pages.map(pulls))).every((ps) => ps.every((p) => p.member !== gone)),
+        {
+          timeout: 10_000,
+          interval: 200,
+        },
+      )
+      .toBe(true);
+    const states = await expectAgreement(pages);
+    expect(BigInt(states[0]!.epoch!)).toBeGreaterThan(BigInt(epochBefore));
+    expect(states[0]!.roster).not.toContain(gone);
+    // The SFU closed the remaining sessions' pulls of the leaver's tracks (partytracks' tracks/close).
+    const remaining = (await Promise.all(pages.map(local))).map((l) => l.tracks[0]!.session);
+    await expect
+      .poll(
+        () =>
+          remaining.every((s) =>
+            sessionTracks(s).every((t) => t.location !== "remote" || t.sessionId !== goneSession),
+          ),
+        { timeout: 10_000, interval: 250 },
+      )
+      .toBe(true)
+      .catch((err) => {
+        const state = remaining.map(sessionTracks);
+        throw new Error(`left ${goneSession}: ${JSON.stringify({ state, errors, notes })}`, { cause: err });
+      });
+    // After the epoch switch every receiver asks for a keyframe (RTCP PLI toward the SFU, which should
+    // relay it to the sender; Chromium's transformers cannot make their own sender encode one).
+    let after: Awaited<ReturnType<typeof local>>[] = [];
+    const asked = async () => {
+      after = await Promise.all(pages.map(local));
+      return after.every((l, i) =>
+        Object.entries(before[i]!.pli)
+          .filter(([m]) => m !== gone)
+          .every(([m, n]) => (l.pli[m] ?? 0) > n),
+      );
+    };
+    await expect
+      .poll(asked, { timeout: 10_000, interval: 250 })
+      .toBe(true)
+      .catch(async (err) => {
+        const rtp = await Promise.all(pages.map(rtpDebug));
+        const data = { before: before.map((b) => b.pli), after: after.map((a) => a.pli), rtp, notes };
+        throw new Error(`keyframe requests: ${JSON.stringify(data)}`, { cause: err });
+      });
+    // The rest still hear each other over their remaining pulls. Video after this close renegotiation is
+    // not asserted: with @sealroom/local-sfu one remaining puller's video sometimes stops being assembled
+    // into frames (packets still arrive, a fresh pull of the same track does not help) — see
+    // apps/web/README.md, "Tests". Video over the SFU is asserted by the first test and the tap test.
+    const heard = async () =>
+      (await Promise.all(pages.map(remoteStats))).map((ss) => ss.map((x) => x.audioSamplesReceived));
+    const then = await heard();
+    await expect
+      .poll(async () => (await heard()).every((ss, p) => ss.length === 1 && ss[0]! > then[p]![0]! + 48_000), {
+        timeout: 15_000,
+        interval: 500,
+      })
+      .toBe(true);
+    expect(unexpected(errors)).toEqual([]);
+    for (const p of pages) await p.close();
+  });
+});
+
+describe("what the SFU path carries", () => {
+  let tapBundle: string;
+  const workers = new Map<Page, Worker>();
+
+  beforeAll(async () => {
+    tapBundle = await bundleFixture("call/tap-media-worker.ts");
+  });
+
+  it("a tap on the frames sent to the SFU cannot decrypt them without the keys", async () => {
+    // A fresh browser profile, so no cached copy of the app's media worker is used.
+    const tapped = await launchChromium();
+    await tapped.context.route(/\/assets\/media-worker-[^/]+\.js$/, (route) =>
+      route.fulfill({ status: 200, contentType: "text/javascript", body: tapBundle }),
+    );
+    const tapErrors: string[] = [];
+    const roomId = await newRoom(origin);
+    const pages: Page[] = [];
+    for (let i = 0; i < 2; i++) {
+      const page = await tapped.context.newPage();
+      page.on("worker", (w) => {
+        if (w.url().includes("media-worker")) workers.set(page, w);
+      });
+      page.on("pageerror", (e) => tapErrors.push(e.message));
+      recordSockets(page, wire);
+      await page.goto(`${origin}/r/${roomId}?video=160x120@10`);
+      await page.getByRole("button", { name: "Join", exact: true }).click();
+      pages.push(page);
+    }
+    await expectAgreement(pages);
+    await expectDecoding(pages, tapErrors);
+    expect((await callState(pages[0]!)).dataPlane).toBe("sfu");
+    const [a, b] = pages.map((p) => workers.get(p)!);
+    expect(a && b).toBeTruthy();
+    const tapCount = () =>
+      a!.evaluate(() => (globalThis as never as { sealroomTap: { count(): number } }).sealroomTap.count());
+    await expect.poll(tapCount, { timeout: 15_000 }).toBeGreaterThan(50);
+    const bKeys = await b!.evaluate(() =>
+      (globalThis as never as { sealroomTap: { keys(): unknown[] } }).sealroomTap.keys(),
+    );
+    const result = (await a!.evaluate(
+      (keys) =>
+        (
+          globalThis as never as {
+            sealroomTap: { decrypt(k: unknown): Promise<Record<string, number>> };
+          }
+        ).sealroomTap.decrypt(keys),
+      bKeys,
+    )) as { frames: number; noKeys: number; wrongKeys: number; rightKeys: number };
+    expect(result.frames).toBeGreaterThan(50);
+    expect(result.noKeys).toBe(0);
+    expect(result.wrongKeys).toBe(0);
+    // Frames sent before b's epoch was installed are under keys b never had; the rest decrypt.
+    expect(result.rightKeys).toBeGreaterThan(result.frames / 2);
+    expect(unexpected(tapErrors)).toEqual([]);
+    await tapped.close();
+  });
+});
