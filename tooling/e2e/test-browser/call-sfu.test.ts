@@ -173,10 +173,34 @@ describe("encrypted call in Chromium over the SFU", () => {
       expect(relayed.includes(Buffer.from(t.session)), `session ${t.session} on the socket`).toBe(false);
       expect(relayed.includes(Buffer.from(t.name)), `track ${t.name} on the socket`).toBe(false);
     }
-    const sent = toSfu.join("\n");
     expect(toSfu.some((r) => r.includes("/partytracks/sessions/new"))).toBe(true);
-    for (const s of states) expect(sent.includes(s.me!), `member ${s.me} sent to the SFU`).toBe(false);
+    // What the engine chooses in a request: the URL and every JSON field but the SDP (whose random
+    // ICE credentials and CNAMEs can contain a short id like "m1" by chance), and from the SDP the
+    // stream and track ids (msid), the only identifiers in it an application could set.
+    const chosen = toSfu.map((r) => {
+      const [url, body = ""] = r.split("\n", 2) as [string, string?];
+      let sdp = "";
+      let rest = body;
+      try {
+        const json = JSON.parse(body) as { sessionDescription?: { sdp?: string } };
+        sdp = json.sessionDescription?.sdp ?? "";
+        delete json.sessionDescription;
+        rest = JSON.stringify(json);
+      } catch {
+        // not JSON: checked whole
+      }
+      const msids = [...sdp.matchAll(/^a=msid:(\S+) (\S+)/gm)].flatMap((m) => [m[1]!, m[2]!]);
+      return { text: `${url}\n${rest}`, msids };
+    });
+    const sent = chosen.map((c) => c.text).join("\n");
+    const msids = new Set(chosen.flatMap((c) => c.msids));
+    expect(msids.size).toBeGreaterThan(0);
+    for (const s of states) {
+      expect(sent.includes(s.me!), `member ${s.me} sent to the SFU`).toBe(false);
+      expect(msids.has(s.me!), `member ${s.me} as an msid`).toBe(false);
+    }
     expect(sent.includes(roomId)).toBe(false);
+    expect([...msids].some((m) => m.includes(roomId))).toBe(false);
   });
 
   it("one leaves: its pulls close everywhere; in the new epoch every receiver asks for a keyframe; the rest still hear each other", async () => {
