@@ -81,9 +81,13 @@ describe("AEAD keys", () => {
   });
 
   it("without WebCrypto, importing a key fails with a plain Error (not a TypeError from deep inside)", async () => {
-    vi.stubGlobal("crypto", {});
     try {
-      for (const id of [1, 4]) {
+      for (const [id, crypto] of [
+        [1, {}],
+        [4, {}],
+        [4, undefined],
+      ] as const) {
+        vi.stubGlobal("crypto", crypto);
         const p = cipherSuiteParams(id);
         const err = await importAeadKey(p, new Uint8Array(p.Nk)).catch((e: unknown) => e);
         expect((err as Error).constructor).toBe(Error);
