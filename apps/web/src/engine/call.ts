@@ -82,6 +82,20 @@ export interface RemoteMediaStats {
 }
 
 const PING_MS = 2_000;
+
+/** Adds one `inbound-rtp` stats report (RTCStatsReport entry) to a member's decode counters. */
+function addInbound(
+  s: RemoteMediaStats,
+  r: RTCInboundRtpStreamStats & { totalSamplesReceived?: number },
+): void {
+  if (r.kind === "video") {
+    s.framesDecoded += r.framesDecoded ?? 0;
+    s.frameWidth = Math.max(s.frameWidth, r.frameWidth ?? 0);
+  } else if (r.kind === "audio") {
+    s.audioPacketsReceived += r.packetsReceived ?? 0;
+    s.audioSamplesReceived += r.totalSamplesReceived ?? 0;
+  }
+}
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder("utf-8", { fatal: true });
 const BACKOFF_MIN_MS = 500;
@@ -360,13 +374,7 @@ export class Call {
       };
       (await peer.pc.getStats()).forEach((r) => {
         if (r.type !== "inbound-rtp") return;
-        if (r.kind === "video") {
-          s.framesDecoded += r.framesDecoded ?? 0;
-          s.frameWidth = Math.max(s.frameWidth, r.frameWidth ?? 0);
-        } else if (r.kind === "audio") {
-          s.audioPacketsReceived += r.packetsReceived ?? 0;
-          s.audioSamplesReceived += r.totalSamplesReceived ?? 0;
-        }
+        addInbound(s, r);
       });
       out.push(s);
     }
@@ -393,13 +401,7 @@ export class Call {
       if (r.type !== "inbound-rtp") return;
       const s = byMember.get(owner.get(r.trackIdentifier) ?? "");
       if (!s) return;
-      if (r.kind === "video") {
-        s.framesDecoded += r.framesDecoded ?? 0;
-        s.frameWidth = Math.max(s.frameWidth, r.frameWidth ?? 0);
-      } else if (r.kind === "audio") {
-        s.audioPacketsReceived += r.packetsReceived ?? 0;
-        s.audioSamplesReceived += r.totalSamplesReceived ?? 0;
-      }
+      addInbound(s, r);
     });
     return [...byMember.values()];
   }
