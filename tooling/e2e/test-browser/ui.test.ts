@@ -297,6 +297,9 @@ describe("the call app, driven like a person in Chromium", () => {
 
   it("phone layout (390×844): tiles and controls fit the screen", async () => {
     const carol = pages[2]!;
+    // Looked at, as a person would: headless Chromium produces no frames for a tab in the background,
+    // and screenshots and clicks wait for frames.
+    await carol.bringToFront();
     await carol.getByRole("button", { name: "Close chat" }).click();
     await carol.setViewportSize({ width: 390, height: 844 });
     await expect
@@ -322,6 +325,7 @@ describe("the call app, driven like a person in Chromium", () => {
   it("Carol leaves: the others are told, and their safety number changes", async () => {
     const [alice, bob, carol] = pages as [Page, Page, Page];
     const before = await agreedSafetyNumber([alice, bob]);
+    await carol.bringToFront();
     await carol.getByRole("button", { name: "Leave" }).click();
     await expect.poll(() => carol.getByText("You left the call").isVisible(), { timeout: 30_000 }).toBe(true);
     for (const p of [alice, bob]) {
