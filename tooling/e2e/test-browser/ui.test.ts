@@ -322,7 +322,7 @@ describe("the call app, driven like a person in Chromium", () => {
     const fit = await carol.evaluate(() => {
       const over = (e: Element) => e.scrollWidth > e.clientWidth + 1;
       const bar = document.querySelector("nav.toolbar") as HTMLElement;
-      const tools = [...bar.querySelectorAll("button.tool")].map((b) => {
+      const tools = Array.from(bar.querySelectorAll("button.tool")).map((b) => {
         const r = b.getBoundingClientRect();
         const label = b.querySelector(".label") as HTMLElement;
         const l = label.getBoundingClientRect();
