@@ -49,18 +49,12 @@ interface Pull {
   stream: string;
   sub: Subscription;
   track: MediaStreamTrack | null;
-  /** When the pull was asked for, then when the track arrived or last decoded a new frame (ms). */
+  /** When the track arrived or last decoded a new frame (ms), and the frames decoded then. */
   since: number;
-  /** Frames decoded at `since`. */
   frames: number;
-  /** The pull's observable failed (partytracks gave up on a request to the SFU). */
-  failed: boolean;
 }
 
-/**
- * A pull whose track has not arrived this long after it was asked for (or whose request failed), and a
- * pulled video track that receives packets but decodes no new frame for this long, are pulled again.
- */
+/** A pulled video track that receives packets but decodes no new frame for this long is pulled again. */
 const STALLED_PULL_MS = 8_000;
 
 /** One pull (diagnostics and tests). */
@@ -144,11 +138,10 @@ export class SfuPlane {
   }
 
   /**
-   * Pulls again each pull that is stuck: one whose request failed or whose track has not arrived, 8 s after
-   * it was asked for (partytracks gives up on a request the SFU failed: "Invariant failed"), and each pulled
-   * video track that receives packets but decodes no new frame for 8 s: it waits for a keyframe (the
-   * first one was missed, or the stream broke after a renegotiation); a new subscription makes the SFU ask
-   * the sender for a keyframe. The old pull closes after the new one is requested.
+   * Pulls again each pulled video track that receives packets but decodes no new frame for 8 s: it waits
+   * for a keyframe (the first one was missed, or the stream broke after a renegotiation) and the SFU did not
+   * pass its keyframe requests on (both seen with the local SFU); a new subscription makes the SFU ask the
+   * sender for a keyframe. The old pull closes after the new one is requested.
    */
   async repairStalled(): Promise<void> {
     const pc = this.pc;
@@ -160,17 +153,14 @@ export class SfuPlane {
     });
     const now = Date.now();
     for (const [key, p] of [...this.pulls]) {
-      if (!p.failed && p.track !== null) {
-        const d = decoded.get(p.track.id);
-        if (!d || d.packets === 0) continue;
-        if (d.frames > p.frames) {
-          p.frames = d.frames;
-          p.since = now;
-          continue;
-        }
-        if (p.track.readyState !== "live") continue;
+      const d = p.track ? decoded.get(p.track.id) : undefined;
+      if (!d || d.packets === 0) continue;
+      if (d.frames > p.frames) {
+        p.frames = d.frames;
+        p.since = now;
+        continue;
       }
-      if (now - p.since < STALLED_PULL_MS) continue;
+      if (now - p.since < STALLED_PULL_MS || p.track?.readyState !== "live") continue;
       if (this.pulls.get(key) !== p) continue;
       this.pulls.delete(key);
       this.closing.push(() => {
@@ -310,9 +300,8 @@ export class SfuPlane {
       stream,
       sub: new Subscription(),
       track: null,
-      since: Date.now(),
+      since: 0,
       frames: 0,
-      failed: false,
     };
     this.pulls.set(key, entry);
     entry.sub.add(
@@ -322,10 +311,7 @@ export class SfuPlane {
           entry.since = Date.now();
           this.opts.onTrack(member, track, entry.stream);
         },
-        error: (err) => {
-          entry.failed = true;
-          this.opts.onError(`pull ${slot} of ${member}: ${String(err)}`);
-        },
+        error: (err) => this.opts.onError(`pull ${slot} of ${member}: ${String(err)}`),
       }),
     );
   }
