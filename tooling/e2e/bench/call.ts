@@ -98,15 +98,67 @@ const WIRE_LOG = () => {
   }
   (globalThis as unknown as { WebSocket: typeof WebSocket }).WebSocket = Logged;
 };
+/**
+ * The joiner's peer-connection milestones (bench only): every `RTCPeerConnection` of the page logs when it
+ * was made, its descriptions set, its first local candidate, and its ICE/DTLS/connection states, with a
+ * wall-clock time.
+ */
+const PC_LOG = () => {
+  const log: { t: number; what: string }[] = [];
+  (globalThis as unknown as { pcLog: typeof log }).pcLog = log;
+  const at = () => performance.timeOrigin + performance.now();
+  const Base = RTCPeerConnection;
+  class Logged extends Base {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      log.push({ t: at(), what: "created" });
+      let candidates = 0;
+      this.addEventListener("icecandidate", (e) => {
+        if (e.candidate && candidates++ === 0) log.push({ t: at(), what: "local candidate" });
+      });
+      this.addEventListener("iceconnectionstatechange", () =>
+        log.push({ t: at(), what: `ice ${this.iceConnectionState}` }),
+      );
+      this.addEventListener("connectionstatechange", () =>
+        log.push({ t: at(), what: `pc ${this.connectionState}` }),
+      );
+    }
+    override async setLocalDescription(d?: RTCLocalSessionDescriptionInit): Promise<void> {
+      log.push({ t: at(), what: "setLocal called" });
+      await super.setLocalDescription(d);
+      log.push({ t: at(), what: `setLocal ${this.localDescription?.type} done` });
+    }
+    override async setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {
+      log.push({ t: at(), what: `setRemote ${d.type} called` });
+      await super.setRemoteDescription(d);
+      log.push({ t: at(), what: `setRemote ${d.type} done` });
+    }
+  }
+  (globalThis as unknown as { RTCPeerConnection: typeof RTCPeerConnection }).RTCPeerConnection = Logged;
+};
+
 type WireEntry = { t: number; dir: "send" | "recv"; tag: number; ev: number };
+/**
+ * The engine's own log when it has one (`Call.wireLog()`: the room socket lives in the MLS worker, where a
+ * page init script cannot reach), else the page's (`WIRE_LOG`, builds whose socket is on the page).
+ */
 const wireLog = (page: Page) =>
-  page.evaluate(() => (globalThis as unknown as { wireLog: WireEntry[] }).wireLog ?? []);
+  page.evaluate(async () => {
+    const g = globalThis as unknown as {
+      wireLog?: WireEntry[];
+      sealroomCall?: { wireLog?: () => Promise<WireEntry[]> };
+    };
+    return (await g.sealroomCall?.wireLog?.()) ?? g.wireLog ?? [];
+  });
 /** Committer codec tags (packages/committer/src/codec.ts): ClientTag.KeyPackage, CommitBundle; ServerTag.Event; EventTag.Announced, Committed. */
 const KEY_PACKAGE = 0x01;
 const COMMIT_BUNDLE = 0x02;
 const EVENT = 0x82;
 const ANNOUNCED = 0x01;
 const COMMITTED = 0x04;
+/** ClientTag.Signal, ServerTag.Signal: media signalling (offer, answer, ICE candidates) relayed by the room. */
+const SIGNAL_OUT = 0x05;
+const SIGNAL_IN = 0x84;
 
 /** The join's steps in ms, from the joiner's and the residents' socket logs (undefined if one is missing). */
 function joinSteps(clickAt: number, joiner: WireEntry[], residents: WireEntry[][]) {
@@ -125,7 +177,26 @@ function joinSteps(clickAt: number, joiner: WireEntry[], residents: WireEntry[][
   );
   const atJoiner = first(joiner, commit, (e) => e.dir === "recv" && e.tag === EVENT && e.ev === COMMITTED);
   if (!Number.isFinite(atCommitter) || !Number.isFinite(commit) || atJoiner === undefined) return undefined;
+  // Signalling: the joiner's first signal out (its offer), the first signal a resident receives and the
+  // first it sends after that (its answer), and the first signal back at the joiner.
+  const offerSent = first(joiner, clickAt, (e) => e.dir === "send" && e.tag === SIGNAL_OUT);
+  const offerIn = Math.min(
+    ...residents
+      .map((l) => first(l, clickAt, (e) => e.dir === "recv" && e.tag === SIGNAL_IN))
+      .filter((x): x is number => x !== undefined),
+  );
+  const answerSent = Math.min(
+    ...residents
+      .map((l) => first(l, offerIn, (e) => e.dir === "send" && e.tag === SIGNAL_OUT))
+      .filter((x): x is number => x !== undefined),
+  );
+  const answerIn = first(joiner, clickAt, (e) => e.dir === "recv" && e.tag === SIGNAL_IN);
+  const rel = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? Number.NaN : x - clickAt);
   return {
+    offerSent: rel(offerSent),
+    offerIn: rel(offerIn),
+    answerSent: rel(answerSent),
+    answerIn: rel(answerIn),
     kpSent: kp - clickAt,
     toCommitter: atCommitter - kp,
     commitMade: commit - atCommitter,
@@ -287,9 +358,11 @@ try {
   const hop = await relayHopMs();
   const joinRows = [];
   const stepRows = [];
+  const signalRows = [];
   const senders = await launchChromium();
   browsers.push(senders);
   await senders.context.addInitScript(WIRE_LOG);
+  await senders.context.addInitScript(PC_LOG);
   for (const n of SIZES) {
     const floor = await mlsJoinFloor(engine, n - 1, 5);
     const floorMs = floor.kpMs + floor.commitMs + floor.joinMs;
@@ -308,6 +381,8 @@ try {
     const all: number[] = [];
     const steps: NonNullable<ReturnType<typeof joinSteps>>[] = [];
     const failed: string[] = [];
+    /** Per milestone of the joiner's peer connections: its first time in each join (ms from the click). */
+    const pcFirst = new Map<string, number[]>();
     for (let j = 0; j < JOINS; j++) {
       await settle(id, n - 1);
       let joined: Awaited<ReturnType<typeof joinRoom>>;
@@ -321,6 +396,16 @@ try {
       }
       const { page, t, clickAt } = joined;
       const s = joinSteps(clickAt, await wireLog(page), await Promise.all(residents.map(wireLog)));
+      const pcLog = await page.evaluate(
+        () => (globalThis as unknown as { pcLog?: { t: number; what: string }[] }).pcLog ?? [],
+      );
+      for (const e of pcLog) {
+        if (e.t < clickAt) continue;
+        const k = e.what;
+        if (!pcFirst.has(k)) pcFirst.set(k, []);
+        const seen = pcFirst.get(k)!;
+        if (seen.length <= j) seen.push(e.t - clickAt);
+      }
       if (s) steps.push(s);
       lobby.push(t.lobby);
       poll.push(t.poll);
@@ -352,12 +437,7 @@ try {
     console.log(JSON.stringify(row)); // as measured: a later size that fails keeps this one
     joinRows.push(row);
     const p50 = (k: keyof (typeof steps)[number]) =>
-      r1(
-        quantile(
-          steps.map((x) => x[k]),
-          0.5,
-        ),
-      );
+      r1(quantile(steps.map((x) => x[k]).filter(Number.isFinite), 0.5));
     if (steps.length > 0)
       stepRows.push({
         "room size": n,
@@ -369,12 +449,29 @@ try {
         "click -> commit at joiner": p50("committedAt"),
         "click -> keys (after the Welcome)": r1(quantile(keys, 0.5)),
       });
+    if (steps.length > 0)
+      signalRows.push({
+        "room size": n,
+        "click -> first signal sent": p50("offerSent"),
+        "-> first signal at a resident": p50("offerIn"),
+        "resident: first signal sent back": p50("answerSent"),
+        "-> first signal at joiner": p50("answerIn"),
+        "click -> peer connected": r1(quantile(peerUp, 0.5)),
+        "click -> first frame": r1(quantile(first, 0.5)),
+      });
     if (steps.length > 0) console.log(JSON.stringify(stepRows.at(-1)));
+    if (steps.length > 0) console.log(JSON.stringify(signalRows.at(-1)));
+    const pcRow = Object.fromEntries(
+      [...pcFirst].map(([k, v]) => [k, `${r1(quantile(v, 0.5))} (${v.length})`] as const),
+    );
+    console.log(JSON.stringify({ "room size": n, "joiner's peer connection, p50 ms (joins)": pcRow }));
   }
   console.log(`\nJoin -> first decrypted remote frame in Chromium (video ${VIDEO}, from the click on Join)`);
   console.table(joinRows);
   console.log("\nWhere the join's time goes (p50 ms, read off every tab's room socket; wall clock)");
   console.table(stepRows);
+  console.log("\nMedia signalling (p50 ms from the click, same logs; the mesh's offer/answer)");
+  console.table(signalRows);
 
   // CPU_SIZES= (empty) skips part 2.
   if (CPU_SIZES.length > 0) {

@@ -79,6 +79,7 @@ export function mountLobby(
     stopMeter();
     for (const t of media?.getTracks() ?? []) t.stop();
     media = null;
+    call?.setLobbyMedia(null);
     try {
       media = await openMedia(choice, { audio: true, video: true });
     } catch (err) {
@@ -105,6 +106,8 @@ export function mountLobby(
     for (const t of media.getAudioTracks()) t.enabled = !muted;
     for (const t of media.getVideoTracks()) t.enabled = camera;
     preview.srcObject = media;
+    // The engine makes its peer connections and offers for these (held until Join; engine/call.ts).
+    call?.setLobbyMedia(media);
     const mic = media.getAudioTracks()[0];
     if (mic) stopMeter = levelMeter(mic, (l) => (meter.value = l));
     join.disabled = false;
