@@ -12,8 +12,12 @@
  *      `packages/committer/bench/floor.ts`) at the same group size, and one relay hop approximated by a
  *      WebSocket round trip through the room Worker (the runtime's ping auto-response).
  *      A second table splits the time to the keys by what crosses the room sockets (every tab's socket
- *      logs its frames with a wall-clock time): click -> key package sent, the hop to the committer tab,
- *      the commit made there, the hop back, and the Welcome processed (keys).
+ *      logs its frames with a wall-clock time; the engine's `wireLog()` where the socket is in the MLS
+ *      worker, else a page init script): click -> key package sent, the hop to the committer tab, the
+ *      commit made there, the hop back, the Welcome processed in the joiner's worker (keys handed to the
+ *      media worker) and the keys on the page. A third splits the media path: the signals (offer out, at
+ *      the resident, answer out, back at the joiner), the peer connection's milestones on both sides
+ *      (a bench-only `RTCPeerConnection` wrapper) and the frames the joiner dropped before its keys.
  *   2. CPU in the receiving browser: one participant in its own Chromium, the other n - 1 in a second
  *      one; the receiving Chromium's processes (browser, renderer, GPU, network, audio: every descendant
  *      of the process started with its profile) are summed from /proc over CPU_SECONDS, for n = 1
@@ -137,7 +141,7 @@ const PC_LOG = () => {
   (globalThis as unknown as { RTCPeerConnection: typeof RTCPeerConnection }).RTCPeerConnection = Logged;
 };
 
-type WireEntry = { t: number; dir: "send" | "recv"; tag: number; ev: number };
+type WireEntry = { t: number; dir: "send" | "recv" | "keys"; tag: number; ev: number };
 /**
  * The engine's own log when it has one (`Call.wireLog()`: the room socket lives in the MLS worker, where a
  * page init script cannot reach), else the page's (`WIRE_LOG`, builds whose socket is on the page).
@@ -191,12 +195,15 @@ function joinSteps(clickAt: number, joiner: WireEntry[], residents: WireEntry[][
       .filter((x): x is number => x !== undefined),
   );
   const answerIn = first(joiner, clickAt, (e) => e.dir === "recv" && e.tag === SIGNAL_IN);
+  // Builds whose socket is in the MLS worker also log when it handed the keys to the media worker.
+  const keysInWorker = first(joiner, atJoiner, (e) => e.dir === "keys");
   const rel = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? Number.NaN : x - clickAt);
   return {
     offerSent: rel(offerSent),
     offerIn: rel(offerIn),
     answerSent: rel(answerSent),
     answerIn: rel(answerIn),
+    welcome: keysInWorker === undefined ? Number.NaN : keysInWorker - atJoiner,
     kpSent: kp - clickAt,
     toCommitter: atCommitter - kp,
     commitMade: commit - atCommitter,
@@ -381,6 +388,7 @@ try {
     const all: number[] = [];
     const steps: NonNullable<ReturnType<typeof joinSteps>>[] = [];
     const failed: string[] = [];
+    const dropped: number[] = [];
     /** Per milestone of the joiner's peer connections: its first time in each join (ms from the click). */
     const pcFirst = new Map<string, number[]>();
     for (let j = 0; j < JOINS; j++) {
@@ -399,7 +407,15 @@ try {
       const pcLog = await page.evaluate(
         () => (globalThis as unknown as { pcLog?: { t: number; what: string }[] }).pcLog ?? [],
       );
-      for (const e of pcLog) {
+      const residentLogs = await Promise.all(
+        residents.map((r) =>
+          r.evaluate(() => (globalThis as unknown as { pcLog?: { t: number; what: string }[] }).pcLog ?? []),
+        ),
+      );
+      for (const e of [
+        ...pcLog,
+        ...residentLogs.flat().map((x) => ({ ...x, what: `resident: ${x.what}` })),
+      ]) {
         if (e.t < clickAt) continue;
         const k = e.what;
         if (!pcFirst.has(k)) pcFirst.set(k, []);
@@ -407,6 +423,13 @@ try {
         if (seen.length <= j) seen.push(e.t - clickAt);
       }
       if (s) steps.push(s);
+      // Frames the joiner's media worker dropped for want of a key (arrived before the Welcome's epoch).
+      const frames = (await page.evaluate(() =>
+        (
+          globalThis as unknown as { sealroomCall: { frameStats(): Promise<Record<string, number>> } }
+        ).sealroomCall.frameStats(),
+      )) as Record<string, number>;
+      dropped.push(frames["unknown-epoch"] ?? 0);
       lobby.push(t.lobby);
       poll.push(t.poll);
       me.push(t.me!);
@@ -447,7 +470,8 @@ try {
         "committer: announce -> commit sent": p50("commitMade"),
         "-> commit at joiner (hop)": p50("toJoiner"),
         "click -> commit at joiner": p50("committedAt"),
-        "click -> keys (after the Welcome)": r1(quantile(keys, 0.5)),
+        "joiner's worker: commit in -> keys out": p50("welcome"),
+        "click -> keys (page)": r1(quantile(keys, 0.5)),
       });
     if (steps.length > 0)
       signalRows.push({
@@ -458,6 +482,7 @@ try {
         "-> first signal at joiner": p50("answerIn"),
         "click -> peer connected": r1(quantile(peerUp, 0.5)),
         "click -> first frame": r1(quantile(first, 0.5)),
+        "joiner: frames dropped before its keys p50": quantile(dropped, 0.5),
       });
     if (steps.length > 0) console.log(JSON.stringify(stepRows.at(-1)));
     if (steps.length > 0) console.log(JSON.stringify(signalRows.at(-1)));

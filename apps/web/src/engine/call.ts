@@ -274,7 +274,13 @@ export class Call {
     if (this.joined || media === this.lobbyMedia) return;
     this.dropLobbyPeers();
     this.lobbyMedia = media;
-    this.prewarm();
+    try {
+      this.prewarm();
+    } catch (err) {
+      // Only a head start: Join makes whatever connection is missing.
+      this.dropLobbyPeers();
+      this.emit("error", { code: "lobby-peers", detail: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   private prewarm(): void {

@@ -146,6 +146,7 @@ async function receive(bytes: Uint8Array): Promise<void> {
           break;
         }
         keyPort?.postMessage({ type: MessageType.epoch, keys: a.keys });
+        socket?.noteKeys();
         const summary: EpochSummary = {
           epoch: a.info.epoch.toString(),
           mlsSuite: a.info.mlsSuite,

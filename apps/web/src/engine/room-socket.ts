@@ -23,7 +23,8 @@ export interface RoomSocketHandlers {
 export interface WireLogEntry {
   /** `performance.timeOrigin + performance.now()`: comparable across the tabs of one machine. */
   t: number;
-  dir: "send" | "recv";
+  /** `keys`: not a frame; the MLS worker handed an epoch's keys to the media worker (`noteKeys`). */
+  dir: "send" | "recv" | "keys";
   /** Byte 1: the message tag (committer codec). */
   tag: number;
   /** Byte 10: an event's tag (after version, tag and the u64 sequence number). */
@@ -114,7 +115,12 @@ export class RoomSocket {
     };
   }
 
-  private note(dir: "send" | "recv", b: Uint8Array): void {
+  /** Logs that epoch keys were installed (the join benchmark's end of the Welcome). */
+  noteKeys(): void {
+    this.note("keys", new Uint8Array(0));
+  }
+
+  private note(dir: WireLogEntry["dir"], b: Uint8Array): void {
     if (this.wire.length >= WIRE_LOG_MAX) this.wire.splice(0, WIRE_LOG_MAX / 2);
     this.wire.push({ t: performance.timeOrigin + performance.now(), dir, tag: b[1] ?? 0, ev: b[10] ?? 0 });
   }

@@ -106,11 +106,11 @@ export function mountLobby(
     for (const t of media.getAudioTracks()) t.enabled = !muted;
     for (const t of media.getVideoTracks()) t.enabled = camera;
     preview.srcObject = media;
-    // The engine makes its peer connections and offers for these (held until Join; engine/call.ts).
-    call?.setLobbyMedia(media);
     const mic = media.getAudioTracks()[0];
     if (mic) stopMeter = levelMeter(mic, (l) => (meter.value = l));
     join.disabled = false;
+    // The engine makes its peer connections and offers for these (held until Join; engine/call.ts).
+    call?.setLobbyMedia(media);
     const d = await listDevices();
     fillSelect(camSel, d.videoinput, deviceOf(media.getVideoTracks()[0]));
     fillSelect(micSel, d.audioinput, deviceOf(mic));
