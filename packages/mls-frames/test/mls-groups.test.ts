@@ -4,22 +4,7 @@
  */
 
 import fc from "fast-check";
-import {
-  type CiphersuiteImpl,
-  type ClientState,
-  createCommit,
-  createGroup,
-  defaultCapabilities,
-  defaultLifetime,
-  emptyPskIndex,
-  encodeMlsMessage,
-  generateKeyPackage,
-  getCiphersuiteFromName,
-  getCiphersuiteImpl,
-  joinGroup,
-  mlsExporter,
-  processPrivateMessage,
-} from "ts-mls";
+import { type CiphersuiteImpl, type ClientState, createCommit, encodeMlsMessage, mlsExporter } from "ts-mls";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   createFrameTransform,
@@ -29,25 +14,11 @@ import {
   PrivateMessageFrameCipher,
 } from "../src/index.ts";
 import { randomBytes, SyntheticFrame, toHex, vp8Frame } from "./helpers.ts";
+import { applyCommit as applyWith, groupOf, type MlsCommit, suite1 } from "./mls-group.ts";
 
 let impl: CiphersuiteImpl;
 
-async function member(name: string) {
-  return generateKeyPackage(
-    { credentialType: "basic", identity: new TextEncoder().encode(name) },
-    defaultCapabilities(),
-    defaultLifetime,
-    [],
-    impl,
-  );
-}
-
-async function applyCommit(state: ClientState, commit: Awaited<ReturnType<typeof createCommit>>["commit"]) {
-  if (commit.wireformat !== "mls_private_message") throw new Error("expected a private commit");
-  const r = await processPrivateMessage(state, commit.privateMessage, emptyPskIndex, impl);
-  if (r.kind !== "newState") throw new Error("expected a new state");
-  return r.newState;
-}
+const applyCommit = (state: ClientState, commit: MlsCommit) => applyWith(state, commit, impl);
 
 async function cryptorFor(state: ClientState): Promise<FrameCryptor> {
   const c = new FrameCryptor();
@@ -62,25 +33,12 @@ let carol: ClientState;
 let removeCommitBytes: Uint8Array | undefined;
 
 beforeAll(async () => {
-  impl = await getCiphersuiteImpl(getCiphersuiteFromName("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"));
-  const a = await member("alice");
-  const b = await member("bob");
-  const c = await member("carol");
-  alice = await createGroup(new TextEncoder().encode("room-1"), a.publicPackage, a.privatePackage, [], impl);
-  const add = await createCommit(
-    { state: alice, cipherSuite: impl },
-    {
-      extraProposals: [
-        { proposalType: "add", add: { keyPackage: b.publicPackage } },
-        { proposalType: "add", add: { keyPackage: c.publicPackage } },
-      ],
-    },
-  );
-  alice = add.newState;
-  const welcome = add.welcome;
-  if (welcome === undefined) throw new Error("no welcome");
-  bob = await joinGroup(welcome, b.publicPackage, b.privatePackage, emptyPskIndex, impl, alice.ratchetTree);
-  carol = await joinGroup(welcome, c.publicPackage, c.privatePackage, emptyPskIndex, impl, alice.ratchetTree);
+  impl = await suite1();
+  [alice, bob, carol] = (await groupOf("room-1", ["alice", "bob", "carol"], impl)) as [
+    ClientState,
+    ClientState,
+    ClientState,
+  ];
 });
 
 describe("SFrame keyed by MLS (RFC 9605 §5.2)", () => {

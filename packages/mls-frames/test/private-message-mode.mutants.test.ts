@@ -3,24 +3,11 @@
  * reason of each refusal, the counters, serialised calls and `setState` (mutation testing,
  * `pnpm mutate`; mls-groups.test.ts covers the round trips and the fuzz).
  */
-import {
-  type CiphersuiteImpl,
-  type ClientState,
-  createCommit,
-  createGroup,
-  defaultCapabilities,
-  defaultLifetime,
-  emptyPskIndex,
-  encodeMlsMessage,
-  generateKeyPackage,
-  getCiphersuiteFromName,
-  getCiphersuiteImpl,
-  joinGroup,
-  processPrivateMessage,
-} from "ts-mls";
+import { type CiphersuiteImpl, type ClientState, createCommit, encodeMlsMessage } from "ts-mls";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PrivateMessageFrameCipher } from "../src/index.ts";
 import { randomBytes, toHex, vp8Frame } from "./helpers.ts";
+import { applyCommit, groupOf, keyPackageOf, suite1 } from "./mls-group.ts";
 
 let impl: CiphersuiteImpl;
 let alice: ClientState;
@@ -31,45 +18,18 @@ let bob2: ClientState;
 let commitBytes: Uint8Array;
 let keyPackageBytes: Uint8Array;
 
-const member = (name: string) =>
-  generateKeyPackage(
-    { credentialType: "basic", identity: new TextEncoder().encode(name) },
-    defaultCapabilities(),
-    defaultLifetime,
-    [],
-    impl,
-  );
-
 beforeAll(async () => {
-  impl = await getCiphersuiteImpl(getCiphersuiteFromName("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"));
-  const a = await member("alice");
-  const b = await member("bob");
-  alice = await createGroup(new TextEncoder().encode("pm-room"), a.publicPackage, a.privatePackage, [], impl);
-  const add = await createCommit(
-    { state: alice, cipherSuite: impl },
-    { extraProposals: [{ proposalType: "add", add: { keyPackage: b.publicPackage } }] },
-  );
-  alice = add.newState;
-  if (add.welcome === undefined) throw new Error("no welcome");
-  bob = await joinGroup(
-    add.welcome,
-    b.publicPackage,
-    b.privatePackage,
-    emptyPskIndex,
-    impl,
-    alice.ratchetTree,
-  );
+  impl = await suite1();
+  [alice, bob] = (await groupOf("pm-room", ["alice", "bob"], impl)) as [ClientState, ClientState];
   const next = await createCommit({ state: alice, cipherSuite: impl }, {});
   if (next.commit.wireformat !== "mls_private_message") throw new Error("expected a private commit");
   alice2 = next.newState;
   commitBytes = encodeMlsMessage(next.commit);
-  const r = await processPrivateMessage(bob, next.commit.privateMessage, emptyPskIndex, impl);
-  if (r.kind !== "newState") throw new Error("expected a new state");
-  bob2 = r.newState;
+  bob2 = await applyCommit(bob, next.commit, impl);
   keyPackageBytes = encodeMlsMessage({
     version: "mls10",
     wireformat: "mls_key_package",
-    keyPackage: (await member("carol")).publicPackage,
+    keyPackage: (await keyPackageOf("carol", impl)).publicPackage,
   });
 });
 

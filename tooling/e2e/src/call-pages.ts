@@ -4,9 +4,10 @@
  * (`globalThis.sealroomCall`), and wait until every tab agrees on one epoch and safety number and decodes
  * every other tab's video and audio.
  */
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page, Worker } from "playwright-core";
 import { expect } from "vitest";
 import type { Call } from "../../../apps/web/src/engine/call.ts";
+import { type LaunchedBrowser, launchChromium } from "./browser.ts";
 
 export interface PageState {
   connection: string;
@@ -225,4 +226,67 @@ export async function committerOf(pages: Page[]): Promise<Page> {
   )) as [number, string][];
   const lowest = roster[0]![1];
   return pages[states.findIndex((s) => s.me === lowest)]!;
+}
+
+/**
+ * Two tabs of a fresh Chromium profile (no cached media worker) whose media worker is the tap
+ * (`fixtures/call/tap-media-worker.ts`, bundled as `tapBundle`: the app's worker plus a copy of every
+ * encrypted frame as sent), joined to one new room at `origin`, in sync and decoding each other.
+ */
+export async function openTappedPair(
+  origin: string,
+  tapBundle: string,
+  opts: { errors: string[]; wire: Buffer[] },
+): Promise<{ browser: LaunchedBrowser; pages: Page[]; workers: Worker[] }> {
+  const browser = await launchChromium();
+  await browser.context.route(/\/assets\/media-worker-[^/]+\.js$/, (route) =>
+    route.fulfill({ status: 200, contentType: "text/javascript", body: tapBundle }),
+  );
+  const roomId = await newRoom(origin);
+  const pages: Page[] = [];
+  const workers = new Map<Page, Worker>();
+  for (let i = 0; i < 2; i++) {
+    const page = await browser.context.newPage();
+    page.on("worker", (w) => {
+      if (w.url().includes("media-worker")) workers.set(page, w);
+    });
+    page.on("pageerror", (e) => opts.errors.push(e.message));
+    recordSockets(page, opts.wire);
+    await page.goto(`${origin}/r/${roomId}?video=160x120@10`);
+    await page.getByRole("button", { name: "Join", exact: true }).click();
+    pages.push(page);
+  }
+  await expectAgreement(pages);
+  await expectDecoding(pages, opts.errors);
+  const found = pages.map((p) => workers.get(p));
+  expect(found.every((w) => w !== undefined)).toBe(true);
+  return { browser, pages, workers: found as Worker[] };
+}
+
+type TapGlobal = {
+  sealroomTap: {
+    count(): number;
+    keys(): unknown[];
+    decrypt(keys: unknown): Promise<{ frames: number; noKeys: number; wrongKeys: number; rightKeys: number }>;
+  };
+};
+
+/**
+ * The frames `sender`'s tap copied are ciphertext: without keys none decrypts, with keys the receiver
+ * never held none does, and with the receiver's own epoch keys (handed over from `receiver`'s worker)
+ * most do — so the tap did see the real media, and only the keys open it.
+ */
+export async function expectTapCannotDecrypt(sender: Worker, receiver: Worker): Promise<void> {
+  const count = () => sender.evaluate(() => (globalThis as never as TapGlobal).sealroomTap.count());
+  await expect.poll(count, { timeout: 15_000 }).toBeGreaterThan(50);
+  const keys = await receiver.evaluate(() => (globalThis as never as TapGlobal).sealroomTap.keys());
+  const result = await sender.evaluate(
+    (k) => (globalThis as never as TapGlobal).sealroomTap.decrypt(k),
+    keys,
+  );
+  expect(result.frames).toBeGreaterThan(50);
+  expect(result.noKeys).toBe(0);
+  expect(result.wrongKeys).toBe(0);
+  // Frames sent before the receiver's epoch was installed are under keys it never had; the rest decrypt.
+  expect(result.rightKeys).toBeGreaterThan(result.frames / 2);
 }

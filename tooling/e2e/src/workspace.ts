@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type LocalSfu, startLocalSfu } from "@sealroom/local-sfu";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -218,4 +219,22 @@ export async function startTabsRoom(
     vars: { ROOM_HEARTBEAT_TIMEOUT_MS: "20000", ...vars },
   });
   return { room, origin: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * A local Realtime SFU (`@sealroom/local-sfu`, 127.0.0.1) and a room Worker (as `startTabsRoom`)
+ * configured to use it, so `/media/config` says `sfu`. `sfuOptions` go to `startLocalSfu` (e.g. a short
+ * `idleTimeoutMs`). Stop both: `stop(room)`, `sfu.close()`.
+ */
+export async function startSfuRoom(
+  persistTo: string,
+  sfuOptions: Parameters<typeof startLocalSfu>[0] = {},
+): Promise<{ sfu: LocalSfu; room: ReturnType<typeof start>; origin: string }> {
+  const sfu = await startLocalSfu(sfuOptions);
+  const { room, origin } = await startTabsRoom(persistTo, {
+    CALLS_APP_ID: sfu.appId,
+    CALLS_APP_SECRET: sfu.appSecret,
+    CALLS_API_BASE: sfu.url,
+  });
+  return { sfu, room, origin };
 }

@@ -12,8 +12,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type LocalSfu, startLocalSfu } from "@sealroom/local-sfu";
-import type { Page, Worker } from "playwright-core";
+import type { LocalSfu } from "@sealroom/local-sfu";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Call } from "../../../apps/web/src/engine/call.ts";
 import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
@@ -21,20 +21,21 @@ import {
   callState,
   expectAgreement,
   expectDecoding,
+  expectTapCannotDecrypt,
   newRoom,
   openCall,
-  recordSockets,
+  openTappedPair,
   remoteStats,
   rtpDebug,
 } from "../src/call-pages.ts";
 import { bundleFixture } from "../src/fixture-server.ts";
-import { startTabsRoom, stop } from "../src/workspace.ts";
+import { startSfuRoom, stop } from "../src/workspace.ts";
 
 type CallGlobal = { sealroomCall: Call };
 
 const persist = mkdtempSync(join(tmpdir(), "sealroom-call-sfu-"));
 let sfu: LocalSfu;
-let room: Awaited<ReturnType<typeof startTabsRoom>>["room"];
+let room: Awaited<ReturnType<typeof startSfuRoom>>["room"];
 let origin: string;
 let chromium: LaunchedBrowser;
 const errors: string[] = [];
@@ -44,12 +45,7 @@ const wire: Buffer[] = [];
 const toSfu: string[] = [];
 
 beforeAll(async () => {
-  sfu = await startLocalSfu();
-  ({ room, origin } = await startTabsRoom(persist, {
-    CALLS_APP_ID: sfu.appId,
-    CALLS_APP_SECRET: sfu.appSecret,
-    CALLS_API_BASE: sfu.url,
-  }));
+  ({ sfu, room, origin } = await startSfuRoom(persist));
   chromium = await launchChromium();
 }, 150_000);
 
@@ -307,58 +303,17 @@ describe("encrypted call in Chromium over the SFU", () => {
 
 describe("what the SFU path carries", () => {
   let tapBundle: string;
-  const workers = new Map<Page, Worker>();
 
   beforeAll(async () => {
     tapBundle = await bundleFixture("call/tap-media-worker.ts");
   });
 
   it("a tap on the frames sent to the SFU cannot decrypt them without the keys", async () => {
-    // A fresh browser profile, so no cached copy of the app's media worker is used.
-    const tapped = await launchChromium();
-    await tapped.context.route(/\/assets\/media-worker-[^/]+\.js$/, (route) =>
-      route.fulfill({ status: 200, contentType: "text/javascript", body: tapBundle }),
-    );
     const tapErrors: string[] = [];
-    const roomId = await newRoom(origin);
-    const pages: Page[] = [];
-    for (let i = 0; i < 2; i++) {
-      const page = await tapped.context.newPage();
-      page.on("worker", (w) => {
-        if (w.url().includes("media-worker")) workers.set(page, w);
-      });
-      page.on("pageerror", (e) => tapErrors.push(e.message));
-      recordSockets(page, wire);
-      await page.goto(`${origin}/r/${roomId}?video=160x120@10`);
-      await page.getByRole("button", { name: "Join", exact: true }).click();
-      pages.push(page);
-    }
-    await expectAgreement(pages);
-    await expectDecoding(pages, tapErrors);
-    expect((await callState(pages[0]!)).dataPlane).toBe("sfu");
-    const [a, b] = pages.map((p) => workers.get(p)!);
-    expect(a && b).toBeTruthy();
-    const tapCount = () =>
-      a!.evaluate(() => (globalThis as never as { sealroomTap: { count(): number } }).sealroomTap.count());
-    await expect.poll(tapCount, { timeout: 15_000 }).toBeGreaterThan(50);
-    const bKeys = await b!.evaluate(() =>
-      (globalThis as never as { sealroomTap: { keys(): unknown[] } }).sealroomTap.keys(),
-    );
-    const result = (await a!.evaluate(
-      (keys) =>
-        (
-          globalThis as never as {
-            sealroomTap: { decrypt(k: unknown): Promise<Record<string, number>> };
-          }
-        ).sealroomTap.decrypt(keys),
-      bKeys,
-    )) as { frames: number; noKeys: number; wrongKeys: number; rightKeys: number };
-    expect(result.frames).toBeGreaterThan(50);
-    expect(result.noKeys).toBe(0);
-    expect(result.wrongKeys).toBe(0);
-    // Frames sent before b's epoch was installed are under keys b never had; the rest decrypt.
-    expect(result.rightKeys).toBeGreaterThan(result.frames / 2);
+    const tapped = await openTappedPair(origin, tapBundle, { errors: tapErrors, wire });
+    expect((await callState(tapped.pages[0]!)).dataPlane).toBe("sfu");
+    await expectTapCannotDecrypt(tapped.workers[0]!, tapped.workers[1]!);
     expect(unexpected(tapErrors)).toEqual([]);
-    await tapped.close();
+    await tapped.browser.close();
   });
 });

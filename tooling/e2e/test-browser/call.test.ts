@@ -16,9 +16,10 @@ import {
   committerOf,
   expectAgreement,
   expectDecoding as expectDecodingWith,
+  expectTapCannotDecrypt,
   newRoom as newRoomAt,
   openCall,
-  recordSockets,
+  openTappedPair,
   callState as state,
 } from "../src/call-pages.ts";
 import { bundleFixture } from "../src/fixture-server.ts";
@@ -122,60 +123,20 @@ describe("encrypted call in Chromium (peer mesh)", () => {
 
 describe("what the media path and the room see", () => {
   let tapBundle: string;
-  const workers = new Map<Page, Worker>();
 
   beforeAll(async () => {
     tapBundle = await bundleFixture("call/tap-media-worker.ts");
   });
 
   it("a tap on the sent frames cannot decrypt them without the keys; no key byte reaches the room", async () => {
-    // A fresh browser profile, so no cached copy of the app's media worker is used.
-    const tapped = await launchChromium();
-    await tapped.context.route(/\/assets\/media-worker-[^/]+\.js$/, (route) =>
-      route.fulfill({ status: 200, contentType: "text/javascript", body: tapBundle }),
-    );
     const errors: string[] = [];
-    const roomId = await newRoom();
-    const pages: Page[] = [];
-    for (let i = 0; i < 2; i++) {
-      const page = await tapped.context.newPage();
-      page.on("worker", (w) => {
-        if (w.url().includes("media-worker")) workers.set(page, w);
-      });
-      page.on("pageerror", (e) => errors.push(e.message));
-      recordSockets(page, wire);
-      await page.goto(`${origin}/r/${roomId}?video=160x120@10`);
-      await page.getByRole("button", { name: "Join", exact: true }).click();
-      pages.push(page);
-    }
-    await expectAgreement(pages);
-    await expectDecoding(pages);
-    const [a, b] = pages.map((p) => workers.get(p)!);
-    expect(a && b).toBeTruthy();
-    const tapCount = () =>
-      a!.evaluate(() => (globalThis as never as { sealroomTap: { count(): number } }).sealroomTap.count());
-    await expect.poll(tapCount, { timeout: 15_000 }).toBeGreaterThan(50);
-    // The receiver's keys for the same epochs.
-    const bKeys = await b!.evaluate(() =>
-      (globalThis as never as { sealroomTap: { keys(): unknown[] } }).sealroomTap.keys(),
-    );
-    const result = (await a!.evaluate(
-      (keys) =>
-        (
-          globalThis as never as {
-            sealroomTap: { decrypt(k: unknown): Promise<Record<string, number>> };
-          }
-        ).sealroomTap.decrypt(keys),
-      bKeys,
-    )) as { frames: number; noKeys: number; wrongKeys: number; rightKeys: number };
-    expect(result.frames).toBeGreaterThan(50);
-    expect(result.noKeys).toBe(0);
-    expect(result.wrongKeys).toBe(0);
-    // Frames sent before b's epoch was installed are under keys b never had; the rest decrypt.
-    expect(result.rightKeys).toBeGreaterThan(result.frames / 2);
+    const tapped = await openTappedPair(origin, tapBundle, { errors, wire });
+    const [a, b] = tapped.workers as [Worker, Worker];
+    await expectTapCannotDecrypt(a, b);
+    const roomId = await tapped.pages[0]!.evaluate(() => location.pathname.split("/")[2]!);
 
     const secrets = new Set<string>();
-    for (const w of [a!, b!]) {
+    for (const w of [a, b]) {
       for (const s of await w.evaluate(() =>
         (globalThis as never as { sealroomTap: { secrets(): Promise<string[]> } }).sealroomTap.secrets(),
       )) {
@@ -183,7 +144,7 @@ describe("what the media path and the room see", () => {
       }
     }
     expect(secrets.size).toBeGreaterThan(2);
-    await tapped.close();
+    await tapped.browser.close();
 
     // The room Durable Object's stored state (SQLite files and WAL under --persist-to) and every byte
     // relayed over any participant's socket in this file.

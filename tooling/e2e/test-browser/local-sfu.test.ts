@@ -13,36 +13,31 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type LocalSfu, startLocalSfu } from "@sealroom/local-sfu";
+import type { LocalSfu } from "@sealroom/local-sfu";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PullStats, TrackMetadata } from "../fixtures/local-sfu/page.ts";
 import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
 import { bundleFixture } from "../src/fixture-server.ts";
-import { freePort, startWorker, stop } from "../src/workspace.ts";
+import { startSfuRoom, stop } from "../src/workspace.ts";
 
 const persist = mkdtempSync(join(tmpdir(), "sealroom-local-sfu-"));
 let sfu: LocalSfu;
-let room: Awaited<ReturnType<typeof startWorker>>;
+let room: Awaited<ReturnType<typeof startSfuRoom>>["room"];
 let chromium: LaunchedBrowser;
 let origin: string;
 let script: string;
 
 beforeAll(async () => {
   // A short inactivity timeout (hosted: 30 s) so a closed tab's session ends within the test.
-  sfu = await startLocalSfu({ port: 0, idleTimeoutMs: 5000 });
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  [room, chromium, script] = await Promise.all([
-    startWorker("room", {
-      port,
-      inspectorPort: await freePort(),
-      persistTo: persist,
-      vars: { CALLS_APP_ID: sfu.appId, CALLS_APP_SECRET: sfu.appSecret, CALLS_API_BASE: sfu.url },
-    }),
+  // A short inactivity timeout (hosted: 30 s) so a closed tab's session ends within the test.
+  let started: Awaited<ReturnType<typeof startSfuRoom>>;
+  [started, chromium, script] = await Promise.all([
+    startSfuRoom(persist, { port: 0, idleTimeoutMs: 5000 }),
     launchChromium(),
     bundleFixture("local-sfu/page.ts"),
   ]);
+  ({ sfu, room, origin } = started);
 }, 150_000);
 
 afterAll(async () => {

@@ -317,6 +317,36 @@ describe("the call app, driven like a person in Chromium", () => {
       expect(b.height).toBeGreaterThan(60);
     }
     expect(await carol.getByRole("button", { name: "Leave" }).isVisible()).toBe(true);
+    // Every control is on screen with its whole caption (the toolbar does not scroll sideways), and the
+    // header's encryption status stays inside the screen.
+    const fit = await carol.evaluate(() => {
+      const over = (e: Element) => e.scrollWidth > e.clientWidth + 1;
+      const bar = document.querySelector("nav.toolbar") as HTMLElement;
+      const tools = Array.from(bar.querySelectorAll("button.tool")).map((b) => {
+        const r = b.getBoundingClientRect();
+        const label = b.querySelector(".label") as HTMLElement;
+        const l = label.getBoundingClientRect();
+        return {
+          name: label.textContent,
+          inside: r.left >= 0 && r.right <= innerWidth && r.bottom <= innerHeight,
+          labelInside: l.left >= r.left - 1 && l.right <= r.right + 1 && !over(label),
+        };
+      });
+      const status = (document.getElementById("e2ee-status") as HTMLElement).getBoundingClientRect();
+      return { scrolls: over(bar), tools, statusRight: status.right };
+    });
+    expect(fit.scrolls).toBe(false);
+    expect(fit.tools.length).toBeGreaterThanOrEqual(10);
+    for (const t of fit.tools)
+      expect(t, String(t.name)).toEqual({ name: t.name, inside: true, labelInside: true });
+    expect(fit.statusRight).toBeLessThanOrEqual(390);
+    // An open panel sits between the header and the controls.
+    await carol.getByRole("button", { name: /^Chat/ }).click();
+    const panel = await carol.locator(".panel:not([hidden])").first().boundingBox();
+    const bar = await carol.locator("nav.toolbar").boundingBox();
+    expect(panel && bar && panel.y + panel.height <= bar.y + 1).toBe(true);
+    expect(panel && panel.x >= 0 && panel.x + panel.width <= 390).toBe(true);
+    await carol.getByRole("button", { name: "Close chat" }).click();
     await screenshot(carol, "phone");
     const px = await videoPixels(carol, `figure.tile[aria-label="${NAMES[0]}"] video`);
     expect(px?.sd ?? 0).toBeGreaterThan(4);

@@ -17,7 +17,7 @@
  * frames, and a receiver decodes again only from the next keyframe. The SFU also asks for a keyframe
  * itself when a puller is added, so a new viewer does not wait for the pusher's periodic one.
  */
-import type { MediaStreamTrack, RTCRtpTransceiver, RtcpPacket, RtpPacket } from "werift";
+import type { MediaStreamTrack, RTCPeerConnection, RTCRtpTransceiver, RtcpPacket, RtpPacket } from "werift";
 
 /** RTCP payload-specific feedback (RFC 4585 §6.1): packet type 206; FMT 1 = PLI, 4 = FIR. */
 const RTCP_PSFB = 206;
@@ -35,6 +35,8 @@ export interface Subscription {
   packetsForwarded: number;
   /** `Date.now()` of the last RTCP packet from the puller (creation time before the first). */
   lastRtcpAt: number;
+  /** The puller asked for a keyframe of this track (PLI or FIR naming its SSRC). */
+  keyframeRequested(): void;
   dispose(): void;
 }
 
@@ -91,11 +93,13 @@ export class Publication {
     }
   }
 
-  /** Adds a puller's sending transceiver: RTP flows to it, its PLI/FIR flow back here. */
+  /**
+   * Adds a puller's sending transceiver: RTP flows to it; its receiver reports keep it alive, and its
+   * PLI/FIR (routed by the session, `routeKeyframeRequests`) come back here through `keyframeRequested`.
+   */
   subscribe(sessionId: string, mid: string, transceiver: RTCRtpTransceiver): Subscription {
-    const { unSubscribe } = transceiver.sender.onRtcp.subscribe((packet: RtcpPacket) => {
+    const { unSubscribe } = transceiver.sender.onRtcp.subscribe(() => {
       sub.lastRtcpAt = Date.now();
-      if (isKeyframeRequest(packet)) this.requestKeyframe(false);
     });
     const sub: Subscription = {
       sessionId,
@@ -104,6 +108,10 @@ export class Publication {
       publication: this,
       packetsForwarded: 0,
       lastRtcpAt: Date.now(),
+      keyframeRequested: () => {
+        sub.lastRtcpAt = Date.now();
+        this.requestKeyframe(false);
+      },
       dispose: () => {
         unSubscribe();
         this.subscriptions.delete(sub);
@@ -147,8 +155,30 @@ export class Publication {
   }
 }
 
-function isKeyframeRequest(packet: RtcpPacket): boolean {
-  if (packet.type !== RTCP_PSFB) return false;
-  const count = (packet as { feedback?: { count?: number } }).feedback?.count;
-  return count === FMT_PLI || count === FMT_FIR;
+/**
+ * Routes a session's keyframe requests by the SSRC they are about: the media source SSRC of a PLI
+ * (RFC 4585 §6.3.1), each FCI entry's SSRC of a FIR (RFC 5104 §4.3.1.1). werift 0.25.2 routes payload-
+ * specific feedback by its *sender* SSRC first, and Chromium sends a receive stream's feedback with the
+ * SSRC of its own sending stream of that kind; in a session that pushes and pulls, that SSRC is one the
+ * SFU receives on, so werift hands the request to the SFU's receiver and the pusher never hears of it.
+ * Every other RTCP packet keeps werift's routing.
+ */
+export function routeKeyframeRequests(pc: RTCPeerConnection, onRequest: (ssrc: number) => void): void {
+  const router = (pc as unknown as { router: { routeRtcp(packet: RtcpPacket): void } }).router;
+  const route = router.routeRtcp;
+  router.routeRtcp = (packet: RtcpPacket) => {
+    const ssrcs = keyframeRequestSsrcs(packet);
+    if (ssrcs === null) route(packet);
+    else for (const ssrc of ssrcs) onRequest(ssrc);
+  };
+}
+
+/** The SSRCs a PLI or FIR asks keyframes of; null for any other RTCP packet. */
+function keyframeRequestSsrcs(packet: RtcpPacket): number[] | null {
+  if (packet.type !== RTCP_PSFB) return null;
+  const feedback = (packet as { feedback?: { count?: number; mediaSsrc?: number; fir?: { ssrc: number }[] } })
+    .feedback;
+  if (feedback?.count === FMT_PLI) return [feedback.mediaSsrc ?? 0];
+  if (feedback?.count === FMT_FIR) return (feedback.fir ?? []).map((f) => f.ssrc);
+  return null;
 }

@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { RTCPeerConnection, RTCRtpHeaderExtensionParameters, type RTCRtpTransceiver } from "werift";
 import { SfuError } from "./errors.ts";
 import { midExtensionId, SDES_MID } from "./extension-ids.ts";
-import { Publication, type Subscription } from "./forwarding.ts";
+import { Publication, routeKeyframeRequests, type Subscription } from "./forwarding.ts";
 import { sfuPeerConfig } from "./peer-config.ts";
 import type {
   CloseTracksRequest,
@@ -57,6 +57,9 @@ class Session {
 
   constructor(id: string) {
     this.id = id;
+    routeKeyframeRequests(this.pc, (ssrc) => {
+      for (const s of this.pulled.values()) if (s.transceiver.sender.ssrc === ssrc) s.keyframeRequested();
+    });
   }
 
   /** The last sign of life: an API call, RTP on a pushed track, or RTCP from a pulled one. */

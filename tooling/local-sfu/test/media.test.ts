@@ -105,4 +105,45 @@ describe("media forwarding", () => {
       await Promise.all([alice.close(), bob.close(), carol.close()]);
     }
   });
+
+  it("relays a PLI whose sender SSRC is one the puller pushes itself (as Chromium sends them)", async () => {
+    // Chromium's receive streams report with the SSRC of the connection's own sending stream of that
+    // kind; in an SFU session that pushes and pulls, that SSRC is one the SFU receives on. The PLI must
+    // still go to the pusher named by its media SSRC (RFC 4585 §6.1), not to that receiver.
+    const alice = new Peer(sfu);
+    const bob = new Peer(sfu);
+    try {
+      await Promise.all([alice.open(), bob.open()]);
+      const a = await alice.push("video", "camera");
+      const b = await bob.push("video", "camera");
+      const feeders = [
+        feed(a.source, a.transceiver.sender.codec?.payloadType as number),
+        feed(b.source, b.transceiver.sender.codec?.payloadType as number),
+      ];
+      try {
+        const pulled = await bob.pull(alice.sessionId, "camera");
+        let packets = 0;
+        onRtp(pulled, () => packets++);
+        await until(() => packets >= 5 && sfu.sfu.stats(bob.sessionId) !== undefined, 15_000, "RTP at bob");
+        let plis = 0;
+        a.transceiver.sender.onPictureLossIndication.subscribe(() => plis++);
+        await new Promise((r) => setTimeout(r, 300)); // past the SFU's own request's interval
+        const before = plis;
+        const mediaSsrc = pulled.receiver.tracks[0]?.ssrc as number;
+        // PSFB header (V=2, FMT=1, PT=206, length 2 words), sender SSRC = bob's pushed track, media SSRC.
+        const pli = Buffer.alloc(12);
+        pli.writeUInt8(0x81, 0);
+        pli.writeUInt8(206, 1);
+        pli.writeUInt16BE(2, 2);
+        pli.writeUInt32BE(b.transceiver.sender.ssrc, 4);
+        pli.writeUInt32BE(mediaSsrc, 8);
+        await pulled.receiver.dtlsTransport.sendRtcp(RtcpPacketConverter.deSerialize(pli));
+        await until(() => plis > before, 5_000, "PLI at the pusher");
+      } finally {
+        for (const f of feeders) f.stop();
+      }
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+    }
+  });
 });
