@@ -12,8 +12,12 @@
  *      `packages/committer/bench/floor.ts`) at the same group size, and one relay hop approximated by a
  *      WebSocket round trip through the room Worker (the runtime's ping auto-response).
  *      A second table splits the time to the keys by what crosses the room sockets (every tab's socket
- *      logs its frames with a wall-clock time): click -> key package sent, the hop to the committer tab,
- *      the commit made there, the hop back, and the Welcome processed (keys).
+ *      logs its frames with a wall-clock time; the engine's `wireLog()` where the socket is in the MLS
+ *      worker, else a page init script): click -> key package sent, the hop to the committer tab, the
+ *      commit made there, the hop back, the Welcome processed in the joiner's worker (keys handed to the
+ *      media worker) and the keys on the page. A third splits the media path: the signals (offer out, at
+ *      the resident, answer out, back at the joiner), the peer connection's milestones on both sides
+ *      (a bench-only `RTCPeerConnection` wrapper) and the frames the joiner dropped before its keys.
  *   2. CPU in the receiving browser: one participant in its own Chromium, the other n - 1 in a second
  *      one; the receiving Chromium's processes (browser, renderer, GPU, network, audio: every descendant
  *      of the process started with its profile) are summed from /proc over CPU_SECONDS, for n = 1
@@ -98,15 +102,67 @@ const WIRE_LOG = () => {
   }
   (globalThis as unknown as { WebSocket: typeof WebSocket }).WebSocket = Logged;
 };
-type WireEntry = { t: number; dir: "send" | "recv"; tag: number; ev: number };
+/**
+ * The joiner's peer-connection milestones (bench only): every `RTCPeerConnection` of the page logs when it
+ * was made, its descriptions set, its first local candidate, and its ICE/DTLS/connection states, with a
+ * wall-clock time.
+ */
+const PC_LOG = () => {
+  const log: { t: number; what: string }[] = [];
+  (globalThis as unknown as { pcLog: typeof log }).pcLog = log;
+  const at = () => performance.timeOrigin + performance.now();
+  const Base = RTCPeerConnection;
+  class Logged extends Base {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      log.push({ t: at(), what: "created" });
+      let candidates = 0;
+      this.addEventListener("icecandidate", (e) => {
+        if (e.candidate && candidates++ === 0) log.push({ t: at(), what: "local candidate" });
+      });
+      this.addEventListener("iceconnectionstatechange", () =>
+        log.push({ t: at(), what: `ice ${this.iceConnectionState}` }),
+      );
+      this.addEventListener("connectionstatechange", () =>
+        log.push({ t: at(), what: `pc ${this.connectionState}` }),
+      );
+    }
+    override async setLocalDescription(d?: RTCLocalSessionDescriptionInit): Promise<void> {
+      log.push({ t: at(), what: "setLocal called" });
+      await super.setLocalDescription(d);
+      log.push({ t: at(), what: `setLocal ${this.localDescription?.type} done` });
+    }
+    override async setRemoteDescription(d: RTCSessionDescriptionInit): Promise<void> {
+      log.push({ t: at(), what: `setRemote ${d.type} called` });
+      await super.setRemoteDescription(d);
+      log.push({ t: at(), what: `setRemote ${d.type} done` });
+    }
+  }
+  (globalThis as unknown as { RTCPeerConnection: typeof RTCPeerConnection }).RTCPeerConnection = Logged;
+};
+
+type WireEntry = { t: number; dir: "send" | "recv" | "keys"; tag: number; ev: number };
+/**
+ * The engine's own log when it has one (`Call.wireLog()`: the room socket lives in the MLS worker, where a
+ * page init script cannot reach), else the page's (`WIRE_LOG`, builds whose socket is on the page).
+ */
 const wireLog = (page: Page) =>
-  page.evaluate(() => (globalThis as unknown as { wireLog: WireEntry[] }).wireLog ?? []);
+  page.evaluate(async () => {
+    const g = globalThis as unknown as {
+      wireLog?: WireEntry[];
+      sealroomCall?: { wireLog?: () => Promise<WireEntry[]> };
+    };
+    return (await g.sealroomCall?.wireLog?.()) ?? g.wireLog ?? [];
+  });
 /** Committer codec tags (packages/committer/src/codec.ts): ClientTag.KeyPackage, CommitBundle; ServerTag.Event; EventTag.Announced, Committed. */
 const KEY_PACKAGE = 0x01;
 const COMMIT_BUNDLE = 0x02;
 const EVENT = 0x82;
 const ANNOUNCED = 0x01;
 const COMMITTED = 0x04;
+/** ClientTag.Signal, ServerTag.Signal: media signalling (offer, answer, ICE candidates) relayed by the room. */
+const SIGNAL_OUT = 0x05;
+const SIGNAL_IN = 0x84;
 
 /** The join's steps in ms, from the joiner's and the residents' socket logs (undefined if one is missing). */
 function joinSteps(clickAt: number, joiner: WireEntry[], residents: WireEntry[][]) {
@@ -125,7 +181,29 @@ function joinSteps(clickAt: number, joiner: WireEntry[], residents: WireEntry[][
   );
   const atJoiner = first(joiner, commit, (e) => e.dir === "recv" && e.tag === EVENT && e.ev === COMMITTED);
   if (!Number.isFinite(atCommitter) || !Number.isFinite(commit) || atJoiner === undefined) return undefined;
+  // Signalling: the joiner's first signal out (its offer), the first signal a resident receives and the
+  // first it sends after that (its answer), and the first signal back at the joiner.
+  const offerSent = first(joiner, clickAt, (e) => e.dir === "send" && e.tag === SIGNAL_OUT);
+  const offerIn = Math.min(
+    ...residents
+      .map((l) => first(l, clickAt, (e) => e.dir === "recv" && e.tag === SIGNAL_IN))
+      .filter((x): x is number => x !== undefined),
+  );
+  const answerSent = Math.min(
+    ...residents
+      .map((l) => first(l, offerIn, (e) => e.dir === "send" && e.tag === SIGNAL_OUT))
+      .filter((x): x is number => x !== undefined),
+  );
+  const answerIn = first(joiner, clickAt, (e) => e.dir === "recv" && e.tag === SIGNAL_IN);
+  // Builds whose socket is in the MLS worker also log when it handed the keys to the media worker.
+  const keysInWorker = first(joiner, atJoiner, (e) => e.dir === "keys");
+  const rel = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? Number.NaN : x - clickAt);
   return {
+    offerSent: rel(offerSent),
+    offerIn: rel(offerIn),
+    answerSent: rel(answerSent),
+    answerIn: rel(answerIn),
+    welcome: keysInWorker === undefined ? Number.NaN : keysInWorker - atJoiner,
     kpSent: kp - clickAt,
     toCommitter: atCommitter - kp,
     commitMade: commit - atCommitter,
@@ -287,9 +365,11 @@ try {
   const hop = await relayHopMs();
   const joinRows = [];
   const stepRows = [];
+  const signalRows = [];
   const senders = await launchChromium();
   browsers.push(senders);
   await senders.context.addInitScript(WIRE_LOG);
+  await senders.context.addInitScript(PC_LOG);
   for (const n of SIZES) {
     const floor = await mlsJoinFloor(engine, n - 1, 5);
     const floorMs = floor.kpMs + floor.commitMs + floor.joinMs;
@@ -308,6 +388,9 @@ try {
     const all: number[] = [];
     const steps: NonNullable<ReturnType<typeof joinSteps>>[] = [];
     const failed: string[] = [];
+    const dropped: number[] = [];
+    /** Per milestone of the joiner's peer connections: its first time in each join (ms from the click). */
+    const pcFirst = new Map<string, number[]>();
     for (let j = 0; j < JOINS; j++) {
       await settle(id, n - 1);
       let joined: Awaited<ReturnType<typeof joinRoom>>;
@@ -321,7 +404,32 @@ try {
       }
       const { page, t, clickAt } = joined;
       const s = joinSteps(clickAt, await wireLog(page), await Promise.all(residents.map(wireLog)));
+      const pcLog = await page.evaluate(
+        () => (globalThis as unknown as { pcLog?: { t: number; what: string }[] }).pcLog ?? [],
+      );
+      const residentLogs = await Promise.all(
+        residents.map((r) =>
+          r.evaluate(() => (globalThis as unknown as { pcLog?: { t: number; what: string }[] }).pcLog ?? []),
+        ),
+      );
+      for (const e of [
+        ...pcLog,
+        ...residentLogs.flat().map((x) => ({ ...x, what: `resident: ${x.what}` })),
+      ]) {
+        if (e.t < clickAt) continue;
+        const k = e.what;
+        if (!pcFirst.has(k)) pcFirst.set(k, []);
+        const seen = pcFirst.get(k)!;
+        if (seen.length <= j) seen.push(e.t - clickAt);
+      }
       if (s) steps.push(s);
+      // Frames the joiner's media worker dropped for want of a key (arrived before the Welcome's epoch).
+      const frames = (await page.evaluate(() =>
+        (
+          globalThis as unknown as { sealroomCall: { frameStats(): Promise<Record<string, number>> } }
+        ).sealroomCall.frameStats(),
+      )) as Record<string, number>;
+      dropped.push(frames["unknown-epoch"] ?? 0);
       lobby.push(t.lobby);
       poll.push(t.poll);
       me.push(t.me!);
@@ -352,12 +460,7 @@ try {
     console.log(JSON.stringify(row)); // as measured: a later size that fails keeps this one
     joinRows.push(row);
     const p50 = (k: keyof (typeof steps)[number]) =>
-      r1(
-        quantile(
-          steps.map((x) => x[k]),
-          0.5,
-        ),
-      );
+      r1(quantile(steps.map((x) => x[k]).filter(Number.isFinite), 0.5));
     if (steps.length > 0)
       stepRows.push({
         "room size": n,
@@ -367,14 +470,33 @@ try {
         "committer: announce -> commit sent": p50("commitMade"),
         "-> commit at joiner (hop)": p50("toJoiner"),
         "click -> commit at joiner": p50("committedAt"),
-        "click -> keys (after the Welcome)": r1(quantile(keys, 0.5)),
+        "joiner's worker: commit in -> keys out": p50("welcome"),
+        "click -> keys (page)": r1(quantile(keys, 0.5)),
+      });
+    if (steps.length > 0)
+      signalRows.push({
+        "room size": n,
+        "click -> first signal sent": p50("offerSent"),
+        "-> first signal at a resident": p50("offerIn"),
+        "resident: first signal sent back": p50("answerSent"),
+        "-> first signal at joiner": p50("answerIn"),
+        "click -> peer connected": r1(quantile(peerUp, 0.5)),
+        "click -> first frame": r1(quantile(first, 0.5)),
+        "joiner: frames dropped before its keys p50": quantile(dropped, 0.5),
       });
     if (steps.length > 0) console.log(JSON.stringify(stepRows.at(-1)));
+    if (steps.length > 0) console.log(JSON.stringify(signalRows.at(-1)));
+    const pcRow = Object.fromEntries(
+      [...pcFirst].map(([k, v]) => [k, `${r1(quantile(v, 0.5))} (${v.length})`] as const),
+    );
+    console.log(JSON.stringify({ "room size": n, "joiner's peer connection, p50 ms (joins)": pcRow }));
   }
   console.log(`\nJoin -> first decrypted remote frame in Chromium (video ${VIDEO}, from the click on Join)`);
   console.table(joinRows);
   console.log("\nWhere the join's time goes (p50 ms, read off every tab's room socket; wall clock)");
   console.table(stepRows);
+  console.log("\nMedia signalling (p50 ms from the click, same logs; the mesh's offer/answer)");
+  console.table(signalRows);
 
   // CPU_SIZES= (empty) skips part 2.
   if (CPU_SIZES.length > 0) {

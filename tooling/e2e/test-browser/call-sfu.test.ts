@@ -132,6 +132,37 @@ describe("encrypted call in Chromium over the SFU", () => {
     expect(states.map((s) => s.dataPlane)).toEqual(["sfu", "sfu", "sfu"]);
     await expectDecoding(pages, errors);
     const ids = states.map((s) => s.me!);
+    // One per-member quality source on this plane too: each other member's stats carry the round trip
+    // (to the SFU) and the member's own streams, and its tile shows a graded quality indicator.
+    await expect
+      .poll(
+        async () =>
+          (
+            await Promise.all(
+              pages.map((page) =>
+                page.evaluate(async () => {
+                  const stats = await (globalThis as unknown as CallGlobal).sealroomCall.mediaStats();
+                  return stats.map((s) => {
+                    const q = document.querySelector<HTMLElement>(`figure[data-key="${s.member}"] .quality`);
+                    return {
+                      member: s.member,
+                      rtt: s.rttMs !== null,
+                      frames: Object.values(s.frames).some((n) => n > 0),
+                      q: q?.dataset.q ?? "none",
+                    };
+                  });
+                }),
+              ),
+            )
+          ).map((rows) =>
+            rows
+              .filter((r) => r.rtt && r.frames && ["good", "fair", "poor"].includes(r.q))
+              .map((r) => r.member)
+              .sort(),
+          ),
+        { timeout: 15_000, interval: 500 },
+      )
+      .toEqual(pages.map((_, i) => ids.filter((m) => m !== ids[i]).sort()));
     for (const [i, page] of pages.entries()) {
       const l = await local(page);
       expect(l.meshPeers).toBe(0); // no mesh: all media goes through the SFU

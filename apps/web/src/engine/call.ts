@@ -1,27 +1,29 @@
 /**
- * The call engine the UI drives: joins a room's WebSocket, runs MLS in a dedicated worker and frame
+ * The call engine the UI drives: runs MLS and the room's WebSocket in a dedicated worker and frame
  * encryption in another, and carries media on one of two data planes, chosen by the room's
  * `/media/config`: a WebRTC peer mesh to every other member (`mesh`, `peer.ts`), or one connection to the
  * Realtime SFU (`sfu`, `sfu.ts`, loaded only then) whose track locations the members tell each other in
  * end-to-end encrypted application messages. Encryption is the same on both. `prepare()` (from the lobby)
  * does all of it but announcing and connecting peers; `join()` does the rest (see the README, "Joining"). The page (this module)
- * never holds key material: it relays opaque room frames to the MLS worker and receives public facts
- * (member ids, epoch, safety number) back.
+ * never holds key material and never sees a room frame: the MLS worker owns the socket and posts public
+ * facts (member ids, epoch, safety number) and media signals; the page posts signals to send.
  *
  * Events: `connection` (connecting/open/reconnecting/closed), `participants` (present members, roster),
  * `epoch` (epoch number, suite, safety number), `track` (a remote member's decrypted track), `error`.
  *
- * Reconnect: on an unexpected close the engine waits with exponential backoff (0.5 s doubling to 8 s,
- * jittered), tells the MLS worker to start over (the room assigns a new member id, the committer
- * removes the old one and adds the new one), closes every peer connection and reconnects; the snapshot
- * the room sends on connect rebuilds the view. Pings every 2 s let the room notice a dead socket.
+ * Reconnect (in the MLS worker, `room-socket.ts`): on an unexpected close the worker starts over (the room
+ * assigns a new member id, the committer removes the old one and adds the new one) and reconnects with
+ * exponential backoff (0.5 s doubling to 8 s, jittered); it tells the page (`reset`), which closes every
+ * peer connection; the snapshot the room sends on connect rebuilds the view. Pings every 2 s (from the
+ * worker) let the room notice a dead socket.
  */
 
-import { decodeServerMessage, encodeClientMessage, ServerTag } from "@sealroom/committer";
 import type { AppMessage, ChatBody, PresenceBody, TrackRef } from "./app-message.ts";
+import { emptyMemberStats, foldReport, type MemberStats } from "./member-stats.ts";
 import { Peer, type PeerSignal } from "./peer.ts";
 import type { EpochSummary, MlsWorkerIn, MlsWorkerOut } from "./protocol.ts";
 import { MEDIA_KEY_PORT } from "./protocol.ts";
+import type { WireLogEntry } from "./room-socket.ts";
 import type { SfuPlane, SfuPullState } from "./sfu.ts";
 
 export type DataPlane = "mesh" | "sfu";
@@ -71,36 +73,12 @@ export interface CallOptions {
   dataPlane?: DataPlane;
 }
 
-export interface RemoteMediaStats {
-  member: string;
-  /** The member's mesh connection, or on the SFU plane the connection to the SFU. */
-  connection: RTCPeerConnectionState;
-  framesDecoded: number;
-  frameWidth: number;
-  audioPacketsReceived: number;
-  audioSamplesReceived: number;
-}
+/** Per remote member: decode counters and connection quality (`member-stats.ts`), on either plane. */
+export type RemoteMediaStats = MemberStats;
 
-const PING_MS = 2_000;
-
-/** Adds one `inbound-rtp` stats report (RTCStatsReport entry) to a member's decode counters. */
-function addInbound(
-  s: RemoteMediaStats,
-  r: RTCInboundRtpStreamStats & { totalSamplesReceived?: number },
-): void {
-  if (r.kind === "video") {
-    s.framesDecoded += r.framesDecoded ?? 0;
-    s.frameWidth = Math.max(s.frameWidth, r.frameWidth ?? 0);
-  } else if (r.kind === "audio") {
-    s.audioPacketsReceived += r.packetsReceived ?? 0;
-    s.audioSamplesReceived += r.totalSamplesReceived ?? 0;
-  }
-}
-const utf8 = new TextEncoder();
-const utf8d = new TextDecoder("utf-8", { fatal: true });
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 8_000;
 const PEER_WATCHDOG_MS = 6_000;
+/** How long the earlier of two members waits for the later one's offer before offering itself. */
+const OFFER_WAIT_MS = 2_000;
 /** SFU plane: checked this often; rebuilt once down for `SFU_DOWN_MS` (doubling per rebuild, to 4×). */
 const SFU_CHECK_MS = 2_000;
 const SFU_DOWN_MS = 12_000;
@@ -112,6 +90,8 @@ export class Call {
   readonly suite: number;
   me: string | null = null;
   present: string[] = [];
+  /** Each present member's announcement sequence number (the room's order; decides who offers first). */
+  private seqs: Record<string, string> = {};
   epoch: EpochSummary | null = null;
   connection: ConnectionState = "connecting";
   /** Mesh only: one peer connection per other member. */
@@ -139,34 +119,29 @@ export class Call {
   private sfuUpAt = 0;
   private sfuRebuilds = 0;
   private listeners: { [K in keyof CallEvents]?: Listener<K>[] } = {};
-  private ws: WebSocket | null = null;
   private mls: Worker | null = null;
   private media: Worker | null = null;
   private iceServers: RTCIceServer[] = [];
   /** This page's DTLS certificate, made in the lobby and shared by every peer connection. */
   private certificate: RTCCertificate | undefined;
-  private ping: ReturnType<typeof setInterval> | undefined;
-  private attempt = 0;
-  private holdUntil = 0;
   private stopped = false;
-  /** Counts sockets; MLS worker replies about an older socket are dropped. */
+  /** The MLS worker's socket count (it names the socket our signals are meant for). */
   private session = 0;
   /** Members present in the last view: a peer closes only when its member leaves. */
   private lastPresent = new Set<string>();
   /** Signals that arrived before the room told us who we are, or while in the lobby. */
   private early: { from: string; payload: PeerSignal }[] = [];
-  /**
-   * Our signals wait until our key package has gone out on this socket: the room relays signals only
-   * between present members, and the frames of one socket arrive in order.
-   */
-  private announced = false;
-  private outgoing: { to: string; payload: PeerSignal }[] = [];
   private appId = 0;
   /** Chat lines waiting for an answer from the MLS worker (for `chat-failed`). */
   private readonly outbox = new Map<number, AppMessage>();
   private presenceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Watchdog restarts per member since its connection was last up (backs the watchdog off). */
   private readonly restarts = new Map<string, number>();
+  /** Members whose offer we wait for (`awaitOffer`). */
+  private readonly awaiting = new Set<string>();
+  /** The lobby's media (`setLobbyMedia`), and the signals of the connections made for it, held until Join. */
+  private lobbyMedia: MediaStream | null = null;
+  private lobbySignals: { to: string; payload: PeerSignal }[] = [];
   /** Per member: remote peer generations that were replaced (their late signals are dropped). */
   private readonly deadGens = new Map<string, Set<number>>();
   private prepared: Promise<void> | null = null;
@@ -229,8 +204,8 @@ export class Call {
     });
     this.mls.onerror = (e) => this.emit("error", { code: "mls-worker", detail: e.message });
     this.media.onerror = (e) => this.emit("error", { code: "media-worker", detail: e.message });
-    this.toMls({ type: "start", suite: this.suite, lobby: !this.joined });
-    this.connect();
+    const url = `${this.origin.replace(/^http/, "ws")}/rooms/${encodeURIComponent(this.room)}/ws`;
+    this.toMls({ type: "start", suite: this.suite, lobby: !this.joined, url });
     // The DTLS certificate is made now, not by each RTCPeerConnection at Join (ECDSA P-256, as Chromium's
     // default); a failure leaves it to the connection.
     const certificate = RTCPeerConnection.generateCertificate({
@@ -246,6 +221,7 @@ export class Call {
     if (this.dataPlane === "sfu") this.sfuModule = await import("./sfu.ts");
     this.iceServers = config.iceServers;
     this.configured = true;
+    this.prewarm();
     this.checkPrepared();
   }
 
@@ -263,25 +239,76 @@ export class Call {
    */
   async join(media?: MediaStream): Promise<void> {
     if (media) this.local = media;
-    const ready = this.prepare();
-    this.local ??= await navigator.mediaDevices.getUserMedia({
-      audio: true,
-      video: this.video,
-    });
+    // Prepared in the lobby (the usual case): the key package goes to the worker before this returns, so
+    // whatever the caller does next (mounting the call view) does not delay it.
+    if (!this.isPrepared || !this.local) {
+      const ready = this.prepare();
+      this.local ??= await navigator.mediaDevices.getUserMedia({
+        audio: true,
+        video: this.video,
+      });
+      await ready;
+    }
+    if (this.stopped || this.joined) return;
     for (const t of this.local.getAudioTracks()) t.enabled = !this.presence.muted;
     for (const t of this.local.getVideoTracks()) t.enabled = this.presence.camera;
-    await ready;
-    if (this.stopped) return;
+    // Connections made in the lobby were for the lobby's media; other media (another device, or none)
+    // starts them over.
+    if (this.local !== this.lobbyMedia) this.dropLobbyPeers();
     this.joined = true;
     this.toMls({ type: "announce" });
+    // The offers made in the lobby follow the key package at once (the worker holds them until it went out).
+    for (const s of this.lobbySignals.splice(0)) this.sendSignal(s.to, s.payload);
+    for (const [m, p] of this.peers) this.watch(m, p);
     this.syncPeers();
+  }
+
+  /**
+   * The lobby's camera and microphone (the lobby calls this whenever it opens them; null when closed).
+   * On the mesh the engine then makes its connection to every member present and its offer, ICE
+   * candidates included, and holds them: nothing is sent before Join (the room would not relay it to a
+   * member that is not present anyway), and Join sends them right behind the key package. A member that
+   * leaves meanwhile has its connection closed and its held signals dropped.
+   */
+  setLobbyMedia(media: MediaStream | null): void {
+    if (this.joined || media === this.lobbyMedia) return;
+    this.dropLobbyPeers();
+    this.lobbyMedia = media;
+    try {
+      this.prewarm();
+    } catch (err) {
+      // Only a head start: Join makes whatever connection is missing.
+      this.dropLobbyPeers();
+      this.emit("error", { code: "lobby-peers", detail: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private prewarm(): void {
+    if (this.joined || this.stopped || !this.lobbyMedia || this.me === null) return;
+    if (!this.configured || this.dataPlane !== "mesh") return;
+    const present = new Set(this.present);
+    for (const [m, p] of this.peers) {
+      if (present.has(m)) continue;
+      p.close();
+      this.peers.delete(m);
+      this.lobbySignals = this.lobbySignals.filter((s) => s.to !== m);
+    }
+    for (const m of present) if (m !== this.me) this.peer(m);
+  }
+
+  private dropLobbyPeers(): void {
+    for (const p of this.peers.values()) p.close();
+    this.peers.clear();
+    this.lobbySignals = [];
   }
 
   /** Leaves the room: closes the socket (the room announces the leave), peers and workers. */
   leave(): void {
     this.stopped = true;
-    clearInterval(this.ping);
-    this.ws?.close(1000, "left");
+    // The worker closes the socket normally (the room announces the leave) and then itself.
+    const mls = this.mls;
+    this.toMls({ type: "leave" });
+    setTimeout(() => mls?.terminate(), 3_000);
     for (const p of this.peers.values()) p.close();
     this.peers.clear();
     clearInterval(this.sfuWatch);
@@ -290,15 +317,13 @@ export class Call {
     for (const t of this.local?.getTracks() ?? []) t.stop();
     for (const t of this.screen?.getTracks() ?? []) t.stop();
     clearTimeout(this.presenceTimer);
-    this.mls?.terminate();
     this.media?.terminate();
     this.setConnection("closed");
   }
 
   /** Drops the room socket as a network failure would, and stays away for `ms` before reconnecting. */
   disconnectFor(ms: number): void {
-    this.holdUntil = Date.now() + ms;
-    this.ws?.close(4999, "network drop");
+    this.toMls({ type: "drop", ms });
   }
 
   /** Sends a chat line to every member (an MLS application message; the room sees only ciphertext). */
@@ -359,51 +384,28 @@ export class Call {
     this.toMls({ type: "app", id, message });
   }
 
-  /** Per remote member: what the browser decoded (after decryption) so far. */
-  async mediaStats(): Promise<RemoteMediaStats[]> {
-    if (this.dataPlane === "sfu") return this.sfuStats();
-    const out: RemoteMediaStats[] = [];
-    for (const [member, peer] of this.peers) {
-      const s: RemoteMediaStats = {
-        member,
-        connection: peer.pc.connectionState,
-        framesDecoded: 0,
-        frameWidth: 0,
-        audioPacketsReceived: 0,
-        audioSamplesReceived: 0,
-      };
-      (await peer.pc.getStats()).forEach((r) => {
-        if (r.type !== "inbound-rtp") return;
-        addInbound(s, r);
-      });
-      out.push(s);
+  /**
+   * Per remote member, on either data plane: what the browser decoded (after decryption) so far and the
+   * connection's quality (round trip, loss, audio level, ICE state). The UI's tiles and the tests read
+   * this one source.
+   */
+  async mediaStats(): Promise<MemberStats[]> {
+    if (this.dataPlane === "sfu") {
+      const sfu = this.sfu;
+      const pc = sfu?.pc;
+      if (!sfu || !pc) return [];
+      const owner = sfu.trackMembers();
+      const byMember = new Map([...sfu.members()].map((m) => [m, emptyMemberStats(m, pc)] as const));
+      foldReport(await pc.getStats(), byMember, (track) => owner.get(track));
+      return [...byMember.values()];
     }
-    return out;
-  }
-
-  /** SFU plane: one connection for everyone; inbound streams are told apart by their pulled track. */
-  private async sfuStats(): Promise<RemoteMediaStats[]> {
-    const sfu = this.sfu;
-    const pc = sfu?.pc;
-    if (!sfu || !pc) return [];
-    const owner = sfu.trackMembers();
-    const byMember = new Map<string, RemoteMediaStats>();
-    for (const member of sfu.members())
-      byMember.set(member, {
-        member,
-        connection: pc.connectionState,
-        framesDecoded: 0,
-        frameWidth: 0,
-        audioPacketsReceived: 0,
-        audioSamplesReceived: 0,
-      });
-    (await pc.getStats()).forEach((r) => {
-      if (r.type !== "inbound-rtp") return;
-      const s = byMember.get(owner.get(r.trackIdentifier) ?? "");
-      if (!s) return;
-      addInbound(s, r);
-    });
-    return [...byMember.values()];
+    return Promise.all(
+      [...this.peers].map(async ([member, peer]) => {
+        const byMember = new Map([[member, emptyMemberStats(member, peer.pc)]]);
+        foldReport(await peer.pc.getStats(), byMember, () => member);
+        return byMember.get(member)!;
+      }),
+    );
   }
 
   /** SFU plane: every open pull (member, slot, SFU session and track name, track state). */
@@ -431,43 +433,26 @@ export class Call {
     });
   }
 
-  // --- socket ------------------------------------------------------------------------------------
-
-  private connect(): void {
-    if (this.stopped) return;
-    const url = `${this.origin.replace(/^http/, "ws")}/rooms/${encodeURIComponent(this.room)}/ws`;
-    const ws = new WebSocket(url);
-    ws.binaryType = "arraybuffer";
-    this.ws = ws;
-    this.setConnection(this.attempt === 0 ? "connecting" : "reconnecting");
-    ws.onopen = () => {
-      this.attempt = 0;
-      this.setConnection("open");
-      clearInterval(this.ping);
-      this.ping = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send("ping"), PING_MS);
-    };
-    ws.onmessage = (e) => {
-      if (typeof e.data === "string") return; // "pong"
-      const bytes = new Uint8Array(e.data as ArrayBuffer);
-      // Media signalling is handled here, not queued behind MLS work in the worker: peers negotiate while
-      // the worker processes the Welcome. Every other room frame goes to the MLS worker unread.
-      if (bytes[1] === ServerTag.Signal) this.onSignal(bytes);
-      else this.toMls({ type: "frame", bytes }, [bytes.buffer]);
-    };
-    ws.onclose = (e) => {
-      if (this.ws !== ws) return;
-      clearInterval(this.ping);
-      if (this.stopped) return;
-      if (e.code >= 4001 && e.code <= 4003)
-        this.emit("error", { code: `room-closed-${e.code}`, detail: e.reason });
-      this.restart();
-    };
+  /** The room socket's frame headers with wall-clock times (the join benchmark's breakdown). */
+  wireLog(): Promise<WireLogEntry[]> {
+    const mls = this.mls;
+    if (!mls) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      const onMessage = (e: MessageEvent<MlsWorkerOut>) => {
+        if (e.data?.type !== "wire-log") return;
+        mls.removeEventListener("message", onMessage);
+        resolve(e.data.entries);
+      };
+      mls.addEventListener("message", onMessage);
+      this.toMls({ type: "wire-log" });
+    });
   }
 
-  private restart(): void {
-    // A new socket is a new member: forget the group and every peer of the old identity.
-    this.session += 1;
-    this.toMls({ type: "reset", session: this.session, lobby: !this.joined });
+  // --- socket (in the MLS worker) ----------------------------------------------------------------
+
+  /** The worker lost the socket: a new socket is a new member, so every peer of the old identity goes. */
+  private reset(session: number): void {
+    this.session = session;
     this.lastPresent = new Set();
     for (const [m, p] of this.peers) {
       p.close();
@@ -481,15 +466,9 @@ export class Call {
     this.me = null;
     this.epoch = null;
     this.early = [];
-    this.announced = false;
-    this.outgoing = [];
+    this.lobbySignals = [];
     this.deadGens.clear();
     this.others.clear();
-    this.setConnection("reconnecting");
-    const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt) * (0.75 + Math.random() / 2);
-    this.attempt += 1;
-    const wait = Math.max(backoff, this.holdUntil - Date.now());
-    setTimeout(() => this.connect(), wait);
   }
 
   private setConnection(state: ConnectionState): void {
@@ -505,18 +484,21 @@ export class Call {
   }
 
   private fromMls(m: MlsWorkerOut): void {
-    if (m.session !== this.session) return;
+    if (this.stopped) return;
     switch (m.type) {
-      case "send":
-        if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(m.bytes);
+      case "connection":
+        this.setConnection(m.state);
         break;
-      case "announced":
-        this.announced = true;
-        for (const s of this.outgoing.splice(0)) this.sendSignal(s.to, s.payload);
+      case "reset":
+        this.reset(m.session);
+        break;
+      case "signal":
+        this.onSignal(m.from, m.payload);
         break;
       case "view":
         this.me = m.me;
         this.present = m.present;
+        this.seqs = m.seqs;
         this.emit("participants", {
           me: m.me,
           present: m.present,
@@ -524,6 +506,7 @@ export class Call {
           isCommitter: m.isCommitter,
         });
         this.syncPeers();
+        this.prewarm();
         this.checkPrepared();
         break;
       case "epoch":
@@ -583,7 +566,11 @@ export class Call {
     }
     for (const s of this.early.splice(0)) this.deliver(s.from, s.payload);
     const present = new Set(this.present);
-    for (const m of present) if (m !== this.me) this.peer(m);
+    for (const m of present) {
+      if (m === this.me || this.peers.has(m)) continue;
+      if (this.offersTo(m)) this.peer(m);
+      else this.awaitOffer(m);
+    }
     // A signal can arrive before the event announcing its sender: only a member that was present and
     // is not any more has left.
     for (const m of this.lastPresent) {
@@ -596,6 +583,33 @@ export class Call {
       if (!present.has(m)) this.others.delete(m);
     }
     this.lastPresent = present;
+  }
+
+  /**
+   * Who opens a mesh connection: the member that arrived later (greater announcement sequence number;
+   * ours is unknown until the room sequenced it, and then we are later than everyone we see). It offers
+   * at once; the earlier member makes its peer when that offer arrives, so the two do not both offer and
+   * collide (perfect negotiation resolves a collision, but the polite side's offer is then wasted, and
+   * the connection waits for whichever offer the impolite side made, which could be the one behind the
+   * commit's MLS work). Both sides read the room's one order, so they agree.
+   */
+  private offersTo(member: string): boolean {
+    const mine = this.me === null ? undefined : this.seqs[this.me];
+    const theirs = this.seqs[member];
+    if (mine === undefined) return true;
+    if (theirs === undefined) return false;
+    return BigInt(mine) > BigInt(theirs);
+  }
+
+  /** The later member's offer did not come (lost, or it runs an older client): connect anyway. */
+  private awaitOffer(member: string): void {
+    if (this.awaiting.has(member)) return;
+    this.awaiting.add(member);
+    setTimeout(() => {
+      this.awaiting.delete(member);
+      if (this.joined && !this.stopped && this.lastPresent.has(member) && !this.peers.has(member))
+        this.peer(member);
+    }, OFFER_WAIT_MS);
   }
 
   // --- SFU ---------------------------------------------------------------------------------------
@@ -686,7 +700,7 @@ export class Call {
       iceServers: this.iceServers,
       certificate: this.certificate,
       mediaWorker: this.media!,
-      local: this.local!,
+      local: (this.local ?? this.lobbyMedia)!,
       screen: this.screen,
       signal: (payload) => this.sendSignal(member, payload),
       onTrack: (track, stream) => this.emit("track", { member, track, stream }),
@@ -701,14 +715,19 @@ export class Call {
       },
     });
     this.peers.set(member, p);
+    if (this.joined) this.watch(member, p);
+    return p;
+  }
+
+  private watch(member: string, peer: Peer): void {
     // Watchdog: a connection still not up after a while (a signal lost in a glare or across a rejoin)
     // starts over with a new generation, which makes the other side start over too. Every restart makes
     // the next wait for that member twice as long (to 8×, back to 1× once connected): on a loaded machine
     // the offer/answer exchange alone, not only ICE and DTLS, can take longer than the first wait (seen at
     // load 40+: peers of a fifth member stayed "new" for 90 s, restarted every 6-12 s on both sides), and
     // restarting both sides at a fixed pace would never let them finish. A signal that was really lost
-    // is still retried at the base wait the first time.
-    const peer = p;
+    // is still retried at the base wait the first time. (A connection made in the lobby is watched from
+    // Join: until then its offer is held.)
     const n = this.restarts.get(member) ?? 0;
     setTimeout(
       () => {
@@ -722,7 +741,6 @@ export class Call {
       },
       (PEER_WATCHDOG_MS + Math.random() * PEER_WATCHDOG_MS) * 2 ** n,
     );
-    return p;
   }
 
   /**
@@ -731,30 +749,17 @@ export class Call {
    * moot: a new socket means new peers on both sides.
    */
   private sendSignal(to: string, payload: PeerSignal): void {
-    if (this.ws?.readyState !== WebSocket.OPEN) return;
-    if (!this.announced) {
-      this.outgoing.push({ to, payload });
+    if (!this.joined) {
+      this.lobbySignals.push({ to, payload });
       return;
     }
-    let frame: Uint8Array;
-    try {
-      frame = encodeClientMessage({ type: "signal", to, payload: utf8.encode(JSON.stringify(payload)) });
-    } catch (err) {
-      // Over MAX_SIGNAL_PAYLOAD (64 KiB): no SDP of this engine comes near it.
-      this.emit("error", { code: "signal-too-large", detail: String(err) });
-      return;
-    }
-    this.ws.send(frame);
+    this.toMls({ type: "signal", session: this.session, to, payload: JSON.stringify(payload) });
   }
 
-  private onSignal(bytes: Uint8Array): void {
-    let from: string;
+  private onSignal(from: string, json: string): void {
     let payload: PeerSignal;
     try {
-      const m = decodeServerMessage(bytes);
-      if (m.type !== "signal") return;
-      from = m.from;
-      payload = JSON.parse(utf8d.decode(m.payload)) as PeerSignal;
+      payload = JSON.parse(json) as PeerSignal;
     } catch {
       return; // not ours to repair: a malformed signal is dropped
     }

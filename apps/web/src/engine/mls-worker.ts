@@ -1,19 +1,36 @@
 /**
- * The MLS worker: the call's group state lives here and nowhere else. It runs `@sealroom/committer`'s
- * `Committer` over ts-mls, takes the room's binary frames from the page one at a time (the committer
- * must not be re-entered), answers with frames to send and public epoch facts, and hands each epoch's
- * frame keys straight to the media worker over the transferred key port. Chat and presence travel as MLS
- * application messages (`app-message.ts`), encoded and decoded here.
+ * The MLS worker: the call's group state lives here and nowhere else. It owns the room socket
+ * (`room-socket.ts`): sequenced room frames go straight into `@sealroom/committer`'s `Committer` over
+ * ts-mls, one at a time (the committer must not be re-entered), and what the committer sends goes straight
+ * out, so a join's key package, commit and Welcome never wait for the page's main thread. It posts public
+ * facts (member ids, epoch, safety number) and media signals to the page, and hands each epoch's frame keys
+ * straight to the media worker over the transferred key port. Chat and presence travel as MLS application
+ * messages (`app-message.ts`), encoded and decoded here. Media signals (the protocol's `signal` message,
+ * relayed point to point and never sequenced) are decoded as soon as they arrive, not queued behind MLS
+ * work, and ours are held until our key package went out on the socket (the room relays signals only
+ * between present members, and one socket's frames arrive in order).
  */
-import { Committer, type CommitterAction, TsMlsEngine } from "@sealroom/committer";
+import {
+  Committer,
+  type CommitterAction,
+  decodeServerMessage,
+  encodeClientMessage,
+  ServerTag,
+  TsMlsEngine,
+} from "@sealroom/committer";
 import { MessageType } from "@sealroom/mls-frames";
 import { type AppMessage, decodeAppMessage, encodeAppMessage } from "./app-message.ts";
 import type { EpochSummary, MlsWorkerIn, MlsWorkerOut, MlsWorkerOutBody } from "./protocol.ts";
+import { RoomSocket } from "./room-socket.ts";
 
 const scope = globalThis as unknown as {
   postMessage(m: MlsWorkerOut): void;
   onmessage: ((e: MessageEvent<MlsWorkerIn>) => void) | null;
+  close(): void;
 };
+
+const utf8 = new TextEncoder();
+const utf8d = new TextDecoder("utf-8", { fatal: true });
 
 let committer: Committer<unknown, unknown> | null = null;
 let keyPort: MessagePort | null = null;
@@ -21,14 +38,76 @@ let suite = 1;
 /** New committers start in the lobby (connected, not announced) until the page says Join. */
 let lobby = false;
 let queue: Promise<void> = Promise.resolve();
+/** Counts sockets: a new socket is a new member; the page's signals name the session they belong to. */
 let session = 0;
+let socket: RoomSocket | null = null;
+/** Our key package (or resync) went out on this socket: signals may follow it. */
+let announced = false;
+let outgoing: { to: string; payload: string }[] = [];
 
 const post = (m: MlsWorkerOutBody) => scope.postMessage({ ...m, session });
 
-/** Sends a frame; after an announcement (key package or resync) tells the page it may signal now. */
+/** Sends a frame; after an announcement (key package or resync) the held signals follow it. */
 function postSend(a: Extract<CommitterAction, { type: "send" }>): void {
-  post({ type: "send", bytes: a.bytes });
-  if (a.message.type === "key-package" || a.message.type === "resync") post({ type: "announced" });
+  socket?.send(a.bytes);
+  if (a.message.type === "key-package" || a.message.type === "resync") {
+    announced = true;
+    for (const s of outgoing.splice(0)) sendSignal(s.to, s.payload);
+  }
+}
+
+function sendSignal(to: string, payload: string): void {
+  if (!announced) {
+    outgoing.push({ to, payload });
+    return;
+  }
+  let frame: Uint8Array;
+  try {
+    frame = encodeClientMessage({ type: "signal", to, payload: utf8.encode(payload) });
+  } catch (err) {
+    // Over MAX_SIGNAL_PAYLOAD (64 KiB): no SDP of this engine comes near it.
+    post({ type: "error", code: "signal-too-large", detail: String(err) });
+    return;
+  }
+  socket?.send(frame);
+}
+
+/** A frame from the room: signals to the page at once, everything else into the committer's queue. */
+function onFrame(bytes: Uint8Array): void {
+  if (bytes[1] === ServerTag.Signal) {
+    try {
+      const m = decodeServerMessage(bytes);
+      if (m.type === "signal") post({ type: "signal", from: m.from, payload: utf8d.decode(m.payload) });
+    } catch {
+      // Not ours to repair: a malformed signal is dropped.
+    }
+    return;
+  }
+  enqueue(() => receive(bytes));
+}
+
+/** The socket was lost: the next one is a new member id, so the group and the held signals are over. */
+function onLost(code: number, reason: string): void {
+  if (code >= 4001 && code <= 4003) post({ type: "error", code: `room-closed-${code}`, detail: reason });
+  session += 1;
+  announced = false;
+  outgoing = [];
+  post({ type: "reset", code, reason });
+  enqueue(async () => {
+    committer?.stop();
+    keyPort?.postMessage({ type: MessageType.clear });
+    committer = await fresh();
+  });
+}
+
+function enqueue(job: () => Promise<void>): void {
+  queue = queue.then(async () => {
+    try {
+      await job();
+    } catch (err) {
+      post({ type: "error", code: "mls-worker", detail: err instanceof Error ? err.message : String(err) });
+    }
+  });
 }
 
 async function fresh(): Promise<Committer<unknown, unknown>> {
@@ -42,6 +121,7 @@ function postView(c: Committer<unknown, unknown>): void {
     type: "view",
     me: c.memberId,
     present: c.view ? [...c.view.present.keys()].sort() : [],
+    seqs: Object.fromEntries([...(c.view?.present ?? [])].map(([m, p]) => [m, p.announceSeq.toString()])),
     inSync: c.inSync,
     isCommitter: c.isCommitter,
   });
@@ -66,6 +146,7 @@ async function receive(bytes: Uint8Array): Promise<void> {
           break;
         }
         keyPort?.postMessage({ type: MessageType.epoch, keys: a.keys });
+        socket?.noteKeys();
         const summary: EpochSummary = {
           epoch: a.info.epoch.toString(),
           mlsSuite: a.info.mlsSuite,
@@ -111,8 +192,7 @@ async function sendApp(id: number, message: AppMessage): Promise<void> {
     return;
   }
   try {
-    for (const a of await c.sendChat(encodeAppMessage(message)))
-      if (a.type === "send") post({ type: "send", bytes: a.bytes });
+    for (const a of await c.sendChat(encodeAppMessage(message))) if (a.type === "send") socket?.send(a.bytes);
   } catch (err) {
     post({ type: "app-failed", id, reason: err instanceof Error ? err.message : String(err) });
   }
@@ -120,41 +200,48 @@ async function sendApp(id: number, message: AppMessage): Promise<void> {
 
 scope.onmessage = (e) => {
   const m = e.data;
-  queue = queue.then(async () => {
-    try {
-      switch (m.type) {
-        case "start":
-          suite = m.suite;
-          lobby = m.lobby;
-          committer = await fresh();
-          break;
-        case "announce": {
-          lobby = false;
-          const c = committer;
-          if (c === null) break;
-          for (const a of c.announce()) if (a.type === "send") postSend(a);
-          postView(c);
-          break;
-        }
-        case "key-port":
-          keyPort = m.port;
-          break;
-        case "reset":
-          session = m.session;
-          lobby = m.lobby;
-          committer?.stop();
-          keyPort?.postMessage({ type: MessageType.clear });
-          committer = await fresh();
-          break;
-        case "frame":
-          await receive(m.bytes);
-          break;
-        case "app":
-          await sendApp(m.id, m.message);
-          break;
+  // Not queued: signals and socket control must not wait behind MLS work.
+  switch (m.type) {
+    case "signal":
+      if (m.session === session) sendSignal(m.to, m.payload);
+      return;
+    case "drop":
+      socket?.drop(m.ms);
+      return;
+    case "leave":
+      void (socket?.close() ?? Promise.resolve()).then(() => scope.close());
+      return;
+    case "wire-log":
+      post({ type: "wire-log", entries: [...(socket?.wire ?? [])] });
+      return;
+  }
+  enqueue(async () => {
+    switch (m.type) {
+      case "start":
+        suite = m.suite;
+        lobby = m.lobby;
+        committer = await fresh();
+        // Opened once the committer exists: the snapshot is its first input.
+        socket = new RoomSocket(m.url, {
+          frame: onFrame,
+          lost: onLost,
+          state: (state) => post({ type: "connection", state }),
+        });
+        break;
+      case "announce": {
+        lobby = false;
+        const c = committer;
+        if (c === null) break;
+        for (const a of c.announce()) if (a.type === "send") postSend(a);
+        postView(c);
+        break;
       }
-    } catch (err) {
-      post({ type: "error", code: "mls-worker", detail: err instanceof Error ? err.message : String(err) });
+      case "key-port":
+        keyPort = m.port;
+        break;
+      case "app":
+        await sendApp(m.id, m.message);
+        break;
     }
   });
 };

@@ -49,7 +49,13 @@ export class Peer {
     this.remote = opts.remote;
     this.polite = opts.me > opts.remote;
     this.transforms = new FrameTransforms(opts.mediaWorker);
-    const config: RTCConfiguration = { iceServers: opts.iceServers, ...transformConfig() };
+    // A candidate pool starts ICE gathering when the connection is made, not when its description is set:
+    // the member that answers (made its connection when the offer arrived) has candidates at once.
+    const config: RTCConfiguration = {
+      iceServers: opts.iceServers,
+      iceCandidatePoolSize: 1,
+      ...transformConfig(),
+    };
     if (opts.certificate) config.certificates = [opts.certificate];
     this.pc = new RTCPeerConnection(config);
     this.pc.onicecandidate = (e) => this.signal({ candidate: e.candidate?.toJSON() ?? null });

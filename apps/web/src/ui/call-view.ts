@@ -41,6 +41,10 @@ export function mountCall(root: HTMLElement, call: Call, lobby: LobbyResult): Ca
   const { room, suite } = call;
   call.setPresence({ name: lobby.name, muted: lobby.muted, camera: lobby.camera });
   (globalThis as unknown as { sealroomCall: Call }).sealroomCall = call;
+  // Join first: with the engine prepared in the lobby, the key package leaves before the view is built
+  // (join() takes the lobby's media at once; the local tile and the meter below read it). The engine's
+  // events come later, from its workers, when the listeners below are in place.
+  const joining = call.join(lobby.media);
 
   const grid = new Grid();
   const remotes = new Map<string, Remote>();
@@ -238,6 +242,7 @@ export function mountCall(root: HTMLElement, call: Call, lobby: LobbyResult): Ca
       if (present.has(m)) continue;
       if (announced.has(m) || known.has(m)) notify(`${nameOf(m)} left`);
       announced.delete(m);
+      peerStats.forget(m);
       call.others.delete(m);
       dropMember(m);
     }
@@ -315,10 +320,11 @@ export function mountCall(root: HTMLElement, call: Call, lobby: LobbyResult): Ca
     const keysMissing = drops > keyDrops;
     keyDrops = drops;
     const warnings: string[] = [];
-    for (const [m, peer] of call.peers) {
+    for (const stats of await call.mediaStats()) {
+      const m = stats.member;
       const tile = grid.tiles.get(m);
       if (!tile) continue;
-      const s = await peerStats.sample(peer.pc);
+      const s = peerStats.sample(stats);
       const g = grade(s);
       tile.setQuality(g.q, g.detail);
       tile.setSpeaking(s.audioLevel > SPEAKING_REMOTE && !call.others.get(m)?.muted);
@@ -412,10 +418,7 @@ export function mountCall(root: HTMLElement, call: Call, lobby: LobbyResult): Ca
   byId("header-status").replaceChildren(safety.status);
   root.replaceChildren(layout);
   addEventListener("resize", () => grid.layout());
-  // join() takes the lobby's media at once (the local tile and the meter below read it).
-  call
-    .join(lobby.media)
-    .catch((err) => showBanner(`Could not join: ${err instanceof Error ? err.message : String(err)}`));
+  joining.catch((err) => showBanner(`Could not join: ${err instanceof Error ? err.message : String(err)}`));
   syncTools();
   startMeter();
   return call;

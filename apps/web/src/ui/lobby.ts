@@ -79,6 +79,7 @@ export function mountLobby(
     stopMeter();
     for (const t of media?.getTracks() ?? []) t.stop();
     media = null;
+    call?.setLobbyMedia(null);
     try {
       media = await openMedia(choice, { audio: true, video: true });
     } catch (err) {
@@ -108,6 +109,8 @@ export function mountLobby(
     const mic = media.getAudioTracks()[0];
     if (mic) stopMeter = levelMeter(mic, (l) => (meter.value = l));
     join.disabled = false;
+    // The engine makes its peer connections and offers for these (held until Join; engine/call.ts).
+    call?.setLobbyMedia(media);
     const d = await listDevices();
     fillSelect(camSel, d.videoinput, deviceOf(media.getVideoTracks()[0]));
     fillSelect(micSel, d.audioinput, deviceOf(mic));

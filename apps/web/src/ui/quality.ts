@@ -1,8 +1,11 @@
 /**
- * Per-peer connection figures from `RTCPeerConnection.getStats()` once a second: round-trip time of the
- * selected candidate pair, packet loss since the last sample, remote audio level (speaking), frames
- * decoded per received track (to tell a live picture from a stalled one) and the ICE state.
+ * Per-member connection figures for the tiles, once a second, from the engine's one per-member source
+ * (`Call.mediaStats()`, filled by either data plane): round-trip time, packet loss since the last sample,
+ * remote audio level (speaking), frames decoded per received track (to tell a live picture from a stalled
+ * one) and the ICE state. On the SFU plane the round trip and ICE state are those of the one connection
+ * to the SFU; loss, level and frames are the member's own streams.
  */
+import type { MemberStats } from "../engine/member-stats.ts";
 import type { Quality } from "./tile.ts";
 
 export interface PeerSample {
@@ -21,38 +24,28 @@ interface Totals {
 }
 
 export class PeerStats {
-  private last = new Map<RTCPeerConnection, Totals>();
+  private last = new Map<string, Totals>();
 
-  async sample(pc: RTCPeerConnection): Promise<PeerSample> {
-    const out: PeerSample = {
-      rttMs: null,
-      loss: 0,
-      audioLevel: 0,
-      frames: new Map(),
-      ice: pc.iceConnectionState,
+  /** One member's sample; loss is counted against the previous sample of the same member. */
+  sample(s: MemberStats): PeerSample {
+    const prev = this.last.get(s.member) ?? { lost: 0, received: 0 };
+    // Counters restart with a new connection (a rejoin, a rebuilt SFU plane): start over from them.
+    const base =
+      s.packetsReceived < prev.received || s.packetsLost < prev.lost ? { lost: 0, received: 0 } : prev;
+    const dl = s.packetsLost - base.lost;
+    const dr = s.packetsReceived - base.received;
+    this.last.set(s.member, { lost: s.packetsLost, received: s.packetsReceived });
+    return {
+      rttMs: s.rttMs,
+      loss: dl + dr > 0 ? Math.max(0, dl) / (dl + dr) : 0,
+      audioLevel: s.audioLevel,
+      frames: new Map(Object.entries(s.frames)),
+      ice: s.ice,
     };
-    const totals: Totals = { lost: 0, received: 0 };
-    const report = await pc.getStats();
-    report.forEach((r) => {
-      if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded") {
-        if (typeof r.currentRoundTripTime === "number") out.rttMs = r.currentRoundTripTime * 1000;
-      } else if (r.type === "inbound-rtp") {
-        totals.lost += Math.max(0, r.packetsLost ?? 0);
-        totals.received += r.packetsReceived ?? 0;
-        if (r.kind === "audio") out.audioLevel = Math.max(out.audioLevel, r.audioLevel ?? 0);
-        if (r.kind === "video" && r.trackIdentifier) out.frames.set(r.trackIdentifier, r.framesDecoded ?? 0);
-      }
-    });
-    const prev = this.last.get(pc) ?? { lost: 0, received: 0 };
-    const dl = totals.lost - prev.lost;
-    const dr = totals.received - prev.received;
-    out.loss = dl + dr > 0 ? Math.max(0, dl) / (dl + dr) : 0;
-    this.last.set(pc, totals);
-    return out;
   }
 
-  forget(pc: RTCPeerConnection): void {
-    this.last.delete(pc);
+  forget(member: string): void {
+    this.last.delete(member);
   }
 }
 
