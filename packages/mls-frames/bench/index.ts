@@ -10,17 +10,7 @@
  * 2. Overhead bytes per frame. Goal <= 22.
  * 3. Frames/s one receiver sustains on one core with 25 remote senders at 30 fps video + 50 fps audio.
  */
-import {
-  createCommit,
-  createGroup,
-  defaultCapabilities,
-  defaultLifetime,
-  emptyPskIndex,
-  generateKeyPackage,
-  getCiphersuiteFromName,
-  getCiphersuiteImpl,
-  joinGroup,
-} from "ts-mls";
+import type { ClientState } from "ts-mls";
 import {
   cipherSuiteParams,
   FrameCryptor,
@@ -28,6 +18,7 @@ import {
   PrivateMessageFrameCipher,
   SYNC_GCM_MAX_BYTES,
 } from "../src/index.ts";
+import { groupOf, suite1 } from "../test/mls-group.ts";
 
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
 const subtle = globalThis.crypto.subtle;
@@ -115,39 +106,8 @@ async function main(): Promise<void> {
     if (!d.ok || d.data.length !== frame.length) fail(d.ok ? "length" : d.reason);
   };
 
-  const impl = await getCiphersuiteImpl(
-    getCiphersuiteFromName("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"),
-  );
-  const kp = (name: string) =>
-    generateKeyPackage(
-      { credentialType: "basic", identity: new TextEncoder().encode(name) },
-      defaultCapabilities(),
-      defaultLifetime,
-      [],
-      impl,
-    );
-  const a = await kp("alice");
-  const b = await kp("bob");
-  let alice = await createGroup(
-    new TextEncoder().encode("bench"),
-    a.publicPackage,
-    a.privatePackage,
-    [],
-    impl,
-  );
-  const add = await createCommit(
-    { state: alice, cipherSuite: impl },
-    { extraProposals: [{ proposalType: "add", add: { keyPackage: b.publicPackage } }] },
-  );
-  alice = add.newState;
-  const bob = await joinGroup(
-    add.welcome ?? fail("welcome"),
-    b.publicPackage,
-    b.privatePackage,
-    emptyPskIndex,
-    impl,
-    alice.ratchetTree,
-  );
+  const impl = await suite1();
+  const [alice, bob] = (await groupOf("bench", ["alice", "bob"], impl)) as [ClientState, ClientState];
   const pmTx = new PrivateMessageFrameCipher(alice, impl);
   const pmRx = new PrivateMessageFrameCipher(bob, impl);
   const pm = async (frame: Uint8Array) => {
