@@ -19,9 +19,17 @@
  * Item refs are `~index` (negative), node refs are `index` (>= 0); `NO_REF` marks an empty page.
  * Rows hold no structure: the trie is canonical, so `assemblePage` rebuilds it from sorted keys.
  */
+
+import { releaseBuffer, takeBuffer } from "./buffer-pool.ts";
 import { bitAt, commonPrefixBits, compare32 } from "./bytes.ts";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 import type { Sha256Into } from "./hash.ts";
+
+/** Bytes of a page buffer for `c` items and max(1, c - 1) inner nodes (see `Page.allocate`). */
+function pageBufferBytes(c: number): number {
+  const nc = Math.max(1, c - 1);
+  return 8 * nc + 96 * c + 34 * nc + c;
+}
 
 export const NO_REF = 0x7fffffff;
 export const ItemKind = { Leaf: 0, Child: 1 } as const;
@@ -107,9 +115,15 @@ export class Page {
    * One ArrayBuffer per page, viewed as the item and node columns: a page costs one backing store
    * instead of nine, which matters when a tree has tens of thousands of small pages.
    */
-  private allocate(c: number, keep: boolean): void {
+  private allocate(need: number, keep: boolean): void {
+    // A recycled buffer (buffer-pool.ts) when one of about this size is idle: a fresh ArrayBuffer
+    // costs as much as tens of hashes.
+    const oldCap = this.kinds.length;
+    const old = oldCap > 0 ? (this.left.buffer as ArrayBuffer) : undefined;
+    const pooled = takeBuffer(need);
+    const c = pooled ? pooled.cap : need;
     const nc = Math.max(1, c - 1);
-    const buf = new ArrayBuffer(8 * nc + 96 * c + 34 * nc + c);
+    const buf = pooled ? pooled.buf : new ArrayBuffer(pageBufferBytes(c));
     let o = 0;
     const i32 = (n: number) => {
       const v = new Int32Array(buf, o, n);
@@ -152,6 +166,30 @@ export class Page {
     this.kinds = kinds;
     this.nodeBit = nodeBit;
     this.nodeDirty = nodeDirty;
+    if (old) releaseBuffer(old, oldCap);
+  }
+
+  /**
+   * Gives the page's buffer back to the pool (an evicted page: nothing refers to it any more) and
+   * leaves the page empty, so that a stale reference reads nothing rather than another page's data.
+   */
+  release(): void {
+    const cap = this.kinds.length;
+    if (cap === 0) return;
+    const buf = this.left.buffer as ArrayBuffer;
+    this.kinds =
+      this.keys =
+      this.values =
+      this.itemHash =
+      this.nodeBit =
+      this.nodeHash =
+      this.nodeDirty =
+        EMPTY_U8;
+    this.left = this.right = EMPTY_I32;
+    this.itemCount = this.nodeCount = 0;
+    this.root = NO_REF;
+    this.children = NO_CHILDREN;
+    releaseBuffer(buf, cap);
   }
 
   /**

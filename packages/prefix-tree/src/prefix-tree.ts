@@ -439,6 +439,7 @@ export class PrefixTree {
     this.unlink(p);
     this.cachedBytes -= p.cachedBytes;
     p.parent = undefined;
+    p.release();
     this.evictions++;
   }
 
