@@ -13,16 +13,7 @@ import { assertBytes, bitAt, commonPrefixBits, compare32, equal32 } from "./byte
 import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
 import { assertSha256, defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 import { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
-import {
-  assemblePage,
-  decodePageRow,
-  ItemKind,
-  Page,
-  type PageRow,
-  pageIdFor,
-  ROW_BITS,
-  rowId,
-} from "./page.ts";
+import { ItemKind, loadPageRows, Page, pageIdFor, RowArena, rowId } from "./page.ts";
 import type { PageStore, PageWrite } from "./page-store.ts";
 import { assembleProof, ProofVersion, proofHeader } from "./proof.ts";
 
@@ -114,6 +105,7 @@ export class PrefixTree {
   /** @internal The root page (read by batch-proof.ts). */
   rootPage: Page;
   private dirtyPages: Page[] = [];
+  private readonly rows = new RowArena();
   private pagesWritten = 0;
   private rowsWritten = 0;
   private readonly cacheBudget: number;
@@ -447,13 +439,7 @@ export class PrefixTree {
   private loadPage(id: string): Page | undefined {
     const store = this.store;
     if (!store) return undefined;
-    const rows: PageRow[] = [];
-    for (let r = 0; r < 1 << ROW_BITS; r++) {
-      const rid = rowId(id, r);
-      const bytes = store.getPage(rid);
-      if (bytes) rows.push(decodePageRow(rid, bytes));
-    }
-    return assemblePage(id, rows, this.hashInto);
+    return loadPageRows(id, (r) => store.getPage(rowId(id, r)), this.hashInto);
   }
 
   private markDirty(p: Page): void {
@@ -469,12 +455,14 @@ export class PrefixTree {
     this.dirtyPages = [];
     this.pagesWritten += pages.length;
     const writes: PageWrite[] = [];
+    // Rows are encoded into one reused buffer: the store copies what it keeps (PageStore docs).
+    this.rows.reset();
     for (const p of pages) {
       let m = p.dirtyRows;
       this.rowsWritten += popcount16(m);
       if (this.store) {
         for (let r = 0; m !== 0; r++, m >>>= 1)
-          if (m & 1) writes.push({ id: rowId(p.id, r), bytes: p.encodeRow(r) });
+          if (m & 1) writes.push({ id: rowId(p.id, r), bytes: p.encodeRowInto(r, this.rows) });
       }
     }
     if (this.store) this.store.putPages(writes);

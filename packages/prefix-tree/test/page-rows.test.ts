@@ -64,12 +64,12 @@ describe("page rows", () => {
     const keys = randomBytes(n * 32, 5);
     const store = new MemoryPageStore();
     const t = PrefixTree.bulkBuild(keys, keys, { store, hash: fastSha256, maxLeavesPerPage: 64 });
-    const before = new Map(store.pages);
+    const before = storeDump(store);
     const k = keys.slice(32 * 777, 32 * 778);
     const v = new Uint8Array(32).fill(9);
     const w0 = store.pagesWritten;
     t.set(k, v);
-    const written = [...store.pages].filter(([id, b]) => before.get(id) !== b).map(([id]) => id);
+    const written = [...storeDump(store)].filter(([id, b]) => before.get(id) !== b).map(([id]) => id);
     // 20k leaves, 64 per page: the root page and the split page holding the leaf, one row each:
     // the row of the key's nibble after each page's prefix.
     expect(store.pagesWritten - w0).toBe(2);
