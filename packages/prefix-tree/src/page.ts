@@ -95,6 +95,8 @@ export class Page {
   newer: Page | undefined = undefined;
   older: Page | undefined = undefined;
   cachedBytes = 0;
+  /** Page cache: an upper-level (split) page kept out of the LRU list, never evicted. */
+  pinned = false;
 
   constructor(id: string, stratum: number, capacity = 4) {
     this.id = id;
