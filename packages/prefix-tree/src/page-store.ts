@@ -17,6 +17,10 @@
 
 export interface PageWrite {
   readonly id: string;
+  /**
+   * The row's bytes, valid only during the `putPages` call: the tree encodes rows into a buffer it
+   * reuses for the next update, so a store that keeps them must copy (SQL bindings do).
+   */
   readonly bytes: Uint8Array;
 }
 
@@ -27,7 +31,11 @@ export interface PageStore {
   putPages(writes: readonly PageWrite[]): void;
 }
 
-/** An in-memory `PageStore` that also counts what it is asked to write (rows and their bytes). */
+/**
+ * An in-memory `PageStore` that also counts what it is asked to write (rows and their bytes). It
+ * copies each written row, into the row's existing array when the length is unchanged (an update
+ * of existing leaves), so an array from `getPage` shows the row's current bytes, not a snapshot.
+ */
 export class MemoryPageStore implements PageStore {
   readonly pages = new Map<string, Uint8Array>();
   /** Number of `putPages` calls, of rows written and of their bytes so far. */
@@ -42,7 +50,9 @@ export class MemoryPageStore implements PageStore {
   putPages(writes: readonly PageWrite[]): void {
     this.batches++;
     for (const w of writes) {
-      this.pages.set(w.id, w.bytes);
+      const old = this.pages.get(w.id);
+      if (old && old.length === w.bytes.length) old.set(w.bytes);
+      else this.pages.set(w.id, w.bytes.slice());
       this.pagesWritten++;
       this.bytesWritten += w.bytes.length;
     }

@@ -19,9 +19,17 @@
  * Item refs are `~index` (negative), node refs are `index` (>= 0); `NO_REF` marks an empty page.
  * Rows hold no structure: the trie is canonical, so `assemblePage` rebuilds it from sorted keys.
  */
+
+import { releaseBuffer, takeBuffer } from "./buffer-pool.ts";
 import { bitAt, commonPrefixBits, compare32 } from "./bytes.ts";
 import { DecodeError, PrefixTreeErrorCode } from "./errors.ts";
 import type { Sha256Into } from "./hash.ts";
+
+/** Bytes of a page buffer for `c` items and max(1, c - 1) inner nodes (see `Page.allocate`). */
+function pageBufferBytes(c: number): number {
+  const nc = Math.max(1, c - 1);
+  return 8 * nc + 96 * c + 34 * nc + c;
+}
 
 export const NO_REF = 0x7fffffff;
 export const ItemKind = { Leaf: 0, Child: 1 } as const;
@@ -87,6 +95,8 @@ export class Page {
   newer: Page | undefined = undefined;
   older: Page | undefined = undefined;
   cachedBytes = 0;
+  /** Page cache: an upper-level (split) page kept out of the LRU list, never evicted. */
+  pinned = false;
 
   constructor(id: string, stratum: number, capacity = 4) {
     this.id = id;
@@ -107,9 +117,15 @@ export class Page {
    * One ArrayBuffer per page, viewed as the item and node columns: a page costs one backing store
    * instead of nine, which matters when a tree has tens of thousands of small pages.
    */
-  private allocate(c: number, keep: boolean): void {
+  private allocate(need: number, keep: boolean): void {
+    // A recycled buffer (buffer-pool.ts) when one of about this size is idle: a fresh ArrayBuffer
+    // costs as much as tens of hashes.
+    const oldCap = this.kinds.length;
+    const old = oldCap > 0 ? (this.left.buffer as ArrayBuffer) : undefined;
+    const pooled = takeBuffer(need);
+    const c = pooled ? pooled.cap : need;
     const nc = Math.max(1, c - 1);
-    const buf = new ArrayBuffer(8 * nc + 96 * c + 34 * nc + c);
+    const buf = pooled ? pooled.buf : new ArrayBuffer(pageBufferBytes(c));
     let o = 0;
     const i32 = (n: number) => {
       const v = new Int32Array(buf, o, n);
@@ -152,6 +168,30 @@ export class Page {
     this.kinds = kinds;
     this.nodeBit = nodeBit;
     this.nodeDirty = nodeDirty;
+    if (old) releaseBuffer(old, oldCap);
+  }
+
+  /**
+   * Gives the page's buffer back to the pool (an evicted page: nothing refers to it any more) and
+   * leaves the page empty, so that a stale reference reads nothing rather than another page's data.
+   */
+  release(): void {
+    const cap = this.kinds.length;
+    if (cap === 0) return;
+    const buf = this.left.buffer as ArrayBuffer;
+    this.kinds =
+      this.keys =
+      this.values =
+      this.itemHash =
+      this.nodeBit =
+      this.nodeHash =
+      this.nodeDirty =
+        EMPTY_U8;
+    this.left = this.right = EMPTY_I32;
+    this.itemCount = this.nodeCount = 0;
+    this.root = NO_REF;
+    this.children = NO_CHILDREN;
+    releaseBuffer(buf, cap);
   }
 
   /**
@@ -399,6 +439,15 @@ export class Page {
    * hashes in post-order, which is the order `buildFromSorted` completes them in.
    */
   encodeRow(r: number): Uint8Array {
+    const arena = new RowArena(0);
+    return this.encodeRowInto(r, arena).slice();
+  }
+
+  /**
+   * `encodeRow` into `arena` (no allocation while it has room): returns a view of the row's bytes,
+   * valid until the arena is reset.
+   */
+  encodeRowInto(r: number, arena: RowArena): Uint8Array {
     const s = this.stratum;
     const lo = 8 * s;
     let ref = this.root;
@@ -418,17 +467,18 @@ export class Page {
     let size = ROW_HEADER + rowNodeCount * 32;
     for (let i = 0; i < m; i++)
       size += kinds[rowItems[i] as number] === ItemKind.Leaf ? LEAF_ROW_ITEM : CHILD_ROW_ITEM;
-    const out = new Uint8Array(size);
-    out[0] = ROW_VERSION;
-    out[1] = this.split ? FLAG_SPLIT : 0;
-    out[2] = s;
-    out[3] = r;
-    out[4] = m >>> 8;
-    out[5] = m & 0xff;
+    const base = arena.alloc(size);
+    const out = arena.buf;
+    out[base] = ROW_VERSION;
+    out[base + 1] = this.split ? FLAG_SPLIT : 0;
+    out[base + 2] = s;
+    out[base + 3] = r;
+    out[base + 4] = m >>> 8;
+    out[base + 5] = m & 0xff;
     const keys = this.keys;
     const values = this.values;
     const ih = this.itemHash;
-    let o = ROW_HEADER;
+    let o = base + ROW_HEADER;
     // Plain loops: a subarray view per field costs more than the copy.
     for (let i = 0; i < m; i++) {
       const j = rowItems[i] as number;
@@ -453,7 +503,7 @@ export class Page {
       const no = (rowNodes[i] as number) * 32;
       for (let t = 0; t < 32; t++) out[o + t] = nh[no + t] as number;
     }
-    return out;
+    return out.subarray(base, base + size);
   }
 
   private postOrder(ref: number): void {
@@ -466,6 +516,32 @@ export class Page {
     this.postOrder(this.right[ref] as number);
     if (rowNodeCount === rowNodes.length) rowNodes = grow(rowNodes);
     rowNodes[rowNodeCount++] = ref;
+  }
+}
+
+/**
+ * Where rows are encoded: one buffer reused across updates, rows placed one after another. When
+ * it is full a bigger one replaces it (earlier rows keep their views of the old one), so views
+ * stay valid until `reset`, which the tree calls at the start of each update's write.
+ */
+export class RowArena {
+  buf: Uint8Array;
+  private pos = 0;
+  constructor(bytes = 64 * 1024) {
+    this.buf = new Uint8Array(bytes);
+  }
+  reset(): void {
+    this.pos = 0;
+  }
+  /** Reserves `size` bytes and returns their offset in `buf`. */
+  alloc(size: number): number {
+    if (this.pos + size > this.buf.length) {
+      this.buf = new Uint8Array(Math.max(size, 2 * this.buf.length));
+      this.pos = 0;
+    }
+    const o = this.pos;
+    this.pos += size;
+    return o;
   }
 }
 
@@ -520,61 +596,89 @@ export interface PageRow {
   readonly nodeHashes: Uint8Array;
 }
 
+/** A stored row's header, checked against its id (see `readRowHeader`). */
+interface RowHeader {
+  split: boolean;
+  stratum: number;
+  row: number;
+  count: number;
+}
+
 /**
- * Decodes one stored row and checks it on its own: exact length, version and flags, the id's
- * stratum and nibble, item kinds allowed for the page type, keys under the row's prefix and
- * nibble and strictly increasing (one item per next key byte in a split page). Hashes are not
- * recomputed here: the page they assemble into is checked against its parent's hash on load (see
- * README "Security notes").
+ * Checks a row's header against its id: length at least the header, version, flags, stratum and
+ * nibble matching the id, the id's prefix lowercase hex (unless the caller passes the prefix it
+ * built the id from), at least one item.
  */
-export function decodePageRow(id: string, bytes: Uint8Array): PageRow {
-  if (typeof id !== "string") throw new TypeError('"id" must be a string');
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('"bytes" must be a Uint8Array');
+function readRowHeader(id: string, bytes: Uint8Array, knownPrefix: Uint8Array | undefined): RowHeader {
   const L = bytes.length;
   if (L < ROW_HEADER) fail(PrefixTreeErrorCode.Truncated, L, "row header");
   if (bytes[0] !== ROW_VERSION) fail(PrefixTreeErrorCode.BadVersion, 0, "unknown page row version");
   const flags = bytes[1] as number;
   if (flags > 1) fail(PrefixTreeErrorCode.Malformed, 1, "unknown page flags");
-  const split = flags === FLAG_SPLIT;
   const s = bytes[2] as number;
   if (s > 31) fail(PrefixTreeErrorCode.Malformed, 2, "stratum out of range");
   if (id.length !== 2 * s + 1) fail(PrefixTreeErrorCode.Malformed, 2, "stratum does not match the row id");
   const r = bytes[3] as number;
   if (r > 15 || HEX[r] !== id[2 * s]) fail(PrefixTreeErrorCode.Malformed, 3, "row does not match the row id");
-  const prefix = prefixFromId(id.slice(0, 2 * s));
-  if (pageIdFor(prefix, 0, s) !== id.slice(0, 2 * s))
+  if (!knownPrefix && pageIdFor(prefixFromId(id.slice(0, 2 * s)), 0, s) !== id.slice(0, 2 * s))
     fail(PrefixTreeErrorCode.Malformed, 2, "row id is not lowercase hex");
   const m = ((bytes[4] as number) << 8) | (bytes[5] as number);
   if (m === 0) fail(PrefixTreeErrorCode.Malformed, 4, "empty row");
-  const kinds = new Uint8Array(m);
-  const keys = new Uint8Array(m * 32);
-  const values = new Uint8Array(m * 32);
-  const itemHash = new Uint8Array(m * 32);
+  return { split: flags === FLAG_SPLIT, stratum: s, row: r, count: m };
+}
+
+/**
+ * Decodes the items of a row whose header `h` passed `readRowHeader` straight into item columns
+ * at index `at` (a page's own arrays on load, fresh ones for `decodePageRow`), checking each item
+ * as `decodePageRow` documents, and the row's exact length. Returns the offset of the row's inner
+ * hashes (`h.count - 1` of them, running to the end of `bytes`).
+ */
+function decodeRowItems(
+  bytes: Uint8Array,
+  h: RowHeader,
+  prefix: Uint8Array,
+  kinds: Uint8Array,
+  keys: Uint8Array,
+  values: Uint8Array,
+  itemHash: Uint8Array,
+  at: number,
+): number {
+  const L = bytes.length;
+  const s = h.stratum;
+  const r = h.row;
+  const m = h.count;
   let o = ROW_HEADER;
   for (let j = 0; j < m; j++) {
     if (o >= L) fail(PrefixTreeErrorCode.Truncated, L, "row items");
     const k = bytes[o] as number;
-    const ko = j * 32;
-    keys.set(prefix, ko);
+    const ko = (at + j) * 32;
     if (k === ItemKind.Leaf) {
       if (o + LEAF_ROW_ITEM > L) fail(PrefixTreeErrorCode.Truncated, L, "row leaf");
       for (let i = 0; i < s; i++)
         if (bytes[o + 1 + i] !== prefix[i])
           fail(PrefixTreeErrorCode.Malformed, o + 1, "key outside the page prefix");
-      keys.set(bytes.subarray(o + 1, o + 33), ko);
-      values.set(bytes.subarray(o + 33, o + 65), ko);
-      itemHash.set(bytes.subarray(o + 65, o + 97), ko);
+      // Plain loops: a subarray view per field costs more than the copy.
+      for (let t = 0; t < 32; t++) {
+        keys[ko + t] = bytes[o + 1 + t] as number;
+        values[ko + t] = bytes[o + 33 + t] as number;
+        itemHash[ko + t] = bytes[o + 65 + t] as number;
+      }
       o += LEAF_ROW_ITEM;
-    } else if (k === ItemKind.Child && split) {
+    } else if (k === ItemKind.Child && h.split) {
       if (o + CHILD_ROW_ITEM > L) fail(PrefixTreeErrorCode.Truncated, L, "row child");
+      for (let i = 0; i < s; i++) keys[ko + i] = prefix[i] as number;
       keys[ko + s] = bytes[o + 1] as number;
-      itemHash.set(bytes.subarray(o + 2, o + 34), ko);
+      for (let t = s + 1; t < 32; t++) keys[ko + t] = 0;
+      for (let t = 0; t < 32; t++) {
+        values[ko + t] = 0;
+        itemHash[ko + t] = bytes[o + 2 + t] as number;
+      }
       o += CHILD_ROW_ITEM;
     } else fail(PrefixTreeErrorCode.Malformed, o, "bad item kind");
-    kinds[j] = k;
+    kinds[at + j] = k;
     if ((keys[ko + s] as number) >>> 4 !== r) fail(PrefixTreeErrorCode.Malformed, o, "item outside the row");
     if (j > 0) {
-      const ordered = split
+      const ordered = h.split
         ? (keys[ko + s] as number) > (keys[ko - 32 + s] as number)
         : compare32(keys, ko - 32, keys, ko) < 0;
       if (!ordered) fail(PrefixTreeErrorCode.Malformed, o, "items not strictly increasing");
@@ -583,53 +687,95 @@ export function decodePageRow(id: string, bytes: Uint8Array): PageRow {
   const end = o + (m - 1) * 32;
   if (L < end) fail(PrefixTreeErrorCode.Truncated, L, "row node hashes");
   if (L > end) fail(PrefixTreeErrorCode.Trailing, end, "bytes after row");
+  return o;
+}
+
+/**
+ * Decodes one stored row and checks it on its own: exact length, version and flags, the id's
+ * stratum and nibble, item kinds allowed for the page type, keys under the row's prefix and
+ * nibble and strictly increasing (one item per next key byte in a split page). Hashes are not
+ * recomputed here: the page they assemble into is checked against its parent's hash on load (see
+ * README "Security notes"). The tree itself decodes rows straight into the page (`loadPageRows`),
+ * with exactly these checks.
+ */
+export function decodePageRow(id: string, bytes: Uint8Array): PageRow {
+  if (typeof id !== "string") throw new TypeError('"id" must be a string');
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('"bytes" must be a Uint8Array');
+  const h = readRowHeader(id, bytes, undefined);
+  const prefix = prefixFromId(id.slice(0, 2 * h.stratum));
+  const m = h.count;
+  const kinds = new Uint8Array(m);
+  const keys = new Uint8Array(m * 32);
+  const values = new Uint8Array(m * 32);
+  const itemHash = new Uint8Array(m * 32);
+  const o = decodeRowItems(bytes, h, prefix, kinds, keys, values, itemHash, 0);
   return {
-    split,
-    stratum: s,
-    row: r,
+    split: h.split,
+    stratum: h.stratum,
+    row: h.row,
     count: m,
     kinds,
     keys,
     values,
     itemHash,
-    nodeHashes: bytes.slice(o, end),
+    nodeHashes: bytes.slice(o),
   };
 }
 
+// Scratch for loading: the rows read for one page, and their inner hashes in row order.
+const loadRows: Uint8Array[] = [];
+const loadHeaders: RowHeader[] = [];
+let loadHashes = new Uint8Array(32 * 1024);
+
 /**
- * Assembles page `id` from its decoded rows (in row order, absent rows skipped): the trie is
- * rebuilt from the sorted items, inner hashes inside a row are copied from the rows and only the
- * at most 15 nodes joining the rows (bits 8s..8s+3) are hashed. Returns undefined for no rows.
+ * Loads page `id` from its stored rows (`rowBytes(r)` gives row r's bytes or undefined): checks
+ * every row as `decodePageRow` does, decodes the items straight into the new page's arrays (no
+ * per-row arrays), rebuilds the trie from the sorted items, copying each inner hash inside a row
+ * from the row and hashing only the at most 15 nodes joining the rows (bits 8s..8s+3). Returns
+ * undefined when the page has no rows.
  */
-export function assemblePage(id: string, rows: readonly PageRow[], hash: Sha256Into): Page | undefined {
-  if (rows.length === 0) return undefined;
-  const first = rows[0] as PageRow;
+export function loadPageRows(
+  id: string,
+  rowBytes: (r: number) => Uint8Array | undefined,
+  hash: Sha256Into,
+): Page | undefined {
   const s = id.length >>> 1;
+  const prefix = prefixFromId(id);
+  loadRows.length = 0;
+  loadHeaders.length = 0;
   let m = 0;
-  for (const row of rows) {
-    if (row.split !== first.split || row.stratum !== s)
+  for (let r = 0; r < 1 << ROW_BITS; r++) {
+    const bytes = rowBytes(r);
+    if (!bytes) continue;
+    const h = readRowHeader(rowId(id, r), bytes, prefix);
+    if (h.stratum !== s || (loadHeaders.length > 0 && h.split !== (loadHeaders[0] as RowHeader).split))
       fail(PrefixTreeErrorCode.Malformed, 1, `rows of page ${id} disagree on its type`);
-    m += row.count;
+    loadRows.push(bytes);
+    loadHeaders.push(h);
+    m += h.count;
   }
+  if (m === 0) return undefined;
   const page = new Page(id, s, m);
-  page.split = first.split;
+  page.split = (loadHeaders[0] as RowHeader).split;
+  const need = (m - loadRows.length) * 32;
+  if (loadHashes.length < need) loadHashes = new Uint8Array(Math.max(need, 2 * loadHashes.length));
   let stored = 0;
-  const hashes = new Uint8Array((m - rows.length) * 32);
-  for (const row of rows) {
+  for (let i = 0; i < loadRows.length; i++) {
+    const bytes = loadRows[i] as Uint8Array;
+    const h = loadHeaders[i] as RowHeader;
     const at = page.itemCount;
-    page.kinds.set(row.kinds, at);
-    page.keys.set(row.keys, at * 32);
-    page.values.set(row.values, at * 32);
-    page.itemHash.set(row.itemHash, at * 32);
-    page.itemCount += row.count;
-    hashes.set(row.nodeHashes, stored);
-    stored += row.nodeHashes.length;
+    const o = decodeRowItems(bytes, h, prefix, page.kinds, page.keys, page.values, page.itemHash, at);
+    // Rows come in nibble order and keys are checked within each row, so the page is sorted.
+    page.itemCount += h.count;
+    for (let t = o; t < bytes.length; t++) loadHashes[stored++] = bytes[t] as number;
   }
-  const st: StoredHashes = { hashes, pos: 0, minBit: 8 * s + 4 };
+  loadRows.length = 0;
+  loadHeaders.length = 0;
+  const st: StoredHashes = { hashes: loadHashes, pos: 0, minBit: 8 * s + 4 };
   page.buildFromSorted(hash, st);
   // Each row's m - 1 inner nodes have bits >= 8s + 4 and the joining nodes have smaller ones, so
   // every stored hash is consumed exactly once.
-  if (st.pos !== hashes.length) fail(PrefixTreeErrorCode.Malformed, 0, `page ${id}: inner hash count`);
+  if (st.pos !== stored) fail(PrefixTreeErrorCode.Malformed, 0, `page ${id}: inner hash count`);
   if (page.split) page.children = new Array(m).fill(undefined);
   return page;
 }

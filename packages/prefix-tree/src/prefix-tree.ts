@@ -13,16 +13,7 @@ import { assertBytes, bitAt, commonPrefixBits, compare32, equal32 } from "./byte
 import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
 import { assertSha256, defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 import { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
-import {
-  assemblePage,
-  decodePageRow,
-  ItemKind,
-  Page,
-  type PageRow,
-  pageIdFor,
-  ROW_BITS,
-  rowId,
-} from "./page.ts";
+import { ItemKind, loadPageRows, Page, pageIdFor, RowArena, rowId } from "./page.ts";
 import type { PageStore, PageWrite } from "./page-store.ts";
 import { assembleProof, ProofVersion, proofHeader } from "./proof.ts";
 
@@ -42,7 +33,8 @@ export interface PrefixTreeOptions {
    * Byte budget of the page cache (needs `store`; default: unbounded). Pages load on demand; after
    * each update or read, the least recently used pages are evicted (with their loaded children)
    * until the loaded pages' bytes (`Page.byteSize`, about their arrays plus object overheads) fit.
-   * The root page always stays.
+   * The root page always stays, and split pages (the upper levels) are pinned while their bytes
+   * fit in half the budget.
    */
   cacheBytes?: number;
 }
@@ -57,6 +49,8 @@ export interface TreeStats {
   pages: number;
   /** Bytes held by the loaded pages (arrays plus estimated object overheads). */
   bytes: number;
+  /** Loaded pages pinned in the cache (upper-level split pages, never evicted; see `cacheBytes`). */
+  pinned: number;
   /** Pages read from the store, and pages evicted from the cache, since creation. */
   pageLoads: number;
   evictions: number;
@@ -114,6 +108,7 @@ export class PrefixTree {
   /** @internal The root page (read by batch-proof.ts). */
   rootPage: Page;
   private dirtyPages: Page[] = [];
+  private readonly rows = new RowArena();
   private pagesWritten = 0;
   private rowsWritten = 0;
   private readonly cacheBudget: number;
@@ -121,6 +116,9 @@ export class PrefixTree {
   private newest: Page | undefined;
   private oldest: Page | undefined;
   private cachedBytes = 0;
+  /** Bytes of pinned (split) pages, and how many may be pinned: half the budget. */
+  private pinnedBytes = 0;
+  private readonly pinBudget: number;
   private pageLoads = 0;
   private evictions = 0;
   private updates = 0;
@@ -142,12 +140,14 @@ export class PrefixTree {
       if (!this.store) throw new TypeError('"cacheBytes" needs a "store" to reload evicted pages from');
     }
     this.cacheBudget = budget ?? Number.POSITIVE_INFINITY;
+    this.pinBudget = budget === undefined ? 0 : budget / 2;
     this.rootPage = this.openRoot();
   }
 
   /** Loads the root page (or an empty one) and starts an empty cache around it. */
   private openRoot(): Page {
     this.newest = this.oldest = undefined;
+    this.pinnedBytes = 0;
     const root = this.loadPage("") ?? new Page("", 0);
     root.cachedBytes = root.byteSize();
     this.cachedBytes = root.cachedBytes;
@@ -309,8 +309,10 @@ export class PrefixTree {
     let leaves = 0;
     let pages = 0;
     let bytes = 0;
+    let pinned = 0;
     const visit = (p: Page) => {
       pages++;
+      if (p.pinned) pinned++;
       bytes += p.byteSize();
       for (let j = 0; j < p.itemCount; j++) {
         if (p.kinds[j] === ItemKind.Leaf) leaves++;
@@ -325,6 +327,7 @@ export class PrefixTree {
       leaves,
       pages,
       bytes,
+      pinned,
       pageLoads: this.pageLoads,
       evictions: this.evictions,
       pagesWritten: this.pagesWritten,
@@ -373,7 +376,7 @@ export class PrefixTree {
   child(page: Page, j: number): Page {
     const c = page.children[j];
     if (c) {
-      if (c !== this.newest) this.touch(c);
+      if (!c.pinned && c !== this.newest) this.touch(c);
       return c;
     }
     const id = pageIdFor(page.keys, j * 32, page.stratum + 1);
@@ -399,6 +402,13 @@ export class PrefixTree {
     p.slot = slot;
     p.cachedBytes = p.byteSize();
     this.cachedBytes += p.cachedBytes;
+    // The upper levels are on every update's path: split pages stay loaded (pinned, outside the
+    // LRU list) while they fit in half the budget, so a batch loads only bottom pages.
+    if (p.split && this.pinnedBytes + p.cachedBytes <= this.pinBudget) {
+      p.pinned = true;
+      this.pinnedBytes += p.cachedBytes;
+      return;
+    }
     p.older = this.newest;
     p.newer = undefined;
     if (this.newest) this.newest.newer = p;
@@ -436,9 +446,13 @@ export class PrefixTree {
     if (p.split) {
       for (const c of p.children) if (c) this.drop(c);
     }
-    this.unlink(p);
+    if (p.pinned) {
+      p.pinned = false;
+      this.pinnedBytes -= p.cachedBytes;
+    } else this.unlink(p);
     this.cachedBytes -= p.cachedBytes;
     p.parent = undefined;
+    p.release();
     this.evictions++;
   }
 
@@ -446,13 +460,7 @@ export class PrefixTree {
   private loadPage(id: string): Page | undefined {
     const store = this.store;
     if (!store) return undefined;
-    const rows: PageRow[] = [];
-    for (let r = 0; r < 1 << ROW_BITS; r++) {
-      const rid = rowId(id, r);
-      const bytes = store.getPage(rid);
-      if (bytes) rows.push(decodePageRow(rid, bytes));
-    }
-    return assemblePage(id, rows, this.hashInto);
+    return loadPageRows(id, (r) => store.getPage(rowId(id, r)), this.hashInto);
   }
 
   private markDirty(p: Page): void {
@@ -468,12 +476,14 @@ export class PrefixTree {
     this.dirtyPages = [];
     this.pagesWritten += pages.length;
     const writes: PageWrite[] = [];
+    // Rows are encoded into one reused buffer: the store copies what it keeps (PageStore docs).
+    this.rows.reset();
     for (const p of pages) {
       let m = p.dirtyRows;
       this.rowsWritten += popcount16(m);
       if (this.store) {
         for (let r = 0; m !== 0; r++, m >>>= 1)
-          if (m & 1) writes.push({ id: rowId(p.id, r), bytes: p.encodeRow(r) });
+          if (m & 1) writes.push({ id: rowId(p.id, r), bytes: p.encodeRowInto(r, this.rows) });
       }
     }
     if (this.store) this.store.putPages(writes);
@@ -482,6 +492,7 @@ export class PrefixTree {
       p.dirtyRows = 0;
       const b = p.byteSize();
       this.cachedBytes += b - p.cachedBytes;
+      if (p.pinned) this.pinnedBytes += b - p.cachedBytes;
       p.cachedBytes = b;
     }
   }

@@ -64,12 +64,12 @@ describe("page rows", () => {
     const keys = randomBytes(n * 32, 5);
     const store = new MemoryPageStore();
     const t = PrefixTree.bulkBuild(keys, keys, { store, hash: fastSha256, maxLeavesPerPage: 64 });
-    const before = new Map(store.pages);
+    const before = storeDump(store);
     const k = keys.slice(32 * 777, 32 * 778);
     const v = new Uint8Array(32).fill(9);
     const w0 = store.pagesWritten;
     t.set(k, v);
-    const written = [...store.pages].filter(([id, b]) => before.get(id) !== b).map(([id]) => id);
+    const written = [...storeDump(store)].filter(([id, b]) => before.get(id) !== b).map(([id]) => id);
     // 20k leaves, 64 per page: the root page and the split page holding the leaf, one row each:
     // the row of the key's nibble after each page's prefix.
     expect(store.pagesWritten - w0).toBe(2);
@@ -192,5 +192,74 @@ describe("page cache and failed writes", () => {
     expect(t.stats().pageLoads).toBeGreaterThan(0);
     expect(() => new PrefixTree({ cacheBytes: 1 })).toThrow(TypeError);
     expect(() => new PrefixTree({ store, cacheBytes: -1 })).toThrow(RangeError);
+  });
+});
+
+describe("pinned upper levels", () => {
+  /** Counts the rows read, by page type (byte 1 of a row: bit 0 = split page). */
+  class ReadCountingStore extends MemoryPageStore {
+    splitReads = 0;
+    bottomReads = 0;
+    override getPage(id: string): Uint8Array | undefined {
+      const b = super.getPage(id);
+      if (b) {
+        if (((b[1] as number) & 1) === 1) this.splitReads++;
+        else this.bottomReads++;
+      }
+      return b;
+    }
+  }
+
+  it("split pages stay loaded within half the budget: after warm-up a batch loads only bottom pages", () => {
+    // Keys under 4 first bytes: the root page splits into 4 split pages of 256 buckets, whose
+    // buckets (~29 leaves) are bottom pages of up to 64 leaves.
+    const n = 30_000;
+    const keys = randomBytes(n * 32, 11);
+    for (let i = 0; i < n; i++) keys[i * 32] = (keys[i * 32] as number) & 3;
+    const store = new ReadCountingStore();
+    const full = PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 64 });
+    const budget = 400_000;
+    const t = new PrefixTree({ store, cacheBytes: budget, maxLeavesPerPage: 64 });
+    const batch = (round: number) => {
+      const k = randomBytes(400 * 32, 300 + round);
+      for (let i = 0; i < 400; i++) k[i * 32] = (k[i * 32] as number) & 3;
+      for (let i = 0; i < 400; i += 4)
+        k.set(keys.subarray(((i * 71 + round) % n) * 32, ((i * 71 + round) % n) * 32 + 32), i * 32);
+      const v = randomBytes(400 * 32, 400 + round);
+      t.setMany(k, v);
+      full.setMany(k, v);
+      expect(t.root()).toEqual(full.root());
+      expect(t.stats().bytes).toBeLessThanOrEqual(budget);
+    };
+    for (let round = 0; round < 3; round++) batch(round);
+    const s0 = t.stats();
+    expect(s0.pinned).toBe(4);
+    expect(s0.evictions).toBeGreaterThan(0);
+    store.splitReads = store.bottomReads = 0;
+    for (let round = 3; round < 8; round++) batch(round);
+    expect(store.bottomReads).toBeGreaterThan(0);
+    expect(store.splitReads).toBe(0);
+    expect(t.stats().pinned).toBe(s0.pinned);
+    for (let i = 0; i < n; i += 503) {
+      const k = keys.subarray(i * 32, i * 32 + 32);
+      expect(t.proveInclusion(k)).toEqual(full.proveInclusion(k));
+    }
+  });
+
+  it("with no room to pin, split pages are evicted like the rest and results stay exact", () => {
+    const n = 3000;
+    const keys = randomBytes(n * 32, 12);
+    const store = new MemoryPageStore();
+    const full = PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 8 });
+    const t = new PrefixTree({ store, cacheBytes: 2000, maxLeavesPerPage: 8 });
+    for (let round = 0; round < 3; round++) {
+      const k = randomBytes(50 * 32, 500 + round);
+      const v = randomBytes(50 * 32, 600 + round);
+      t.setMany(k, v);
+      full.setMany(k, v);
+      expect(t.root()).toEqual(full.root());
+      expect(t.stats().pinned).toBe(0);
+    }
+    expect(t.stats().evictions).toBeGreaterThan(0);
   });
 });
