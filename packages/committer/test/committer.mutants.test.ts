@@ -6,7 +6,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeClientMessage, encodeServerMessage } from "../src/codec.ts";
 import { Committer, type CommitterAction, MAX_CHAT_BYTES } from "../src/committer.ts";
-import { CommitterError } from "../src/errors.ts";
 import type { RoomEvent } from "../src/protocol.ts";
 import type { RoomView } from "../src/room-view.ts";
 import { safetyNumber } from "../src/safety-number.ts";
@@ -70,7 +69,7 @@ describe("Committer: API guards", () => {
     const p = a.sendChat(Uint8Array.of(1));
     const again = a.sendChat(Uint8Array.of(2));
     const receive = a.receive(Uint8Array.of(1));
-    expect(() => a.announce()).toThrow(CommitterError);
+    expect(() => a.announce()).toThrow(expect.objectContaining({ code: "reentrant" }));
     await expect(again).rejects.toMatchObject({ code: "reentrant" });
     await expect(receive).rejects.toMatchObject({ code: "reentrant" });
     expect(kinds(await p)).toEqual(["send:application"]);
@@ -107,6 +106,26 @@ describe("Committer: API guards", () => {
     expect(c.announce()).toEqual([]);
     expect(c.inLobby).toBe(true);
     expect(c.stop()).toEqual([]); // no group: no left-group
+  });
+
+  it("announce() outside the lobby does nothing; clone() copies the state and then lives apart", async () => {
+    const { c } = await room("a", "b");
+    const b = c("b").committer;
+    expect(b.announce()).toEqual([]);
+    const k = b.clone();
+    expect(k.inspect()).toEqual(b.inspect());
+    expect(k.memberId).toBe("b");
+    expect(k.inSync).toBe(true);
+    await k.receive(next(c("b"), { type: "left", member: "b" }));
+    expect(k.group).toBeNull();
+    expect(b.group).not.toBeNull(); // the original is untouched
+    expect(b.view!.nextSeq).toBe(k.view!.nextSeq - 1n);
+  });
+
+  it("an event before the first snapshot is ignored", async () => {
+    const c = new Committer(new SymbolicEngine());
+    expect(await c.receive(event(0n, { type: "left", member: "a" }))).toEqual([]);
+    expect(c.inspect()).toMatchObject({ me: null, view: null, keyPackage: null });
   });
 
   it("stop() forgets the key package and any pending commit", async () => {
@@ -199,7 +218,7 @@ describe("Committer: snapshots", () => {
   });
 
   it("a reconnect into another group, another epoch or as a non-live member resyncs", async () => {
-    for (const change of ["groupId", "epoch", "re-announced", "not in roster"] as const) {
+    for (const change of ["groupId", "epoch", "re-announced", "not in roster", "no group"] as const) {
       const { c } = await room("a", "b");
       const b = c("b").committer;
       const v = b.view!;
@@ -212,6 +231,7 @@ describe("Committer: snapshots", () => {
         present.set("b", { announceSeq: v.nextSeq, keyPackage: symKp("kp|b|9") });
         view = { ...v, nextSeq: v.nextSeq + 1n, present };
       }
+      if (change === "no group") view = { ...v, group: null };
       if (change === "not in roster") {
         const roster = new Map(g.roster);
         roster.delete("b");
@@ -306,6 +326,26 @@ describe("Committer: snapshots", () => {
         ]);
       expect(c.inspect().keyPackage).toEqual(kp); // the same package, not a fresh one
     }
+  });
+});
+
+describe("Committer: a fresh key package when none is held", () => {
+  it("not live and holding no key package (ours was used to join): a fresh one is announced", async () => {
+    const { c } = await room("a", "b");
+    const b = c("b").committer;
+    expect(b.inspect().keyPackage).toBeNull(); // used by the join
+    const old = b.view!.present.get("b")!.keyPackage;
+    // A (crafted) restart under a's group: b drops its state and holds no key package.
+    await b.receive(next(c("b"), { type: "group-started", groupId: enc.encode("g2"), creator: "a" }));
+    expect(b.inspect()).toMatchObject({ group: null, keyPackage: null });
+    const v = b.view!;
+    const out = await b.receive(
+      snapshot("b", { ...v, group: { ...v.group!, roster: new Map([["a", 0n]]) } }),
+    );
+    expect(kinds(out)).toEqual(["send:key-package"]);
+    const kp = b.inspect().keyPackage!;
+    expect(kp).not.toEqual(old);
+    expect(out).toMatchObject([{ message: { keyPackage: kp } }]);
   });
 });
 
@@ -470,6 +510,64 @@ describe("Committer: commits", () => {
       }),
     );
     expect(kinds(out)).toEqual(["left-group:resync", "send:resync"]);
+  });
+
+  it("our pending commit echoed under another sender's name is not adopted as ours", async () => {
+    const { w, c } = await room("a", "b");
+    w.connect("x");
+    await w.stepClient("x");
+    w.stepServer("x");
+    const a = c("a");
+    while (!a.committer.hasPendingCommit) await w.stepClient("a");
+    const pending = a.committer.inspect().pending!;
+    const out = await a.committer.receive(
+      next(a, {
+        type: "committed",
+        sender: "b",
+        bundle: { commit: pending.commit, welcome: null, adds: [], removes: [] },
+      }),
+    );
+    // Processed as b's commit: symbolic MLS refuses a commit from our own leaf.
+    expect(kinds(out)).toEqual(["error:commit-failed", "left-group:resync", "send:resync"]);
+  });
+
+  it("a Welcome into another group or epoch than the room's is refused; one of several adds is enough", async () => {
+    for (const variant of ["other group", "other epoch", "two adds"] as const) {
+      const { w, c } = await room("a");
+      w.connect("b");
+      await w.stepClient("b");
+      w.stepServer("b");
+      await w.stepClient("b");
+      const a = c("a");
+      const b = c("b").committer;
+      const mine = b.view!.present.get("b")!;
+      const g = a.committer.group!;
+      const r = await a.engine.commit(g, [mine.keyPackage], []);
+      let welcome = r.welcome!;
+      const adds = [{ member: "b", announceSeq: mine.announceSeq }];
+      if (variant === "other group")
+        welcome = (await a.engine.commit({ ...g, groupId: enc.encode("elsewhere") }, [mine.keyPackage], []))
+          .welcome!;
+      if (variant === "other epoch")
+        welcome = (await a.engine.commit({ ...g, epoch: g.epoch + 5n }, [mine.keyPackage], [])).welcome!;
+      let commit = r.commit;
+      if (variant === "two adds") {
+        const both = await a.engine.commit(g, [mine.keyPackage, symKp("kp|y|0")], []);
+        commit = both.commit;
+        welcome = both.welcome!;
+        adds.push({ member: "y", announceSeq: 0n });
+      }
+      const out = await b.receive(
+        next(c("b"), { type: "committed", sender: "a", bundle: { commit, welcome, adds, removes: [] } }),
+      );
+      if (variant === "two adds") {
+        expect(kinds(out)).toEqual(["new-epoch"]);
+        expect(b.group).toMatchObject({ epoch: 1n });
+      } else {
+        expect(kinds(out), variant).toEqual(["error:roster-mismatch", "send:resync"]);
+        expect(b.group, variant).toBeNull();
+      }
+    }
   });
 
   it("a commit with removes only carries no Welcome", async () => {

@@ -197,4 +197,21 @@ describe("TsMlsEngine operations refuse the wrong message kinds", () => {
     const g = await engine.createGroup(enc.encode("g"), bytes, bom.privatePackage);
     expect(engine.roster(g)).toEqual(new Map([[0, "\ufeffa"]]));
   });
+
+  it("a leaf without a basic credential has no member id: roster leaves it out", async () => {
+    const x = await generateKeyPackage(
+      { credentialType: "x509", certificates: [enc.encode("a")] },
+      defaultCapabilities(),
+      issueLifetime(NOW),
+      [],
+      engine.impl,
+    );
+    const bytes = encodeMlsMessage({
+      version: "mls10",
+      wireformat: "mls_key_package",
+      keyPackage: x.publicPackage,
+    });
+    const g = await engine.createGroup(enc.encode("g"), bytes, x.privatePackage);
+    expect(engine.roster(g)).toEqual(new Map());
+  });
 });
