@@ -436,7 +436,7 @@ describe("Committer: commits", () => {
   });
 
   it("a commit whose MLS roster differs from the declared one is refused (size, then members)", async () => {
-    for (const declared of ["none", "another member"] as const) {
+    for (const declared of ["none", "another member", "one more"] as const) {
       const { c } = await room("a", "b");
       const a = c("a");
       const b = c("b").committer;
@@ -444,13 +444,23 @@ describe("Committer: commits", () => {
       await b.receive(next(c("b"), { type: "announced", member: "x", keyPackage: symKp("kp|x|0") }));
       await b.receive(next(c("b"), { type: "announced", member: "y", keyPackage: symKp("kp|y|0") }));
       const xSeq = b.view!.present.get("y")!.announceSeq;
-      const r = await a.engine.commit(a.committer.group!, [symKp("kp|x|0")], []);
+      // "one more": the commit adds nobody, the bundle declares y (MLS roster a strict subset).
+      const r = await a.engine.commit(
+        a.committer.group!,
+        declared === "one more" ? [] : [symKp("kp|x|0")],
+        [],
+      );
       const adds = declared === "none" ? [] : [{ member: "y", announceSeq: xSeq }];
       const out = await b.receive(
         next(c("b"), {
           type: "committed",
           sender: "a",
-          bundle: { commit: r.commit, welcome: declared === "none" ? null : r.welcome, adds, removes: [] },
+          bundle: {
+            commit: r.commit,
+            welcome: declared === "another member" ? r.welcome : null,
+            adds,
+            removes: [],
+          },
         }),
       );
       expect(kinds(out), declared).toEqual(["error:roster-mismatch", "left-group:resync", "send:resync"]);
