@@ -181,7 +181,8 @@ export class Committer<G, K> {
     const s = this.s;
     if (!s.lobby || s.stopped) return out;
     this.s = { ...s, lobby: false };
-    if (s.me === null || s.keyPackage === null) return out;
+    // The key package is made once the snapshot names us, so a key package implies a member id.
+    if (s.keyPackage === null) return out;
     this.send(out, {
       type: s.awaitingSnapshot ? "resync" : "key-package",
       keyPackage: s.keyPackage.bytes,
@@ -384,7 +385,7 @@ export class Committer<G, K> {
     }
     this.s = { ...this.s, view };
     if (isLive(view, s.me)) {
-      await this.createIfChosen(out);
+      await this.createIfChosen(view, s.me, out);
       return;
     }
     // Make sure the room holds our current announcement (it may have been lost in flight).
@@ -399,19 +400,14 @@ export class Committer<G, K> {
    * The snapshot says we are live in the group but we hold no group state. If the group is the one the
    * room chose us to create (epoch 0, roster = us, our current key package), creating it is local and
    * needs no message, so we do it now. Otherwise we were added while away and missed the Welcome: resync.
+   * Called by `onSnapshot` with no group state held and `me` live in `view`.
    */
-  private async createIfChosen(out: CommitterAction[]): Promise<void> {
-    const { view, me, keyPackage: kp, group } = this.s;
-    if (group || !view?.group || !me || !isLive(view, me)) return;
+  private async createIfChosen(view: RoomView, me: MemberId, out: CommitterAction[]): Promise<void> {
+    const kp = this.s.keyPackage;
+    const g = view.group!; // `me` is live in `view` (the caller checked), so it has a group
     const mine = view.present.get(me);
-    if (
-      view.group.epoch === 0n &&
-      view.group.roster.size === 1 &&
-      kp &&
-      mine &&
-      bytesEqual(mine.keyPackage, kp.bytes)
-    ) {
-      const created = await this.engine.createGroup(view.group.groupId, kp.bytes, kp.secret);
+    if (g.epoch === 0n && g.roster.size === 1 && kp && mine && bytesEqual(mine.keyPackage, kp.bytes)) {
+      const created = await this.engine.createGroup(g.groupId, kp.bytes, kp.secret);
       this.s = { ...this.s, group: created, keyPackage: null };
       out.push(await this.newEpoch(created));
       return;

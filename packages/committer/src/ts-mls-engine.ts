@@ -63,7 +63,12 @@ function decodeKeyPackage(bytes: Uint8Array): KeyPackage {
   return m.keyPackage;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+/**
+ * Credential identities as member ids. `ignoreBOM: true` keeps a leading U+FEFF in the result, so the
+ * decoding is one-to-one: an identity "\uFEFFa" is not member "a" in a roster or as a chat sender.
+ */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const utf8Encoder = new TextEncoder();
 
 export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
   readonly impl: CiphersuiteImpl;
@@ -92,7 +97,7 @@ export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
   }
 
   async generateKeyPackage(member: MemberId): Promise<{ keyPackage: Uint8Array; secret: PrivateKeyPackage }> {
-    const credential = { credentialType: "basic" as const, identity: new TextEncoder().encode(member) };
+    const credential = { credentialType: "basic" as const, identity: utf8Encoder.encode(member) };
     const kp = await generateKeyPackage(
       credential,
       defaultCapabilities(),
@@ -113,7 +118,9 @@ export class TsMlsEngine implements MlsEngine<ClientState, PrivateKeyPackage> {
       const kp = decodeKeyPackage(keyPackage);
       if (kp.cipherSuite !== this.suiteName || kp.version !== "mls10") return false;
       const cred = kp.leafNode.credential;
-      if (cred.credentialType !== "basic" || utf8.decode(cred.identity) !== member) return false;
+      // Exactly the UTF-8 of the member id (member-id.ts), byte for byte.
+      if (cred.credentialType !== "basic" || !bytesEqual(cred.identity, utf8Encoder.encode(member)))
+        return false;
       if (kp.leafNode.leafNodeSource !== "key_package") return false;
       if (!isLifetimeSane(kp.leafNode.lifetime, this.now())) return false;
       return await verifyKeyPackage(kp, this.impl.signature);
