@@ -28,6 +28,7 @@ import {
   verifyBatch,
   verifyInclusion,
 } from "../src/index.ts";
+import { rand } from "./workload.ts";
 
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
 /** Page cache budget (MB) of the bounded-memory rows (SEALROOM_BENCH_CACHE_MB, default 100). */
@@ -113,19 +114,6 @@ function row(metric: string, value: string, anchor = "", goal = ""): void {
 }
 const fmt = (x: number, d = 0) =>
   x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
-
-function rand(n: number, seed: number): Uint8Array {
-  let x = seed | 1;
-  const out = new Uint8Array(n);
-  const w = new Uint32Array(out.buffer, 0, n >>> 2);
-  for (let i = 0; i < w.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    w[i] = x >>> 0;
-  }
-  return out;
-}
 
 const anchorOut = new Uint8Array(32);
 function shaRate(h: BenchHash, ms = QUICK ? 300 : 1500): number {

@@ -10,6 +10,7 @@
  *   ... 4000000 store 6      ... 4000000 cache 6   (AB_CACHE_MB, default 100; AB_UPDATES per round)
  */
 import { fastSha256 } from "../src/index.ts";
+import { cpu, rand } from "./workload.ts";
 
 type TreeLike = {
   setMany(k: Uint8Array, v: Uint8Array): void;
@@ -34,23 +35,6 @@ const basePath = process.env.AB_BASE ?? "./.ab-base/src";
 
 const base = (await import(`${basePath}/index.ts`)) as Mod;
 const next = (await import("../src/index.ts")) as unknown as Mod;
-
-function rand(n: number, seed: number): Uint8Array {
-  let x = seed | 1;
-  const out = new Uint8Array(n);
-  const w = new Uint32Array(out.buffer, 0, n >>> 2);
-  for (let i = 0; i < w.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    w[i] = x >>> 0;
-  }
-  return out;
-}
-const cpu = () => {
-  const u = process.threadCpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 const keys = rand(N * 32, 0x1234 + N);
 const values = rand(N * 32, 0x9876 + N);

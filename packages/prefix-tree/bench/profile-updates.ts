@@ -12,29 +12,13 @@ import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import { poolCounters } from "../src/buffer-pool.ts";
 import { fastSha256, MemoryPageStore, PrefixTree } from "../src/index.ts";
+import { cpu, rand } from "./workload.ts";
 
 const N = Number(process.argv[2] ?? 2_000_000);
 const mode = process.argv[3] ?? "mem";
 const B = Number(process.env.PROFILE_BATCH ?? 10_000);
 const total = Number(process.env.PROFILE_UPDATES ?? 200_000);
 const cacheMb = Number(process.env.PROFILE_CACHE_MB ?? 100);
-
-function rand(n: number, seed: number): Uint8Array {
-  let x = seed | 1;
-  const out = new Uint8Array(n);
-  const w = new Uint32Array(out.buffer, 0, n >>> 2);
-  for (let i = 0; i < w.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    w[i] = x >>> 0;
-  }
-  return out;
-}
-const cpu = () => {
-  const u = process.threadCpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 const keys = rand(N * 32, 0x1234 + N);
 const values = rand(N * 32, 0x9876 + N);
