@@ -181,9 +181,10 @@ describe("TsMlsEngine operations refuse the wrong message kinds", () => {
     expect(engine.cipherSuite(removed.group)).toBe(1);
   });
 
-  it("roster names are the credential identities exactly (a byte-order mark is kept)", async () => {
-    const bom = await generateKeyPackage(
-      { credentialType: "basic", identity: Uint8Array.of(0xef, 0xbb, 0xbf, 0x61) },
+  /** A group "g" founded from a fresh key package with `credential`. */
+  async function groupFoundedWith(credential: Parameters<typeof generateKeyPackage>[0]) {
+    const kp = await generateKeyPackage(
+      credential,
       defaultCapabilities(),
       issueLifetime(NOW),
       [],
@@ -192,26 +193,21 @@ describe("TsMlsEngine operations refuse the wrong message kinds", () => {
     const bytes = encodeMlsMessage({
       version: "mls10",
       wireformat: "mls_key_package",
-      keyPackage: bom.publicPackage,
+      keyPackage: kp.publicPackage,
     });
-    const g = await engine.createGroup(enc.encode("g"), bytes, bom.privatePackage);
+    return engine.createGroup(enc.encode("g"), bytes, kp.privatePackage);
+  }
+
+  it("roster names are the credential identities exactly (a byte-order mark is kept)", async () => {
+    const g = await groupFoundedWith({
+      credentialType: "basic",
+      identity: Uint8Array.of(0xef, 0xbb, 0xbf, 0x61),
+    });
     expect(engine.roster(g)).toEqual(new Map([[0, "\ufeffa"]]));
   });
 
   it("a leaf without a basic credential has no member id: roster leaves it out", async () => {
-    const x = await generateKeyPackage(
-      { credentialType: "x509", certificates: [enc.encode("a")] },
-      defaultCapabilities(),
-      issueLifetime(NOW),
-      [],
-      engine.impl,
-    );
-    const bytes = encodeMlsMessage({
-      version: "mls10",
-      wireformat: "mls_key_package",
-      keyPackage: x.publicPackage,
-    });
-    const g = await engine.createGroup(enc.encode("g"), bytes, x.privatePackage);
+    const g = await groupFoundedWith({ credentialType: "x509", certificates: [enc.encode("a")] });
     expect(engine.roster(g)).toEqual(new Map());
   });
 });

@@ -73,15 +73,15 @@ export class Page {
   itemCount = 0;
   nodeCount = 0;
   root = NO_REF;
-  kinds: Uint8Array;
-  keys: Uint8Array;
-  values: Uint8Array;
-  itemHash: Uint8Array;
-  nodeBit: Uint8Array;
-  left: Int32Array;
-  right: Int32Array;
-  nodeHash: Uint8Array;
-  nodeDirty: Uint8Array;
+  kinds: Uint8Array = EMPTY_U8;
+  keys: Uint8Array = EMPTY_U8;
+  values: Uint8Array = EMPTY_U8;
+  itemHash: Uint8Array = EMPTY_U8;
+  nodeBit: Uint8Array = EMPTY_U8;
+  left: Int32Array = EMPTY_I32;
+  right: Int32Array = EMPTY_I32;
+  nodeHash: Uint8Array = EMPTY_U8;
+  nodeDirty: Uint8Array = EMPTY_U8;
   /** Loaded child pages of a split page, by item index (lazily filled); unused in bottom pages. */
   children: (Page | undefined)[] = NO_CHILDREN;
   /** Set while the page waits to be written to the store. */
@@ -101,15 +101,6 @@ export class Page {
   constructor(id: string, stratum: number, capacity = 4) {
     this.id = id;
     this.stratum = stratum;
-    this.kinds =
-      this.keys =
-      this.values =
-      this.itemHash =
-      this.nodeBit =
-      this.nodeHash =
-      this.nodeDirty =
-        EMPTY_U8;
-    this.left = this.right = EMPTY_I32;
     this.allocate(Math.max(1, capacity), false);
   }
 
