@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type LocalSfu, startLocalSfu } from "@sealroom/local-sfu";
+import { type SfuFaults, startSfuFaults } from "./sfu-faults.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -224,17 +225,20 @@ export async function startTabsRoom(
 /**
  * A local Realtime SFU (`@sealroom/local-sfu`, 127.0.0.1) and a room Worker (as `startTabsRoom`)
  * configured to use it, so `/media/config` says `sfu`. `sfuOptions` go to `startLocalSfu` (e.g. a short
- * `idleTimeoutMs`). Stop both: `stop(room)`, `sfu.close()`.
+ * `idleTimeoutMs`). With `faults`, the room reaches the SFU through a front that fails the requests a test
+ * asks it to (`sfu-faults.ts`). Stop all: `stop(room)`, `faults?.close()`, `sfu.close()`.
  */
 export async function startSfuRoom(
   persistTo: string,
   sfuOptions: Parameters<typeof startLocalSfu>[0] = {},
-): Promise<{ sfu: LocalSfu; room: ReturnType<typeof start>; origin: string }> {
+  { faults = false }: { faults?: boolean } = {},
+): Promise<{ sfu: LocalSfu; room: ReturnType<typeof start>; origin: string; faults: SfuFaults | null }> {
   const sfu = await startLocalSfu(sfuOptions);
+  const front = faults ? await startSfuFaults(sfu.url) : null;
   const { room, origin } = await startTabsRoom(persistTo, {
     CALLS_APP_ID: sfu.appId,
     CALLS_APP_SECRET: sfu.appSecret,
-    CALLS_API_BASE: sfu.url,
+    CALLS_API_BASE: front?.url ?? sfu.url,
   });
-  return { sfu, room, origin };
+  return { sfu, room, origin, faults: front };
 }

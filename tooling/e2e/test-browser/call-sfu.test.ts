@@ -7,7 +7,7 @@
  * are travels only inside MLS (never in clear on the room socket) and the SFU learns no member id or
  * name; a member that leaves has its pulls closed in every page and on the SFU, and in the new epoch
  * every receiver sends a keyframe request toward the SFU; a tap on the media path (the frames as they go to the SFU) cannot decrypt
- * them without the keys.
+ * them without the keys; pulls whose requests the SFU fails are pulled again until they are answered.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,12 +28,14 @@ import {
   rtpDebug,
 } from "../src/call-pages.ts";
 import { bundleFixture } from "../src/fixture-server.ts";
+import type { SfuFaults } from "../src/sfu-faults.ts";
 import { startSfuRoom, stop } from "../src/workspace.ts";
 
 type CallGlobal = { sealroomCall: Call };
 
 const persist = mkdtempSync(join(tmpdir(), "sealroom-call-sfu-"));
 let sfu: LocalSfu;
+let faults: SfuFaults;
 let room: Awaited<ReturnType<typeof startSfuRoom>>["room"];
 let origin: string;
 let chromium: LaunchedBrowser;
@@ -44,13 +46,16 @@ const wire: Buffer[] = [];
 const toSfu: string[] = [];
 
 beforeAll(async () => {
-  ({ sfu, room, origin } = await startSfuRoom(persist));
+  let front: SfuFaults | null;
+  ({ sfu, room, origin, faults: front } = await startSfuRoom(persist, {}, { faults: true }));
+  faults = front!;
   chromium = await launchChromium();
 }, 150_000);
 
 afterAll(async () => {
   await chromium?.close();
   if (room) await stop(room);
+  await faults?.close();
   await sfu?.close();
   rmSync(persist, { recursive: true, force: true });
 });
@@ -65,8 +70,9 @@ const RETRY_NOISE = [
   /^undefined$/,
   /^Invariant failed$/,
   /^no session "[0-9a-f]+"$/,
-  /^Failed to load resource: the server responded with a status of (404|502)/,
-  /^SFU proxy (404|502) \/partytracks\//,
+  /^injected fault$/, // the error text of the pull requests `sfu-faults.ts` fails
+  /^Failed to load resource: the server responded with a status of (404|502|503)/,
+  /^SFU proxy (404|502|503) \/partytracks\//,
 ];
 const unexpected = (xs: string[]) => xs.filter((e) => !RETRY_NOISE.some((r) => r.test(e)));
 
@@ -286,6 +292,25 @@ describe("encrypted call in Chromium over the SFU", () => {
     await expectDecoding(pages, errors);
     expect(unexpected(errors)).toEqual([]);
     for (const p of pages) await p.close();
+  });
+
+  it("pulls whose requests the SFU fails are pulled again, and both members decode each other", async () => {
+    const id = await newRoom(origin);
+    const first = await open(id);
+    await expectAgreement([first]);
+    // Every pull request of this pair fails once: the joiner's pull of the first member's tracks and the
+    // first member's pull of the joiner's. partytracks never retries a failed `tracks/new` itself.
+    faults.failPulls(2);
+    const noted = notes.length;
+    const pair = [first, await open(id)];
+    await expectAgreement(pair);
+    await expect.poll(() => faults.failed(), { timeout: 30_000, interval: 250 }).toBe(2);
+    await expectDecoding(pair, errors);
+    const retried = notes.slice(noted).filter((n) => /refused by the SFU, pulled again \(retry 1\)/.test(n));
+    expect(retried.length, notes.slice(noted).join("\n")).toBeGreaterThanOrEqual(2);
+    for (const page of pair) expect((await pulls(page)).every((p) => p.readyState === "live")).toBe(true);
+    expect(unexpected(errors)).toEqual([]);
+    for (const p of pair) await p.close();
   });
 });
 

@@ -21,6 +21,7 @@ import { BehaviorSubject, Subscription } from "rxjs";
 import type { TrackRef, TrackSlot } from "./app-message.ts";
 import { SFU_STREAM } from "./protocol.ts";
 import { PullBook, type PullChange } from "./pull-book.ts";
+import { type PulledTrack, PullFailures } from "./pull-failures.ts";
 import { FrameTransforms, preferVp8, useScriptTransform } from "./transforms.ts";
 
 export interface SfuPlaneOptions {
@@ -52,10 +53,26 @@ interface Pull {
   /** When the track arrived or last decoded a new frame (ms), and the frames decoded then. */
   since: number;
   frames: number;
+  /** When this track was (last) requested (ms), and how often it was requested again without a track. */
+  requested: number;
+  retries: number;
+  /** The SFU refused this request (`pull-failures.ts`). */
+  refused: boolean;
 }
 
 /** A pulled video track that receives packets but decodes no new frame for this long is pulled again. */
 const STALLED_PULL_MS = 8_000;
+/**
+ * A pull is requested again when the SFU refused it (`pull-failures.ts`: partytracks never retries such a
+ * pull, it neither emits nor errors) `REFUSED_PULL_MS` after the request, or when it has given no track
+ * `UNANSWERED_PULL_MS` after the request (its request got no answer at all). Each wait doubles per retry,
+ * to the maximum. The unanswered wait is long so that a pull merely slow on a loaded machine (partytracks'
+ * own transceiver timeout is 5 s, retried) is not requested twice.
+ */
+const REFUSED_PULL_MS = 1_000;
+const REFUSED_PULL_MAX_MS = 32_000;
+const UNANSWERED_PULL_MS = 20_000;
+const UNANSWERED_PULL_MAX_MS = 80_000;
 
 /** One pull (diagnostics and tests). */
 export interface SfuPullState {
@@ -89,6 +106,14 @@ export class SfuPlane {
     this.party = new PartyTracks({ prefix: `${opts.origin}/partytracks`, iceServers: opts.iceServers });
     // Subscribed before any push or pull, so every transceiver is seen synchronously as it is made.
     this.subs.add(this.party.transceiver$.subscribe((t) => this.attach(t)));
+    const failures = new PullFailures();
+    const history = this.party.history;
+    const read = () => {
+      const entry = history.entries.at(-1);
+      if (entry) for (const t of failures.read(entry)) this.refused(t);
+    };
+    history.addEventListener("logentry", read);
+    this.subs.add(() => history.removeEventListener("logentry", read));
     this.subs.add(
       this.party.peerConnection$.subscribe({
         next: (pc) => {
@@ -138,14 +163,21 @@ export class SfuPlane {
   }
 
   /**
-   * Pulls again each pulled video track that receives packets but decodes no new frame for 8 s: it waits
-   * for a keyframe (the first one was missed, or the stream broke after a renegotiation) and the SFU did not
-   * pass its keyframe requests on (both seen with the local SFU); a new subscription makes the SFU ask the
-   * sender for a keyframe. The old pull closes after the new one is requested.
+   * Pulls again, while the SFU connection is up:
+   * - each pull the SFU refused, or that gave no track long after it was requested (see
+   *   `REFUSED_PULL_MS`): partytracks will not retry it. Only the track the member announces now is
+   *   pulled (a pull closed or re-pointed meanwhile is no longer in the table, or was requested anew),
+   *   and retrying never stops while the member announces it.
+   * - each pulled video track that receives packets but decodes no new frame for 8 s: it waits for a
+   *   keyframe (the first one was missed, or the stream broke after a renegotiation) and the SFU did not
+   *   pass its keyframe requests on (both seen with the local SFU); a new subscription makes the SFU ask
+   *   the sender for a keyframe.
+   * The old pull closes after the new one is requested.
    */
   async repairStalled(): Promise<void> {
     const pc = this.pc;
     if (!pc || pc.connectionState !== "connected") return;
+    this.retryUnanswered(Date.now());
     const decoded = new Map<string, { packets: number; frames: number }>();
     (await pc.getStats()).forEach((r) => {
       if (r.type === "inbound-rtp" && r.kind === "video" && r.trackIdentifier)
@@ -168,6 +200,35 @@ export class SfuPlane {
         p.ref$.complete();
       });
       this.pull(p.member, p.slot, key, { ...p.ref$.value }, p.stream);
+    }
+    this.drainClosing();
+  }
+
+  private refused(t: PulledTrack): void {
+    for (const p of this.pulls.values()) {
+      const ref = p.ref$.value;
+      if (p.track === null && ref.sessionId === t.sessionId && ref.trackName === t.trackName)
+        p.refused = true;
+    }
+  }
+
+  private retryUnanswered(now: number): void {
+    for (const [key, p] of [...this.pulls]) {
+      if (p.track !== null) continue;
+      const wait = p.refused
+        ? Math.min(REFUSED_PULL_MS * 2 ** p.retries, REFUSED_PULL_MAX_MS)
+        : Math.min(UNANSWERED_PULL_MS * 2 ** p.retries, UNANSWERED_PULL_MAX_MS);
+      if (now - p.requested < wait) continue;
+      this.pulls.delete(key);
+      this.closing.push(() => {
+        p.sub.unsubscribe();
+        p.ref$.complete();
+      });
+      const again = this.pull(p.member, p.slot, key, { ...p.ref$.value }, p.stream);
+      again.retries = p.retries + 1;
+      this.opts.onError(
+        `pull ${p.slot} of ${p.member}: ${p.refused ? "refused by the SFU" : `no track ${Math.round(wait / 1000)} s after the request`}, pulled again (retry ${again.retries})`,
+      );
     }
     this.drainClosing();
   }
@@ -272,7 +333,14 @@ export class SfuPlane {
       const existing = c.op === "switch" ? this.pulls.get(key) : undefined;
       if (existing) {
         existing.stream = c.track.stream;
-        this.closing.push(() => existing.ref$.next(meta)); // pulls the new one, closes the old
+        this.closing.push(() => {
+          // partytracks pulls the new one and closes the old; until it arrives the pull waits for a track.
+          existing.track = null;
+          existing.requested = Date.now();
+          existing.retries = 0;
+          existing.refused = false;
+          existing.ref$.next(meta);
+        });
         continue;
       }
       this.pull(c.member, c.track.slot, key, meta, c.track.stream);
@@ -291,7 +359,7 @@ export class SfuPlane {
     }, 0);
   }
 
-  private pull(member: string, slot: TrackSlot, key: string, meta: TrackMetadata, stream: string): void {
+  private pull(member: string, slot: TrackSlot, key: string, meta: TrackMetadata, stream: string): Pull {
     const ref$ = new BehaviorSubject(meta);
     const entry: Pull = {
       member,
@@ -302,6 +370,9 @@ export class SfuPlane {
       track: null,
       since: 0,
       frames: 0,
+      requested: Date.now(),
+      retries: 0,
+      refused: false,
     };
     this.pulls.set(key, entry);
     entry.sub.add(
@@ -314,6 +385,7 @@ export class SfuPlane {
         error: (err) => this.opts.onError(`pull ${slot} of ${member}: ${String(err)}`),
       }),
     );
+    return entry;
   }
 
   // --- transforms --------------------------------------------------------------------------------
