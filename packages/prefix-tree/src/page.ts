@@ -97,6 +97,8 @@ export class Page {
   cachedBytes = 0;
   /** Page cache: an upper-level (split) page kept out of the LRU list, never evicted. */
   pinned = false;
+  /** Set while an update is working on this page or below it (not evictable mid-update). */
+  busy = false;
 
   constructor(id: string, stratum: number, capacity = 4) {
     this.id = id;

@@ -54,6 +54,12 @@ export interface TreeStats {
   /** Pages read from the store, and pages evicted from the cache, since creation. */
   pageLoads: number;
   evictions: number;
+  /**
+   * The most bytes the loaded pages held at any check of the budget since creation (after each
+   * child page of an update, and after each update or read): with `cacheBytes`, about the budget
+   * plus the pages an update is working on (see README "Bounded memory").
+   */
+  peakBytes: number;
   /** Pages changed by updates since creation (each written as one or more rows). */
   pagesWritten: number;
   /** Rows handed to the store (or that would have been, without one) since creation. */
@@ -105,9 +111,12 @@ export class PrefixTree {
   readonly heads: ChainHeadStore;
   private readonly store: PageStore | undefined;
   private readonly maxLeaves: number;
-  /** @internal The root page (read by batch-proof.ts). */
-  rootPage: Page;
+  private root_: Page;
+  /** Set when a failed update could not reload the root page (the store failed again). */
+  private stale = false;
   private dirtyPages: Page[] = [];
+  /** Rows of this update encoded so far (pages evicted mid-update, then `flush`), for `putPages`. */
+  private pending: PageWrite[] = [];
   private readonly rows = new RowArena();
   private pagesWritten = 0;
   private rowsWritten = 0;
@@ -116,6 +125,7 @@ export class PrefixTree {
   private newest: Page | undefined;
   private oldest: Page | undefined;
   private cachedBytes = 0;
+  private peakBytes = 0;
   /** Bytes of pinned (split) pages, and how many may be pinned: half the budget. */
   private pinnedBytes = 0;
   private readonly pinBudget: number;
@@ -141,7 +151,19 @@ export class PrefixTree {
     }
     this.cacheBudget = budget ?? Number.POSITIVE_INFINITY;
     this.pinBudget = budget === undefined ? 0 : budget / 2;
-    this.rootPage = this.openRoot();
+    this.root_ = this.openRoot();
+  }
+
+  /**
+   * @internal The root page (read by batch-proof.ts and shard.ts). After a failed update whose
+   * reload failed too, the first access reloads it (and throws while the store still fails).
+   */
+  get rootPage(): Page {
+    if (this.stale) {
+      this.root_ = this.openRoot();
+      this.stale = false;
+    }
+    return this.root_;
   }
 
   /** Loads the root page (or an empty one) and starts an empty cache around it. */
@@ -246,7 +268,8 @@ export class PrefixTree {
   /**
    * After a failed update (the store's `putPages` threw, or a page could not be loaded): the
    * store still holds the state before the update (`putPages` is all-or-nothing), so every
-   * loaded page is dropped and the root page reloaded; the rest loads again on demand. A tree
+   * loaded page is dropped (pages evicted mid-update took their pending rows with them) and the
+   * root page reloaded; the rest loads again on demand. A tree
    * without a store cannot fail this way (nothing it does throws mid-update), so it is left as is.
    */
   private rollback(): void {
@@ -255,8 +278,18 @@ export class PrefixTree {
       p.dirtyRows = 0;
     }
     this.dirtyPages = [];
+    this.pending = [];
+    this.rows.reset();
+    this.clearBusy(this.root_);
     if (!this.store) return;
-    this.rootPage = this.openRoot();
+    // If the store fails this read too, the tree reloads on its next use (`rootPage`); the
+    // update's own error is the one thrown.
+    this.stale = true;
+    this.root_ = new Page("", 0);
+    try {
+      this.root_ = this.openRoot();
+      this.stale = false;
+    } catch {}
   }
 
   /** PR #31 / merkle-patricia-tree.md inclusion proof for `key`, or undefined if absent. */
@@ -330,6 +363,7 @@ export class PrefixTree {
       pinned,
       pageLoads: this.pageLoads,
       evictions: this.evictions,
+      peakBytes: Math.max(this.peakBytes, this.cachedBytes),
       pagesWritten: this.pagesWritten,
       rowsWritten: this.rowsWritten,
       updates: this.updates,
@@ -432,8 +466,9 @@ export class PrefixTree {
     if (!this.oldest) this.oldest = p;
   }
 
-  /** Evicts least recently used pages until the cache fits its budget (never mid-update). */
+  /** Evicts least recently used pages until the cache fits its budget (between updates). */
   private trim(): void {
+    if (this.cachedBytes > this.peakBytes) this.peakBytes = this.cachedBytes;
     while (this.cachedBytes > this.cacheBudget && this.oldest) {
       const p = this.oldest;
       (p.parent as Page).children[p.slot] = undefined;
@@ -441,10 +476,51 @@ export class PrefixTree {
     }
   }
 
-  /** Forgets `p` and its loaded descendants (their rows are in the store). */
+  /**
+   * The same inside an update, called after each child page is done: pages the update is still
+   * working on (`busy`: the current page and its ancestors) stay; a page it changed is evicted
+   * after its changed rows are encoded into this update's pending writes (`spill`), which go to
+   * the store with the rest in the update's one `putPages`. A page is visited once per update, so
+   * an evicted page is not needed again before that write; if it fails, `rollback` reloads from
+   * the store, which never saw those rows.
+   */
+  private trimMidUpdate(): void {
+    let p = this.oldest;
+    while (this.cachedBytes > this.cacheBudget && p) {
+      if (p.busy) {
+        p = p.newer;
+        continue;
+      }
+      // Ancestors of a busy page are busy, so a page that is not has no busy descendant. Its
+      // loaded descendants go with it (they may be next in the list), so start again from the end.
+      (p.parent as Page).children[p.slot] = undefined;
+      this.drop(p);
+      p = this.oldest;
+    }
+  }
+
+  /** After a page is done in an update: counts its bytes now (it may have grown). */
+  private settle(p: Page): void {
+    const b = p.byteSize();
+    this.cachedBytes += b - p.cachedBytes;
+    if (p.pinned) this.pinnedBytes += b - p.cachedBytes;
+    p.cachedBytes = b;
+  }
+
+  /** Clears `busy` on the path an update was working on when it failed. */
+  private clearBusy(p: Page): void {
+    p.busy = false;
+    if (p.split) for (const c of p.children) if (c?.busy) this.clearBusy(c);
+  }
+
+  /** Forgets `p` and its loaded descendants; rows they changed in this update go to `pending`. */
   private drop(p: Page): void {
     if (p.split) {
       for (const c of p.children) if (c) this.drop(c);
+    }
+    if (p.dirty) {
+      this.encodeRows(p);
+      p.dirty = false;
     }
     if (p.pinned) {
       p.pinned = false;
@@ -470,37 +546,42 @@ export class PrefixTree {
     }
   }
 
-  /** Hands the rows changed by this update to the store, in one `putPages`. */
+  /** Encodes the rows of `p` changed by this update into `pending` (one arena, reused). */
+  private encodeRows(p: Page): void {
+    let m = p.dirtyRows;
+    p.dirtyRows = 0;
+    this.pagesWritten++;
+    this.rowsWritten += popcount16(m);
+    if (!this.store) return;
+    for (let r = 0; m !== 0; r++, m >>>= 1)
+      if (m & 1) this.pending.push({ id: rowId(p.id, r), bytes: p.encodeRowInto(r, this.rows) });
+  }
+
+  /**
+   * Hands the rows changed by this update (those of pages evicted mid-update were encoded then) to
+   * the store, in one `putPages`.
+   */
   private flush(): void {
     const pages = this.dirtyPages;
     this.dirtyPages = [];
-    this.pagesWritten += pages.length;
-    const writes: PageWrite[] = [];
+    for (const p of pages) if (p.dirty) this.encodeRows(p);
     // Rows are encoded into one reused buffer: the store copies what it keeps (PageStore docs).
+    if (this.store) this.store.putPages(this.pending);
+    this.pending = [];
     this.rows.reset();
     for (const p of pages) {
-      let m = p.dirtyRows;
-      this.rowsWritten += popcount16(m);
-      if (this.store) {
-        for (let r = 0; m !== 0; r++, m >>>= 1)
-          if (m & 1) writes.push({ id: rowId(p.id, r), bytes: p.encodeRowInto(r, this.rows) });
-      }
-    }
-    if (this.store) this.store.putPages(writes);
-    for (const p of pages) {
+      if (!p.dirty) continue; // evicted mid-update
       p.dirty = false;
-      p.dirtyRows = 0;
-      const b = p.byteSize();
-      this.cachedBytes += b - p.cachedBytes;
-      if (p.pinned) this.pinnedBytes += b - p.cachedBytes;
-      p.cachedBytes = b;
+      this.settle(p);
     }
   }
 
   private processPage(page: Page, a: number, b: number): void {
+    page.busy = true;
     if (page.split) this.processSplit(page, a, b);
     else this.processBottom(page, a, b);
     this.markDirty(page);
+    page.busy = false;
   }
 
   private processBottom(page: Page, a: number, b: number): void {
@@ -560,6 +641,7 @@ export class PrefixTree {
         const c = this.child(page, j);
         this.processPage(c, r, e);
         this.refreshChild(page, j, c, keys, first);
+        this.settle(c);
       } else if (found && same && equal32(page.keys, j * 32, keys, first)) {
         page.setLeafValue(j, values, lastKo, hash);
         page.markPath(path, pathLen[0] as number);
@@ -604,6 +686,8 @@ export class PrefixTree {
         );
       }
       r = e;
+      if (this.cachedBytes > this.peakBytes) this.peakBytes = this.cachedBytes;
+      if (this.cachedBytes > this.cacheBudget) this.trimMidUpdate();
     }
     page.rehash(hash);
   }
