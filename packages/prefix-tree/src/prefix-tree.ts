@@ -13,7 +13,7 @@ import { assertBytes, bitAt, commonPrefixBits, compare32, equal32 } from "./byte
 import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
 import { assertSha256, defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 import { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
-import { ItemKind, loadPageRows, Page, pageIdFor, RowArena, rowId } from "./page.ts";
+import { ItemKind, loadPageRows, Page, pageIdFor, ROW_BITS, RowArena, rowId } from "./page.ts";
 import type { PageStore, PageWrite } from "./page-store.ts";
 import { assembleProof, ProofVersion, proofHeader } from "./proof.ts";
 
@@ -80,6 +80,9 @@ function countsFor(s: number): Int32Array {
   }
   return c;
 }
+
+// The 16 row ids of the page being loaded (for a store with `getPages`).
+const rowIds: string[] = new Array(1 << ROW_BITS).fill("");
 
 // Scratch for descents (a path has at most 256 nodes per page).
 const path = new Int32Array(260);
@@ -536,6 +539,11 @@ export class PrefixTree {
   private loadPage(id: string): Page | undefined {
     const store = this.store;
     if (!store) return undefined;
+    if (store.getPages) {
+      for (let r = 0; r < 1 << ROW_BITS; r++) rowIds[r] = rowId(id, r);
+      const rows = store.getPages(rowIds);
+      return loadPageRows(id, (r) => rows[r], this.hashInto);
+    }
     return loadPageRows(id, (r) => store.getPage(rowId(id, r)), this.hashInto);
   }
 
