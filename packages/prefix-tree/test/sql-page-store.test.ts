@@ -117,7 +117,7 @@ describe("SqlPageStore", () => {
     });
   });
 
-  it("a cached tree on SQLite loads each page with one query and keeps exact roots and proofs", () => {
+  it("a cached tree on SQLite loads up to 6 pages per query and keeps exact roots and proofs", () => {
     const { sql } = sqlite();
     const n = 6000;
     const keys = randomBytes(n * 32, 5);
@@ -133,12 +133,28 @@ describe("SqlPageStore", () => {
       t.setMany(k, v);
       full.setMany(k, v);
       expect(t.stats().pageLoads - l0).toBeGreaterThan(10);
-      expect(reads.selects).toBe(t.stats().pageLoads - l0);
+      // A page's 16 rows come in one query, and up to 6 pages a batch will load come together.
+      expect(reads.selects * 3).toBeLessThanOrEqual(t.stats().pageLoads - l0);
       expect(t.root()).toEqual(full.root());
     }
     for (let i = 0; i < n; i += 397) {
       const k = keys.subarray(i * 32, i * 32 + 32);
       expect(t.proveInclusion(k)).toEqual(full.proveInclusion(k));
+    }
+    // A write that fails after pages were read ahead (and some evicted mid-batch) changes nothing.
+    const failing = new SqlPageStore(sql);
+    failing.putPages = () => {
+      throw new Error("disk full");
+    };
+    const f = new PrefixTree({ store: failing, cacheBytes: 60_000, maxLeavesPerPage: 16 });
+    const before = f.root();
+    const k = randomBytes(300 * 32, 90);
+    expect(() => f.setMany(k, k)).toThrow("disk full");
+    expect(f.root()).toEqual(before);
+    expect(f.root()).toEqual(full.root());
+    for (let i = 0; i < n; i += 397) {
+      const key = keys.subarray(i * 32, i * 32 + 32);
+      expect(f.proveInclusion(key)).toEqual(full.proveInclusion(key));
     }
   });
 });
