@@ -31,6 +31,14 @@ function pageBufferBytes(c: number): number {
   return 8 * nc + 96 * c + 34 * nc + c;
 }
 
+/**
+ * Capacity for a page built or loaded with `m` items: about 1/32 more, so that the next few new
+ * keys of the page do not each reallocate (and copy) it.
+ */
+export function withSlack(m: number): number {
+  return m + (m >>> 5) + 1;
+}
+
 export const NO_REF = 0x7fffffff;
 export const ItemKind = { Leaf: 0, Child: 1 } as const;
 export type ItemKind = (typeof ItemKind)[keyof typeof ItemKind];
@@ -748,7 +756,7 @@ export function loadPageRows(
     m += h.count;
   }
   if (m === 0) return undefined;
-  const page = new Page(id, s, m);
+  const page = new Page(id, s, withSlack(m));
   page.split = (loadHeaders[0] as RowHeader).split;
   const need = (m - loadRows.length) * 32;
   if (loadHashes.length < need) loadHashes = new Uint8Array(Math.max(need, 2 * loadHashes.length));

@@ -13,7 +13,7 @@ import { assertBytes, bitAt, commonPrefixBits, compare32, equal32 } from "./byte
 import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
 import { assertSha256, defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 import { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
-import { ItemKind, loadPageRows, Page, pageIdFor, ROW_BITS, RowArena, rowId } from "./page.ts";
+import { ItemKind, loadPageRows, Page, pageIdFor, ROW_BITS, RowArena, rowId, withSlack } from "./page.ts";
 import type { PageStore, PageWrite } from "./page-store.ts";
 import { assembleProof, ProofVersion, proofHeader } from "./proof.ts";
 
@@ -783,7 +783,7 @@ export class PrefixTree {
   private fillPage(page: Page, k: Uint8Array, v: Uint8Array, h: Uint8Array, lo: number, hi: number): void {
     const s = page.stratum;
     if (hi - lo <= this.maxLeaves) {
-      page.reset(hi - lo);
+      page.reset(withSlack(hi - lo));
       page.split = false;
       page.kinds.fill(ItemKind.Leaf);
       page.keys.set(k.subarray(lo * 32, hi * 32));
