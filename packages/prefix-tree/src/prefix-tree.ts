@@ -276,9 +276,9 @@ export class PrefixTree {
   /**
    * After a failed update (the store's `putPages` threw, or a page could not be loaded): the
    * store still holds the state before the update (`putPages` is all-or-nothing), so every
-   * loaded page is dropped (pages evicted mid-update took their pending rows with them) and the
-   * root page reloaded; the rest loads again on demand. A tree
-   * without a store cannot fail this way (nothing it does throws mid-update), so it is left as is.
+   * loaded page is dropped, with the pending rows of pages evicted mid-update and any rows read
+   * ahead, and the root page reloaded; the rest loads again on demand. A tree without a store
+   * cannot fail this way (nothing it does throws mid-update), so it is left as is.
    */
   private rollback(): void {
     for (const p of this.dirtyPages) {
@@ -488,8 +488,8 @@ export class PrefixTree {
   /**
    * The same inside an update, called after each child page is done: pages the update is still
    * working on (`busy`: the current page and its ancestors) stay; a page it changed is evicted
-   * after its changed rows are encoded into this update's pending writes (`spill`), which go to
-   * the store with the rest in the update's one `putPages`. A page is visited once per update, so
+   * after its changed rows are encoded into this update's pending writes (`drop` -> `encodeRows`),
+   * which go to the store with the rest in the update's one `putPages`. A page is visited once per update, so
    * an evicted page is not needed again before that write; if it fails, `rollback` reloads from
    * the store, which never saw those rows.
    */
