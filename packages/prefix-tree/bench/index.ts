@@ -366,7 +366,7 @@ for (const N of SIZES) {
       row(
         `page loads per update, batch ${fmt(B)}`,
         fmt((s1.pageLoads - s0.pageLoads) / total, 2),
-        `${fmt(s1.pages)} pages (${fmt(s1.pinned)} pinned), ${fmt(s1.bytes / 1e6, 1)} MB`,
+        `${fmt(s1.pages)} pages (${fmt(s1.pinned)} pinned), ${fmt(s1.bytes / 1e6, 1)} MB, peak ${fmt(s1.peakBytes / 1e6, 1)} MB`,
         `cache <= ${CACHE_MB} MB`,
       );
     }

@@ -61,5 +61,5 @@ if (session) {
   writeFileSync(out as string, JSON.stringify(profile));
 }
 console.log(
-  `${mode} batch ${B}: ${Math.round(total / dt)} updates/s; ${((s1.rowsWritten - s0.rowsWritten) / total).toFixed(2)} rows/update; ${((s1.pageLoads - s0.pageLoads) / total).toFixed(2)} loads/update; page buffers ${poolCounters.takes - p0.takes} taken, ${poolCounters.hits - p0.hits} from the pool`,
+  `${mode} batch ${B}: ${Math.round(total / dt)} updates/s; ${((s1.rowsWritten - s0.rowsWritten) / total).toFixed(2)} rows/update; ${((s1.pageLoads - s0.pageLoads) / total).toFixed(2)} loads/update; peak ${(s1.peakBytes / 1e6).toFixed(1)} MB of pages; page buffers ${poolCounters.takes - p0.takes} taken, ${poolCounters.hits - p0.hits} from the pool`,
 );

@@ -4,7 +4,7 @@
  * or is loaded from the store. In V8 a fresh `ArrayBuffer` of a page's size (4-40 KB) costs
  * 10-55 µs (zeroed memory, page faults, external-memory accounting), about as much as 40 node
  * hashes, and with a 16M-leaf tree every tenth update (a new key) grows a page that bulk build
- * left at its exact size; behind a page cache every load needs one. So buffers that pages give up
+ * left with little slack (`withSlack`); behind a page cache every load needs one. So buffers that pages give up
  * (growth, rebuild, eviction) go into this pool, and the next page needing about that size takes
  * one, zeroed, instead of allocating.
  *

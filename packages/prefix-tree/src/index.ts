@@ -48,7 +48,7 @@ export {
   shardOf,
   shardRoot,
 } from "./shard.ts";
-export { PAGES_TABLE_SQL, type SqlExec, SqlPageStore } from "./sql-page-store.ts";
+export { MAX_IDS_PER_QUERY, PAGES_TABLE_SQL, type SqlExec, SqlPageStore } from "./sql-page-store.ts";
 export {
   BATCH_MAX_BYTES,
   BATCH_MAX_EVENTS,

@@ -27,6 +27,12 @@ export interface PageWrite {
 export interface PageStore {
   /** The stored bytes of page `id`, or undefined if there is none. */
   getPage(id: string): Uint8Array | undefined;
+  /**
+   * Optional: the stored bytes of each of `ids`, in order (undefined where there is none), in one
+   * read. When present the tree uses it to load a page's (up to 16) rows at once instead of one
+   * `getPage` per row (`SqlPageStore`: one `SELECT ... WHERE id IN (...)` per page).
+   */
+  getPages?(ids: readonly string[]): (Uint8Array | undefined)[];
   /** Writes all pages of one update, atomically if the backend can. */
   putPages(writes: readonly PageWrite[]): void;
 }

@@ -13,7 +13,7 @@ import { assertBytes, bitAt, commonPrefixBits, compare32, equal32 } from "./byte
 import { PrefixTreeError, PrefixTreeErrorCode } from "./errors.ts";
 import { assertSha256, defaultSha256, intoOf, type Sha256, type Sha256Into } from "./hash.ts";
 import { type ChainHeadStore, MemoryChainHeadStore } from "./head-store.ts";
-import { ItemKind, loadPageRows, Page, pageIdFor, RowArena, rowId } from "./page.ts";
+import { ItemKind, loadPageRows, Page, pageIdFor, ROW_BITS, RowArena, rowId, withSlack } from "./page.ts";
 import type { PageStore, PageWrite } from "./page-store.ts";
 import { assembleProof, ProofVersion, proofHeader } from "./proof.ts";
 
@@ -54,6 +54,12 @@ export interface TreeStats {
   /** Pages read from the store, and pages evicted from the cache, since creation. */
   pageLoads: number;
   evictions: number;
+  /**
+   * The most bytes the loaded pages held at any check of the budget since creation (after each
+   * child page of an update, and after each update or read): with `cacheBytes`, about the budget
+   * plus the pages an update is working on (see README "Bounded memory").
+   */
+  peakBytes: number;
   /** Pages changed by updates since creation (each written as one or more rows). */
   pagesWritten: number;
   /** Rows handed to the store (or that would have been, without one) since creation. */
@@ -62,6 +68,8 @@ export interface TreeStats {
 }
 
 const DEFAULT_MAX_LEAVES = 512;
+/** Pages read ahead in one `getPages` call: 6 x 16 row ids fit DO SQLite's 100 bound parameters. */
+const PREFETCH_PAGES = 6;
 
 // Bucket counts of the split page being processed, one array per stratum: processSplit recurses
 // into child pages (stratum + 1) before it is done with its own counts.
@@ -74,6 +82,9 @@ function countsFor(s: number): Int32Array {
   }
   return c;
 }
+
+// The 16 row ids of the page being loaded (for a store with `getPages`).
+const rowIds: string[] = new Array(1 << ROW_BITS).fill("");
 
 // Scratch for descents (a path has at most 256 nodes per page).
 const path = new Int32Array(260);
@@ -105,10 +116,15 @@ export class PrefixTree {
   readonly heads: ChainHeadStore;
   private readonly store: PageStore | undefined;
   private readonly maxLeaves: number;
-  /** @internal The root page (read by batch-proof.ts). */
-  rootPage: Page;
+  private root_: Page;
+  /** Set when a failed update could not reload the root page (the store failed again). */
+  private stale = false;
   private dirtyPages: Page[] = [];
+  /** Rows of this update encoded so far (pages evicted mid-update, then `flush`), for `putPages`. */
+  private pending: PageWrite[] = [];
   private readonly rows = new RowArena();
+  /** Rows of pages read ahead by `prefetch` (store with `getPages`), by page id, until loaded. */
+  private readonly prefetched = new Map<string, (Uint8Array | undefined)[]>();
   private pagesWritten = 0;
   private rowsWritten = 0;
   private readonly cacheBudget: number;
@@ -116,6 +132,7 @@ export class PrefixTree {
   private newest: Page | undefined;
   private oldest: Page | undefined;
   private cachedBytes = 0;
+  private peakBytes = 0;
   /** Bytes of pinned (split) pages, and how many may be pinned: half the budget. */
   private pinnedBytes = 0;
   private readonly pinBudget: number;
@@ -141,7 +158,19 @@ export class PrefixTree {
     }
     this.cacheBudget = budget ?? Number.POSITIVE_INFINITY;
     this.pinBudget = budget === undefined ? 0 : budget / 2;
-    this.rootPage = this.openRoot();
+    this.root_ = this.openRoot();
+  }
+
+  /**
+   * @internal The root page (read by batch-proof.ts and shard.ts). After a failed update whose
+   * reload failed too, the first access reloads it (and throws while the store still fails).
+   */
+  get rootPage(): Page {
+    if (this.stale) {
+      this.root_ = this.openRoot();
+      this.stale = false;
+    }
+    return this.root_;
   }
 
   /** Loads the root page (or an empty one) and starts an empty cache around it. */
@@ -238,6 +267,7 @@ export class PrefixTree {
       throw e;
     } finally {
       this.batch = undefined;
+      this.prefetched.clear(); // all consumed unless the update failed
     }
     this.updates += n;
     this.trim();
@@ -246,8 +276,9 @@ export class PrefixTree {
   /**
    * After a failed update (the store's `putPages` threw, or a page could not be loaded): the
    * store still holds the state before the update (`putPages` is all-or-nothing), so every
-   * loaded page is dropped and the root page reloaded; the rest loads again on demand. A tree
-   * without a store cannot fail this way (nothing it does throws mid-update), so it is left as is.
+   * loaded page is dropped, with the pending rows of pages evicted mid-update and any rows read
+   * ahead, and the root page reloaded; the rest loads again on demand. A tree without a store
+   * cannot fail this way (nothing it does throws mid-update), so it is left as is.
    */
   private rollback(): void {
     for (const p of this.dirtyPages) {
@@ -255,8 +286,19 @@ export class PrefixTree {
       p.dirtyRows = 0;
     }
     this.dirtyPages = [];
+    this.pending = [];
+    this.rows.reset();
+    this.prefetched.clear();
+    this.clearBusy(this.root_);
     if (!this.store) return;
-    this.rootPage = this.openRoot();
+    // If the store fails this read too, the tree reloads on its next use (`rootPage`); the
+    // update's own error is the one thrown.
+    this.stale = true;
+    this.root_ = new Page("", 0);
+    try {
+      this.root_ = this.openRoot();
+      this.stale = false;
+    } catch {}
   }
 
   /** PR #31 / merkle-patricia-tree.md inclusion proof for `key`, or undefined if absent. */
@@ -330,6 +372,7 @@ export class PrefixTree {
       pinned,
       pageLoads: this.pageLoads,
       evictions: this.evictions,
+      peakBytes: Math.max(this.peakBytes, this.cachedBytes),
       pagesWritten: this.pagesWritten,
       rowsWritten: this.rowsWritten,
       updates: this.updates,
@@ -432,8 +475,9 @@ export class PrefixTree {
     if (!this.oldest) this.oldest = p;
   }
 
-  /** Evicts least recently used pages until the cache fits its budget (never mid-update). */
+  /** Evicts least recently used pages until the cache fits its budget (between updates). */
   private trim(): void {
+    if (this.cachedBytes > this.peakBytes) this.peakBytes = this.cachedBytes;
     while (this.cachedBytes > this.cacheBudget && this.oldest) {
       const p = this.oldest;
       (p.parent as Page).children[p.slot] = undefined;
@@ -441,10 +485,51 @@ export class PrefixTree {
     }
   }
 
-  /** Forgets `p` and its loaded descendants (their rows are in the store). */
+  /**
+   * The same inside an update, called after each child page is done: pages the update is still
+   * working on (`busy`: the current page and its ancestors) stay; a page it changed is evicted
+   * after its changed rows are encoded into this update's pending writes (`drop` -> `encodeRows`),
+   * which go to the store with the rest in the update's one `putPages`. A page is visited once per update, so
+   * an evicted page is not needed again before that write; if it fails, `rollback` reloads from
+   * the store, which never saw those rows.
+   */
+  private trimMidUpdate(): void {
+    let p = this.oldest;
+    while (this.cachedBytes > this.cacheBudget && p) {
+      if (p.busy) {
+        p = p.newer;
+        continue;
+      }
+      // Ancestors of a busy page are busy, so a page that is not has no busy descendant. Its
+      // loaded descendants go with it (they may be next in the list), so start again from the end.
+      (p.parent as Page).children[p.slot] = undefined;
+      this.drop(p);
+      p = this.oldest;
+    }
+  }
+
+  /** After a page is done in an update: counts its bytes now (it may have grown). */
+  private settle(p: Page): void {
+    const b = p.byteSize();
+    this.cachedBytes += b - p.cachedBytes;
+    if (p.pinned) this.pinnedBytes += b - p.cachedBytes;
+    p.cachedBytes = b;
+  }
+
+  /** Clears `busy` on the path an update was working on when it failed. */
+  private clearBusy(p: Page): void {
+    p.busy = false;
+    if (p.split) for (const c of p.children) if (c?.busy) this.clearBusy(c);
+  }
+
+  /** Forgets `p` and its loaded descendants; rows they changed in this update go to `pending`. */
   private drop(p: Page): void {
     if (p.split) {
       for (const c of p.children) if (c) this.drop(c);
+    }
+    if (p.dirty) {
+      this.encodeRows(p);
+      p.dirty = false;
     }
     if (p.pinned) {
       p.pinned = false;
@@ -460,6 +545,16 @@ export class PrefixTree {
   private loadPage(id: string): Page | undefined {
     const store = this.store;
     if (!store) return undefined;
+    const pre = this.prefetched.get(id);
+    if (pre) {
+      this.prefetched.delete(id);
+      return loadPageRows(id, (r) => pre[r], this.hashInto);
+    }
+    if (store.getPages) {
+      for (let r = 0; r < 1 << ROW_BITS; r++) rowIds[r] = rowId(id, r);
+      const rows = store.getPages(rowIds);
+      return loadPageRows(id, (r) => rows[r], this.hashInto);
+    }
     return loadPageRows(id, (r) => store.getPage(rowId(id, r)), this.hashInto);
   }
 
@@ -470,37 +565,42 @@ export class PrefixTree {
     }
   }
 
-  /** Hands the rows changed by this update to the store, in one `putPages`. */
+  /** Encodes the rows of `p` changed by this update into `pending` (one arena, reused). */
+  private encodeRows(p: Page): void {
+    let m = p.dirtyRows;
+    p.dirtyRows = 0;
+    this.pagesWritten++;
+    this.rowsWritten += popcount16(m);
+    if (!this.store) return;
+    for (let r = 0; m !== 0; r++, m >>>= 1)
+      if (m & 1) this.pending.push({ id: rowId(p.id, r), bytes: p.encodeRowInto(r, this.rows) });
+  }
+
+  /**
+   * Hands the rows changed by this update (those of pages evicted mid-update were encoded then) to
+   * the store, in one `putPages`.
+   */
   private flush(): void {
     const pages = this.dirtyPages;
     this.dirtyPages = [];
-    this.pagesWritten += pages.length;
-    const writes: PageWrite[] = [];
+    for (const p of pages) if (p.dirty) this.encodeRows(p);
     // Rows are encoded into one reused buffer: the store copies what it keeps (PageStore docs).
+    if (this.store) this.store.putPages(this.pending);
+    this.pending = [];
     this.rows.reset();
     for (const p of pages) {
-      let m = p.dirtyRows;
-      this.rowsWritten += popcount16(m);
-      if (this.store) {
-        for (let r = 0; m !== 0; r++, m >>>= 1)
-          if (m & 1) writes.push({ id: rowId(p.id, r), bytes: p.encodeRowInto(r, this.rows) });
-      }
-    }
-    if (this.store) this.store.putPages(writes);
-    for (const p of pages) {
+      if (!p.dirty) continue; // evicted mid-update
       p.dirty = false;
-      p.dirtyRows = 0;
-      const b = p.byteSize();
-      this.cachedBytes += b - p.cachedBytes;
-      if (p.pinned) this.pinnedBytes += b - p.cachedBytes;
-      p.cachedBytes = b;
+      this.settle(p);
     }
   }
 
   private processPage(page: Page, a: number, b: number): void {
+    page.busy = true;
     if (page.split) this.processSplit(page, a, b);
     else this.processBottom(page, a, b);
     this.markDirty(page);
+    page.busy = false;
   }
 
   private processBottom(page: Page, a: number, b: number): void {
@@ -557,9 +657,11 @@ export class PrefixTree {
       const j = page.descend(keys, first, path, pathLen);
       const found = j >= 0 && page.keys[j * 32 + s] === byte;
       if (found && page.kinds[j] === ItemKind.Child) {
+        if (!page.children[j]) this.prefetch(page, j, e, b);
         const c = this.child(page, j);
         this.processPage(c, r, e);
         this.refreshChild(page, j, c, keys, first);
+        this.settle(c);
       } else if (found && same && equal32(page.keys, j * 32, keys, first)) {
         page.setLeafValue(j, values, lastKo, hash);
         page.markPath(path, pathLen[0] as number);
@@ -604,8 +706,49 @@ export class PrefixTree {
         );
       }
       r = e;
+      if (this.cachedBytes > this.peakBytes) this.peakBytes = this.cachedBytes;
+      if (this.cachedBytes > this.cacheBudget) this.trimMidUpdate();
     }
     page.rehash(hash);
+  }
+
+  /**
+   * Before loading child page `j` of `page` from a store with `getPages`: reads, in the same call,
+   * the rows of the next up to PREFETCH_PAGES - 1 child pages this update will load from `page`
+   * (the following buckets, idx[e..b), whose items are unloaded child pages). With 16 rows per page
+   * that is 96 ids, one query for `SqlPageStore`. Rows wait in `prefetched` until their page loads
+   * (later in this loop; cleared by `rollback` if the update fails first).
+   */
+  private prefetch(page: Page, j: number, e: number, b: number): void {
+    const store = this.store;
+    const s = page.stratum;
+    const id = pageIdFor(page.keys, j * 32, s + 1);
+    if (!store?.getPages || this.prefetched.has(id)) return;
+    const { keys, idx } = this.batch as NonNullable<PrefixTree["batch"]>;
+    const ids = [id];
+    for (let r = e; r < b && ids.length < PREFETCH_PAGES; ) {
+      const first = (idx[r] as number) * 32;
+      const byte = keys[first + s] as number;
+      let e2 = r + 1;
+      while (e2 < b && keys[(idx[e2] as number) * 32 + s] === byte) e2++;
+      const j2 = page.descend(keys, first, path, pathLen);
+      if (
+        j2 >= 0 &&
+        page.kinds[j2] === ItemKind.Child &&
+        page.keys[j2 * 32 + s] === byte &&
+        !page.children[j2]
+      )
+        ids.push(pageIdFor(page.keys, j2 * 32, s + 1));
+      r = e2;
+    }
+    if (ids.length === 1) return;
+    const perPage = 1 << ROW_BITS;
+    const all: string[] = [];
+    for (const p of ids) for (let r = 0; r < perPage; r++) all.push(rowId(p, r));
+    const rows = store.getPages(all);
+    ids.forEach((p, i) => {
+      this.prefetched.set(p, rows.slice(i * perPage, (i + 1) * perPage));
+    });
   }
 
   /** After a child page changed: copy its root hash into the parent's item and mark the path. */
@@ -640,7 +783,7 @@ export class PrefixTree {
   private fillPage(page: Page, k: Uint8Array, v: Uint8Array, h: Uint8Array, lo: number, hi: number): void {
     const s = page.stratum;
     if (hi - lo <= this.maxLeaves) {
-      page.reset(hi - lo);
+      page.reset(withSlack(hi - lo));
       page.split = false;
       page.kinds.fill(ItemKind.Leaf);
       page.keys.set(k.subarray(lo * 32, hi * 32));

@@ -18,6 +18,22 @@ export interface SqlExec {
 /** Creates the `pages` table if it is not there (idempotent; part of a caller's migration). */
 export const PAGES_TABLE_SQL = "CREATE TABLE IF NOT EXISTS pages (id TEXT PRIMARY KEY, bytes BLOB NOT NULL)";
 
+/**
+ * Most ids bound in one `getPages` query: Durable Object SQLite allows at most 100 bound
+ * parameters per statement.
+ */
+export const MAX_IDS_PER_QUERY = 100;
+
+const placeholderCache: string[] = [];
+function placeholders(n: number): string {
+  let p = placeholderCache[n];
+  if (p === undefined) {
+    p = new Array(n).fill("?").join(", ");
+    placeholderCache[n] = p;
+  }
+  return p;
+}
+
 export class SqlPageStore implements PageStore {
   /** Rows and bytes handed to SQL so far (for benchmarks: write cost per update). */
   rowsWritten = 0;
@@ -33,6 +49,24 @@ export class SqlPageStore implements PageStore {
       | { bytes: ArrayBuffer | Uint8Array }
       | undefined;
     return row ? new Uint8Array(row.bytes) : undefined;
+  }
+
+  /**
+   * The rows of `ids` in one query per at most `MAX_IDS_PER_QUERY` ids (`WHERE id IN (?, ...)`):
+   * a page load reads its 16 rows with one query instead of 16.
+   */
+  getPages(ids: readonly string[]): (Uint8Array | undefined)[] {
+    const out: (Uint8Array | undefined)[] = new Array(ids.length).fill(undefined);
+    for (let a = 0; a < ids.length; a += MAX_IDS_PER_QUERY) {
+      const chunk = ids.slice(a, a + MAX_IDS_PER_QUERY);
+      const rows = this.sql
+        .exec(`SELECT id, bytes FROM pages WHERE id IN (${placeholders(chunk.length)})`, ...chunk)
+        .toArray() as { id: string; bytes: ArrayBuffer | Uint8Array }[];
+      const at = new Map<string, Uint8Array>();
+      for (const row of rows) at.set(row.id, new Uint8Array(row.bytes));
+      for (let i = 0; i < chunk.length; i++) out[a + i] = at.get(chunk[i] as string);
+    }
+    return out;
   }
 
   putPages(writes: readonly PageWrite[]): void {

@@ -263,3 +263,106 @@ describe("pinned upper levels", () => {
     expect(t.stats().evictions).toBeGreaterThan(0);
   });
 });
+
+describe("evicting in the middle of an update", () => {
+  // 40k leaves under 4 first bytes: 4 split pages over ~1,000 bottom pages of ~40 leaves (~6 KB
+  // each, at most 64); a batch of 2,000 keys touches ~900 of them (~5 MB), 25x the budget.
+  const n = 40_000;
+  const keys = randomBytes(n * 32, 21);
+  for (let i = 0; i < n; i++) keys[i * 32] = (keys[i * 32] as number) & 3;
+  const budget = 200_000;
+  const opts = { maxLeavesPerPage: 64 };
+  const batchOf = (round: number, size = 2000) => {
+    const k = randomBytes(size * 32, 700 + round);
+    for (let i = 0; i < size; i++) k[i * 32] = (k[i * 32] as number) & 3;
+    for (let i = 0; i < size; i += 3)
+      k.set(keys.subarray(((i * 97 + round) % n) * 32, ((i * 97 + round) % n) * 32 + 32), i * 32);
+    return { k, v: randomBytes(size * 32, 800 + round) };
+  };
+  const sample = (t: PrefixTree) => {
+    const out: (Uint8Array | undefined)[] = [];
+    for (let i = 0; i < n; i += 1009) out.push(t.proveInclusion(keys.subarray(i * 32, i * 32 + 32)));
+    return out;
+  };
+
+  it("a batch loading many times the budget stays near the budget while it runs; results exact", () => {
+    const store = new MemoryPageStore();
+    PrefixTree.bulkBuild(keys, keys, { ...opts, store });
+    const full = PrefixTree.bulkBuild(keys, keys, opts);
+    const fullStats = full.stats();
+    const t = new PrefixTree({ ...opts, store, cacheBytes: budget });
+    const batches0 = store.batches;
+    for (let round = 0; round < 3; round++) {
+      const { k, v } = batchOf(round);
+      const s0 = t.stats();
+      t.setMany(k, v);
+      full.setMany(k, v);
+      const s1 = t.stats();
+      expect(t.root()).toEqual(full.root());
+      // What the batch loaded would not fit: ~35x the budget.
+      const loadedBytes = ((s1.pageLoads - s0.pageLoads) * fullStats.bytes) / fullStats.pages;
+      expect(loadedBytes).toBeGreaterThan(15 * budget);
+      // ... yet the loaded pages never held more than the budget plus a few pages.
+      expect(s1.peakBytes).toBeLessThanOrEqual(budget + 60_000);
+      expect(s1.bytes).toBeLessThanOrEqual(budget);
+    }
+    // Still one putPages per update, and the store equals the unbounded tree's.
+    expect(store.batches - batches0).toBe(3);
+    expect(new PrefixTree({ ...opts, store }).root()).toEqual(full.root());
+    expect(sample(t)).toEqual(sample(full));
+  });
+
+  /** Throws from `putPages` while `failPut`, or from the `failGetAfter`-th `getPage` from now. */
+  class FailingStore extends MemoryPageStore {
+    failPut = false;
+    failGetAfter = Number.POSITIVE_INFINITY;
+    override getPage(id: string): Uint8Array | undefined {
+      if (--this.failGetAfter < 0) throw new Error("read failed");
+      return super.getPage(id);
+    }
+    override putPages(writes: Parameters<MemoryPageStore["putPages"]>[0]): void {
+      if (this.failPut) throw new Error("disk full");
+      super.putPages(writes);
+    }
+  }
+
+  it("a store failure after pages were evicted mid-batch leaves the tree as it was", () => {
+    const store = new FailingStore();
+    PrefixTree.bulkBuild(keys, keys, { ...opts, store });
+    const reference = PrefixTree.bulkBuild(keys, keys, opts);
+    const t = new PrefixTree({ ...opts, store, cacheBytes: budget });
+    const apply = (tree: PrefixTree, round: number) => {
+      const { k, v } = batchOf(round);
+      tree.setMany(k, v);
+    };
+    apply(t, 0);
+    apply(reference, 0);
+    const before = t.root();
+    const proofsBefore = sample(t);
+    const rows = storeDump(store);
+    // putPages fails after the batch had to evict pages it changed (their rows were pending).
+    const e0 = t.stats().evictions;
+    store.failPut = true;
+    expect(() => apply(t, 1)).toThrow("disk full");
+    store.failPut = false;
+    expect(t.stats().evictions - e0).toBeGreaterThan(20);
+    expect(t.root()).toEqual(before);
+    expect(sample(t)).toEqual(proofsBefore);
+    expect(storeDump(store)).toEqual(rows);
+    // A read failing late in a batch (after mid-batch evictions) likewise.
+    const e1 = t.stats().evictions;
+    store.failGetAfter = 1000;
+    expect(() => apply(t, 2)).toThrow("read failed");
+    store.failGetAfter = Number.POSITIVE_INFINITY;
+    expect(t.stats().evictions - e1).toBeGreaterThan(20);
+    expect(t.root()).toEqual(before);
+    expect(sample(t)).toEqual(proofsBefore);
+    expect(storeDump(store)).toEqual(rows);
+    // Later updates continue and agree with a tree that never failed.
+    apply(t, 3);
+    apply(reference, 3);
+    expect(t.root()).toEqual(reference.root());
+    expect(sample(t)).toEqual(sample(reference));
+    expect(t.stats().peakBytes).toBeLessThanOrEqual(budget + 60_000);
+  });
+});
