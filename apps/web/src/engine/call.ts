@@ -713,6 +713,17 @@ export class Call {
           this.peer(member);
         }
       },
+      onNegotiationError: (detail) => {
+        this.emit("error", { code: "peer-negotiation", detail: `${member}: ${detail}` });
+        // Start over at once (a new generation: the other side follows), counted with the watchdog's
+        // restarts; past three in a row the watchdog, backing off, takes it from here.
+        const n = this.restarts.get(member) ?? 0;
+        if (this.peers.get(member) !== p || n >= 3) return;
+        this.restarts.set(member, n + 1);
+        this.retire(member, p!);
+        this.peers.delete(member);
+        if (this.lastPresent.has(member)) this.peer(member);
+      },
     });
     this.peers.set(member, p);
     if (this.joined) this.watch(member, p);

@@ -28,6 +28,11 @@ export interface PeerOptions {
   /** `stream` is the sender's MediaStream id (msid): it tells a screen share from the camera. */
   onTrack(track: MediaStreamTrack, stream: string): void;
   onState(state: RTCPeerConnectionState): void;
+  /**
+   * A negotiation step failed (making or applying a description or candidate): the connection cannot
+   * finish this exchange by itself (perfect negotiation has no retry), so the caller starts it over.
+   */
+  onNegotiationError(detail: string): void;
 }
 
 export class Peer {
@@ -77,7 +82,7 @@ export class Peer {
             this.makingOffer = false;
           }
         })
-        .catch(() => undefined);
+        .catch((err: unknown) => this.failed(err));
     };
     for (const track of opts.local.getTracks()) {
       const sender = this.pc.addTrack(track, opts.local);
@@ -123,8 +128,13 @@ export class Peer {
 
   /** Handles a signal from the remote member, in arrival order. */
   receive(signal: PeerSignal): Promise<void> {
-    this.chain = this.chain.then(() => this.apply(signal)).catch(() => undefined);
+    this.chain = this.chain.then(() => this.apply(signal)).catch((err: unknown) => this.failed(err));
     return this.chain;
+  }
+
+  private failed(err: unknown): void {
+    if (this.pc.signalingState === "closed") return; // closed meanwhile: replaced on purpose
+    this.opts.onNegotiationError(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   }
 
   close(): void {
