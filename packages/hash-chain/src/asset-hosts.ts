@@ -25,7 +25,9 @@ export const ASSET_HOST_URL_MAX = 511;
 export const ASSET_HOSTS_MAX_BYTES = 2 ** 13 - 1;
 
 const utf8 = new TextEncoder();
-const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+// ignoreBOM: true keeps a leading U+FEFF in the decoded url (the default strips it, and the host would
+// then re-encode to other bytes than the ones hashed and logged).
+const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 function hostBytes(hosts: readonly string[]): Uint8Array[] {
   if (!Array.isArray(hosts)) throw new TypeError('"hosts" must be an array of strings');

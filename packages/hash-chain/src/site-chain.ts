@@ -167,7 +167,8 @@ export class SiteChain {
         `entry position ${entry.positionInChain}, expected ${n}`,
       );
     }
-    if (n > 0 && entry.timeCreated < this.#lastTime) {
+    // #lastTime is 0n while the chain is empty, and assertEntry allows no time below 0.
+    if (entry.timeCreated < this.#lastTime) {
       throw new HashChainError(
         HashChainErrorCode.TimeWentBackwards,
         `time ${entry.timeCreated} is before the previous entry's ${this.#lastTime}`,
@@ -228,8 +229,8 @@ export class SiteChain {
     return readEntry(this.#buf, i * SLOT + TAG_SIZE);
   }
 
+  /** The chain hash stored in node `i` (i < length; the digest after the head is `#digest`). */
   #chainHashAt(i: number): Uint8Array {
-    if (i === this.#length) return this.#digest.slice();
     const o = i * SLOT + HASH_AT;
     return this.#buf.slice(o, o + HASH_SIZE);
   }

@@ -73,6 +73,18 @@ describe("asset hosts", () => {
     expect(code([0, 3, 0, 1, 0x61])).toBe("ok");
   });
 
+  it("a url starting with a byte-order mark keeps it: decoded hosts re-encode to the same bytes", () => {
+    const bom = encodeAssetHosts(["\uFEFFa"]);
+    expect(hex(bom)).toBe("00060004efbbbf61");
+    expect(decodeAssetHosts(bom)).toEqual(["\uFEFFa"]);
+    expect(hex(encodeAssetHosts(decodeAssetHosts(bom)))).toBe(hex(bom));
+    // With the mark stripped, this set of two distinct urls would decode as a duplicate.
+    const two = encodeAssetHosts(["a", "\uFEFFa"]);
+    expect(decodeAssetHosts(two)).toEqual(["a", "\uFEFFa"]);
+    expect(hex(assetHostsHash(decodeAssetHosts(two)))).toBe(hex(assetHostsHash(["\uFEFFa", "a"])));
+    expect(hex(assetHostsHash(["\uFEFFa"]))).not.toBe(hex(assetHostsHash(["a"])));
+  });
+
   it("readAssetHosts reads inside a larger buffer", () => {
     const inner = encodeAssetHosts(["https://a/"]);
     const buf = Uint8Array.from([9, 9, ...inner, 7]);
