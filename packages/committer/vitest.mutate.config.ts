@@ -10,7 +10,7 @@
  * members that never settle) until Stryker's timeout restarts the runner.
  */
 import { nodeConfig } from "@sealroom/vitest-config";
-import { BaseSequencer, type TestSpecification } from "vitest/node";
+import { testsFirst } from "@sealroom/vitest-config/tests-first";
 
 const FIRST = [
   /\.mutants\.test\.ts$/,
@@ -19,19 +19,8 @@ const FIRST = [
   /\/sequencer[^/]*\.test\.ts$/,
 ];
 
-function rank(f: TestSpecification): number {
-  const i = FIRST.findIndex((re) => re.test(f.moduleId));
-  return i === -1 ? FIRST.length : i;
-}
-
-class UnitTestsFirst extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    return [...files].sort((a, b) => rank(a) - rank(b) || a.moduleId.localeCompare(b.moduleId));
-  }
-}
-
 export default nodeConfig({
   include: ["test/**/*.test.ts"],
   exclude: ["test/explore.test.ts", "test/random.test.ts"],
-  sequence: { sequencer: UnitTestsFirst },
+  sequence: { sequencer: testsFirst(FIRST) },
 });

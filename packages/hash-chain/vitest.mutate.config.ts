@@ -9,22 +9,11 @@
  * broken compression function fails a known-answer test in milliseconds instead of a fuzz test.
  */
 import { nodeConfig } from "@sealroom/vitest-config";
-import { BaseSequencer, type TestSpecification } from "vitest/node";
+import { testsFirst } from "@sealroom/vitest-config/tests-first";
 
 const FIRST = [/\/sha256-small\.test\.ts$/, /\.mutants\.test\.ts$/, /\/vectors\.test\.ts$/];
 
-function rank(f: TestSpecification): number {
-  const i = FIRST.findIndex((re) => re.test(f.moduleId));
-  return i === -1 ? FIRST.length : i;
-}
-
-class UnitTestsFirst extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    return [...files].sort((a, b) => rank(a) - rank(b) || a.moduleId.localeCompare(b.moduleId));
-  }
-}
-
 export default nodeConfig({
   testTimeout: 600_000,
-  sequence: { sequencer: UnitTestsFirst },
+  sequence: { sequencer: testsFirst(FIRST) },
 });

@@ -10,7 +10,7 @@
  *   ... 4000000 store 6      ... 4000000 cache 6   (AB_CACHE_MB, default 100; AB_UPDATES per round)
  */
 import { fastSha256 } from "../src/index.ts";
-import { cpu, rand } from "./workload.ts";
+import { cpu, rand, roundBatch } from "./workload.ts";
 
 type TreeLike = {
   setMany(k: Uint8Array, v: Uint8Array): void;
@@ -52,16 +52,7 @@ const rates: Record<string, number[]> = { base: [], new: [] };
 const loads: Record<string, number> = { base: 0, new: 0 };
 const ratios: number[] = [];
 for (let r = 0; r < rounds; r++) {
-  const v = rand(perRound * 32, 1000 + r);
-  const k = new Uint8Array(perRound * 32);
-  const dv = new DataView(v.buffer);
-  for (let i = 0; i < perRound; i++) {
-    if (i % 10 === 9) k.set(rand(32, 7 * r + 99 + i), i * 32);
-    else {
-      const j = dv.getUint32(i * 32) % N;
-      k.set(keys.subarray(j * 32, j * 32 + 32), i * 32);
-    }
-  }
+  const { keys: k, values: v } = roundBatch(keys, N, perRound, r);
   // Batch by batch, the two trees take turns (who goes first alternates by round), so a change
   // of machine load hits both alike.
   const order = r % 2 === 0 ? trees : [...trees].reverse();

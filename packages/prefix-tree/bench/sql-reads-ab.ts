@@ -9,7 +9,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { fastSha256, PAGES_TABLE_SQL, PrefixTree, type SqlExec, SqlPageStore } from "../src/index.ts";
-import { cpu, rand } from "./workload.ts";
+import { cpu, rand, roundBatch } from "./workload.ts";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const rounds = Number(process.argv[3] ?? 5);
@@ -56,16 +56,7 @@ const sides = ["getPages", "getPage"].map((name) => {
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const ratios: number[] = [];
 for (let r = 0; r < rounds; r++) {
-  const v = rand(perRound * 32, 1000 + r);
-  const k = new Uint8Array(perRound * 32);
-  const dv = new DataView(v.buffer);
-  for (let i = 0; i < perRound; i++) {
-    if (i % 10 === 9) k.set(rand(32, 7 * r + 99 + i), i * 32);
-    else {
-      const j = dv.getUint32(i * 32) % N;
-      k.set(keys.subarray(j * 32, j * 32 + 32), i * 32);
-    }
-  }
+  const { keys: k, values: v } = roundBatch(keys, N, perRound, r);
   const order = r % 2 === 0 ? sides : [...sides].reverse();
   const ms = new Map<string, number>();
   for (let i = 0; i < perRound; i += B)

@@ -19,3 +19,26 @@ export function cpu(): number {
   const u = process.threadCpuUsage();
   return (u.user + u.system) / 1000;
 }
+
+/**
+ * The keys and values of A/B round `r` (`layout-ab.ts`, `sql-reads-ab.ts`): `count` updates, nine in ten
+ * of an existing key (picked from the `n` keys of `keys` by the values' bytes), one in ten of a new key.
+ */
+export function roundBatch(
+  keys: Uint8Array,
+  n: number,
+  count: number,
+  r: number,
+): { keys: Uint8Array; values: Uint8Array } {
+  const values = rand(count * 32, 1000 + r);
+  const out = new Uint8Array(count * 32);
+  const dv = new DataView(values.buffer);
+  for (let i = 0; i < count; i++) {
+    if (i % 10 === 9) out.set(rand(32, 7 * r + 99 + i), i * 32);
+    else {
+      const j = dv.getUint32(i * 32) % n;
+      out.set(keys.subarray(j * 32, j * 32 + 32), i * 32);
+    }
+  }
+  return { keys: out, values };
+}
