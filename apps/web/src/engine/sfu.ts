@@ -177,7 +177,7 @@ export class SfuPlane {
   async repairStalled(): Promise<void> {
     const pc = this.pc;
     if (!pc || pc.connectionState !== "connected") return;
-    this.retryUnanswered(Date.now());
+    this.retryWaiting(Date.now());
     const decoded = new Map<string, { packets: number; frames: number }>();
     (await pc.getStats()).forEach((r) => {
       if (r.type === "inbound-rtp" && r.kind === "video" && r.trackIdentifier)
@@ -194,14 +194,19 @@ export class SfuPlane {
       }
       if (now - p.since < STALLED_PULL_MS || p.track?.readyState !== "live") continue;
       if (this.pulls.get(key) !== p) continue;
-      this.pulls.delete(key);
-      this.closing.push(() => {
-        p.sub.unsubscribe();
-        p.ref$.complete();
-      });
-      this.pull(p.member, p.slot, key, { ...p.ref$.value }, p.stream);
+      this.repull(key, p);
     }
     this.drainClosing();
+  }
+
+  /** Requests pull `p` (table key `key`) again as a new pull; the old one closes after it, in turn. */
+  private repull(key: string, p: Pull): Pull {
+    this.pulls.delete(key);
+    this.closing.push(() => {
+      p.sub.unsubscribe();
+      p.ref$.complete();
+    });
+    return this.pull(p.member, p.slot, key, { ...p.ref$.value }, p.stream);
   }
 
   private refused(t: PulledTrack): void {
@@ -212,19 +217,14 @@ export class SfuPlane {
     }
   }
 
-  private retryUnanswered(now: number): void {
+  private retryWaiting(now: number): void {
     for (const [key, p] of [...this.pulls]) {
       if (p.track !== null) continue;
       const wait = p.refused
         ? Math.min(REFUSED_PULL_MS * 2 ** p.retries, REFUSED_PULL_MAX_MS)
         : Math.min(UNANSWERED_PULL_MS * 2 ** p.retries, UNANSWERED_PULL_MAX_MS);
       if (now - p.requested < wait) continue;
-      this.pulls.delete(key);
-      this.closing.push(() => {
-        p.sub.unsubscribe();
-        p.ref$.complete();
-      });
-      const again = this.pull(p.member, p.slot, key, { ...p.ref$.value }, p.stream);
+      const again = this.repull(key, p);
       again.retries = p.retries + 1;
       this.opts.onError(
         `pull ${p.slot} of ${p.member}: ${p.refused ? "refused by the SFU" : `no track ${Math.round(wait / 1000)} s after the request`}, pulled again (retry ${again.retries})`,
