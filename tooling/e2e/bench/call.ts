@@ -25,6 +25,7 @@
  *
  *   bash tooling/scripts/loopback.sh nice -n 10 node tooling/e2e/bench/call.ts
  *   env: SIZES=2,5,10  JOINS=20  CPU_SIZES=2,6 (empty: skip)  CPU_SECONDS=30  SEALROOM_BENCH_QUICK=1 (sizes 2,5, 5 joins, 10 s)
+ *        CALL_DEBUG=1 (print every tab's console warnings and errors, labelled by the tab's join order)
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -215,6 +216,12 @@ function joinSteps(clickAt: number, joiner: WireEntry[], residents: WireEntry[][
 /** Opens the invite link; resolves with in-page times (ms from navigation start) once decoding `others`. */
 async function joinRoom(browser: LaunchedBrowser, id: string, others: number) {
   const page = await browser.context.newPage();
+  // CALL_DEBUG=1: every tab's warnings and errors (the call view logs the engine's error events).
+  if (process.env.CALL_DEBUG === "1")
+    page.on("console", (m) => {
+      if (m.type() === "warning" || m.type() === "error")
+        console.error(`[${new Date().toISOString().slice(11, 23)} tab ${others}] ${m.type()}: ${m.text()}`);
+    });
   await page.goto(`${origin}/r/${id}?video=${VIDEO}`);
   // The lobby: the call starts when "Join" is pressed; times count from that click.
   const join = page.getByRole("button", { name: "Join", exact: true });

@@ -25,6 +25,7 @@ import type { EpochSummary, MlsWorkerIn, MlsWorkerOut } from "./protocol.ts";
 import { MEDIA_KEY_PORT } from "./protocol.ts";
 import type { WireLogEntry } from "./room-socket.ts";
 import type { SfuPlane, SfuPullState } from "./sfu.ts";
+import { routeSignal } from "./signal-route.ts";
 
 export type DataPlane = "mesh" | "sfu";
 
@@ -788,13 +789,23 @@ export class Call {
     // A signal of a remote connection already replaced (still in flight, or held while we were busy) must
     // not be taken for the current one: adopting it would make us restart again when the new one speaks,
     // the other side would follow, and the two would replace each other for ever.
-    if (payload.gen !== undefined && this.deadGens.get(from)?.has(payload.gen)) return;
-    let p = this.peer(from);
-    if (payload.gen !== undefined && p.remoteGen !== null && payload.gen !== p.remoteGen) {
-      this.retire(from, p);
+    // A signal answering a connection of ours that was replaced is dropped too (`signal-route.ts`).
+    const current = this.peers.get(from);
+    const route = routeSignal(current, this.deadGens.get(from), {
+      gen: payload.gen,
+      to: payload.to,
+      offer: payload.description?.type === "offer",
+    });
+    if (route.restart && current) {
+      this.retire(from, current);
       this.peers.delete(from);
-      p = this.peer(from);
+      if (!route.deliver) {
+        this.peer(from); // starts over: its offer makes the sender follow
+        return;
+      }
     }
+    if (!route.deliver) return;
+    const p = this.peer(from);
     p.remoteGen ??= payload.gen ?? null;
     void p.receive(payload);
   }

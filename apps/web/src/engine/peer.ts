@@ -10,6 +10,8 @@ import { FrameTransforms, preferVp8, transformConfig } from "./transforms.ts";
 export interface PeerSignal {
   /** The sending connection's generation (random per `RTCPeerConnection`). */
   gen?: number;
+  /** The receiving connection's generation, once the sender has heard from it (`signal-route.ts`). */
+  to?: number;
   description?: RTCSessionDescriptionInit;
   candidate?: RTCIceCandidateInit | null;
 }
@@ -142,7 +144,9 @@ export class Peer {
   }
 
   private signal(s: PeerSignal): void {
-    this.opts.signal({ ...s, gen: this.gen });
+    this.opts.signal(
+      this.remoteGen === null ? { ...s, gen: this.gen } : { ...s, gen: this.gen, to: this.remoteGen },
+    );
   }
 
   private async apply({ description, candidate }: PeerSignal): Promise<void> {
