@@ -28,6 +28,7 @@
  *   bash tooling/scripts/loopback.sh nice -n 10 node tooling/e2e/bench/call.ts
  *   env: SIZES=2,5,10  JOINS=20  CPU_SIZES=2,6 (empty: skip)  CPU_SECONDS=30  SEALROOM_BENCH_QUICK=1 (sizes 2,5, 5 joins, 10 s)
  *        CALL_DEBUG=1 (print every tab's console warnings and errors, labelled by the tab's join order)
+ *        PLANE=sfu (the SFU path through the local SFU instead of the peer mesh)
  */
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,7 +38,7 @@ import { mlsJoinFloor } from "../../../packages/committer/bench/floor.ts";
 import { TsMlsEngine } from "../../../packages/committer/src/ts-mls-engine.ts";
 import { type LaunchedBrowser, launchChromium } from "../src/browser.ts";
 import { chromiumCpuSeconds } from "../src/proc-cpu.ts";
-import { ROOT, run, startTabsRoom, stop } from "../src/workspace.ts";
+import { ROOT, run, startSfuRoom, startTabsRoom, stop } from "../src/workspace.ts";
 
 const QUICK = process.env.SEALROOM_BENCH_QUICK === "1";
 /** A comma list from the environment; unset gives the default, empty gives none (CPU_SIZES= skips part 2). */
@@ -62,7 +63,12 @@ if (!existsSync(join(ROOT, "apps/web/dist/index.html"))) {
 }
 
 const persist = mkdtempSync(join(tmpdir(), "sealroom-callbench-"));
-const { room, origin } = await startTabsRoom(persist);
+// PLANE=sfu: the Realtime SFU path through the local SFU (`@sealroom/local-sfu`, 127.0.0.1) instead of the
+// peer mesh: one connection per tab, one encoder per sender whatever the room's size.
+const PLANE = process.env.PLANE === "sfu" ? "sfu" : "mesh";
+const sfuRoom = PLANE === "sfu" ? await startSfuRoom(persist) : null;
+const { room, origin } = sfuRoom ?? (await startTabsRoom(persist));
+console.log(`media plane: ${PLANE}`);
 const browsers: LaunchedBrowser[] = [];
 
 async function newRoom(): Promise<string> {
@@ -500,7 +506,7 @@ try {
     );
     console.log(JSON.stringify({ "room size": n, "joiner's peer connection, p50 ms (joins)": pcRow }));
   }
-  console.log(`\nJoin -> first decrypted remote frame in Chromium (video ${VIDEO}, from the click on Join)`);
+  console.log(`\nJoin -> first decrypted remote frame in Chromium (video ${VIDEO}, ${PLANE}, from the click on Join)`);
   console.table(joinRows);
   console.log("\nWhere the join's time goes (p50 ms, read off every tab's room socket; wall clock)");
   console.table(stepRows);
@@ -544,11 +550,12 @@ try {
               ? "alone, first (not the anchor)"
               : "anchor (alone, last)",
       });
-    console.log(`\nCPU of the receiving Chromium over ${CPU_SECONDS} s (all its processes; video ${VIDEO})`);
+    console.log(`\nCPU of the receiving Chromium over ${CPU_SECONDS} s (all its processes; video ${VIDEO}; ${PLANE})`);
     console.table(cpuRows);
   }
 } finally {
   for (const b of browsers) await b.close();
   await stop(room);
+  await sfuRoom?.sfu.close();
   rmSync(persist, { recursive: true, force: true });
 }
