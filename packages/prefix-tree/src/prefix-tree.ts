@@ -528,7 +528,7 @@ export class PrefixTree {
       for (const c of p.children) if (c) this.drop(c);
     }
     if (p.dirty) {
-      this.encodeRows(p);
+      if (p.dirtyRows !== 0) this.encodeRows(p);
       p.dirty = false;
     }
     if (p.pinned) {
@@ -583,7 +583,9 @@ export class PrefixTree {
   private flush(): void {
     const pages = this.dirtyPages;
     this.dirtyPages = [];
-    for (const p of pages) if (p.dirty) this.encodeRows(p);
+    // Pages an update processed were encoded when done (`processPage`); pages a bulk build or a
+    // burst filled are encoded here.
+    for (const p of pages) if (p.dirty && p.dirtyRows !== 0) this.encodeRows(p);
     // Rows are encoded into one reused buffer: the store copies what it keeps (PageStore docs).
     if (this.store) this.store.putPages(this.pending);
     this.pending = [];
@@ -600,6 +602,10 @@ export class PrefixTree {
     if (page.split) this.processSplit(page, a, b);
     else this.processBottom(page, a, b);
     this.markDirty(page);
+    // The page is done for this update (a page is visited once per update, children before their
+    // parent): its changed rows are final, so encode them now, while its arrays are still in the
+    // CPU cache, rather than at `flush`, when a large batch has long pushed them out.
+    this.encodeRows(page);
     page.busy = false;
   }
 
