@@ -581,10 +581,10 @@ export class PrefixTree {
    * the store, in one `putPages`.
    */
   private flush(): void {
+    // Pages an update processed were encoded when done (`processPage`) and are not listed; only
+    // pages a bulk build or a burst filled wait here (a burst page itself is encoded already).
     const pages = this.dirtyPages;
     this.dirtyPages = [];
-    // Pages an update processed were encoded when done (`processPage`); pages a bulk build or a
-    // burst filled are encoded here.
     for (const p of pages) if (p.dirty && p.dirtyRows !== 0) this.encodeRows(p);
     // Rows are encoded into one reused buffer: the store copies what it keeps (PageStore docs).
     if (this.store) this.store.putPages(this.pending);
@@ -595,16 +595,18 @@ export class PrefixTree {
       p.dirty = false;
       this.settle(p);
     }
+    // Child pages were counted again when done (`processSplit`); the root page has no parent to.
+    this.settle(this.root_);
   }
 
   private processPage(page: Page, a: number, b: number): void {
     page.busy = true;
     if (page.split) this.processSplit(page, a, b);
     else this.processBottom(page, a, b);
-    this.markDirty(page);
     // The page is done for this update (a page is visited once per update, children before their
     // parent): its changed rows are final, so encode them now, while its arrays are still in the
-    // CPU cache, rather than at `flush`, when a large batch has long pushed them out.
+    // CPU cache, rather than at `flush`, when a large batch has long pushed them out. So it is not
+    // listed in `dirtyPages` either (`flush` would touch every changed page again, cold).
     this.encodeRows(page);
     page.busy = false;
   }
