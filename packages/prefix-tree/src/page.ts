@@ -477,35 +477,44 @@ export class Page {
     out[base + 3] = r;
     out[base + 4] = m >>> 8;
     out[base + 5] = m & 0xff;
-    const keys = this.keys;
-    const values = this.values;
-    const ih = this.itemHash;
+    // 32-byte fields are copied 4 bytes at a time through DataViews (the row's fields are not
+    // 4-byte aligned, so typed-array word views cannot write them); little-endian on both sides,
+    // so the bytes land unchanged on any platform.
+    const dst = arena.view;
+    const src = pageView(this.left.buffer as ArrayBuffer);
+    const ko0 = this.keys.byteOffset;
+    const vo0 = this.values.byteOffset;
+    const ho0 = this.itemHash.byteOffset;
     let o = base + ROW_HEADER;
-    // Plain loops: a subarray view per field costs more than the copy.
     for (let i = 0; i < m; i++) {
       const j = rowItems[i] as number;
-      const ko = j * 32;
+      const jo = j * 32;
       if (kinds[j] === ItemKind.Leaf) {
         out[o] = ItemKind.Leaf;
-        for (let t = 0; t < 32; t++) {
-          out[o + 1 + t] = keys[ko + t] as number;
-          out[o + 33 + t] = values[ko + t] as number;
-          out[o + 65 + t] = ih[ko + t] as number;
+        const ko = ko0 + jo;
+        const vo = vo0 + jo;
+        const ho = ho0 + jo;
+        for (let t = 0; t < 32; t += 4) {
+          dst.setInt32(o + 1 + t, src.getInt32(ko + t, true), true);
+          dst.setInt32(o + 33 + t, src.getInt32(vo + t, true), true);
+          dst.setInt32(o + 65 + t, src.getInt32(ho + t, true), true);
         }
         o += LEAF_ROW_ITEM;
       } else {
         out[o] = ItemKind.Child;
-        out[o + 1] = keys[ko + s] as number;
-        for (let t = 0; t < 32; t++) out[o + 2 + t] = ih[ko + t] as number;
+        out[o + 1] = this.keys[jo + s] as number;
+        const ho = ho0 + jo;
+        for (let t = 0; t < 32; t += 4) dst.setInt32(o + 2 + t, src.getInt32(ho + t, true), true);
         o += CHILD_ROW_ITEM;
       }
     }
-    const nh = this.nodeHash;
+    const no0 = this.nodeHash.byteOffset;
     for (let i = 0; i < rowNodeCount; i++, o += 32) {
-      const no = (rowNodes[i] as number) * 32;
-      for (let t = 0; t < 32; t++) out[o + t] = nh[no + t] as number;
+      const no = no0 + (rowNodes[i] as number) * 32;
+      for (let t = 0; t < 32; t += 4) dst.setInt32(o + t, src.getInt32(no + t, true), true);
     }
-    return out.subarray(base, base + size);
+    // A view by constructor: `subarray` goes through a slower generic path (species lookup).
+    return new Uint8Array(out.buffer, base, size);
   }
 
   private postOrder(ref: number): void {
@@ -528,9 +537,12 @@ export class Page {
  */
 export class RowArena {
   buf: Uint8Array;
+  /** A DataView over `buf` (word copies in `encodeRowInto`). */
+  view: DataView;
   private pos = 0;
   constructor(bytes = 64 * 1024) {
     this.buf = new Uint8Array(bytes);
+    this.view = new DataView(this.buf.buffer);
   }
   reset(): void {
     this.pos = 0;
@@ -539,6 +551,7 @@ export class RowArena {
   alloc(size: number): number {
     if (this.pos + size > this.buf.length) {
       this.buf = new Uint8Array(Math.max(size, 2 * this.buf.length));
+      this.view = new DataView(this.buf.buffer);
       this.pos = 0;
     }
     const o = this.pos;
@@ -552,6 +565,16 @@ let rowItems = new Int32Array(1024);
 let rowNodes = new Int32Array(1024);
 let rowItemCount = 0;
 let rowNodeCount = 0;
+// A DataView over the last page buffer encoded from: a page's rows are encoded one after another.
+let viewBuf: ArrayBuffer | undefined;
+let viewOf = new DataView(new ArrayBuffer(0));
+function pageView(buf: ArrayBuffer): DataView {
+  if (buf !== viewBuf) {
+    viewBuf = buf;
+    viewOf = new DataView(buf);
+  }
+  return viewOf;
+}
 function grow(a: Int32Array): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
   b.set(a);

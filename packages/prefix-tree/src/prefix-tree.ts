@@ -488,8 +488,8 @@ export class PrefixTree {
   /**
    * The same inside an update, called after each child page is done: pages the update is still
    * working on (`busy`: the current page and its ancestors) stay; a page it changed is evicted
-   * after its changed rows are encoded into this update's pending writes (`drop` -> `encodeRows`),
-   * which go to the store with the rest in the update's one `putPages`. A page is visited once per update, so
+   * after its changed rows are encoded into this update's pending writes (a processed page's
+   * when it was done, `processPage`; a page a burst filled by `drop` -> `encodeRows`), which go to the store with the rest in the update's one `putPages`. A page is visited once per update, so
    * an evicted page is not needed again before that write; if it fails, `rollback` reloads from
    * the store, which never saw those rows.
    */
@@ -528,7 +528,7 @@ export class PrefixTree {
       for (const c of p.children) if (c) this.drop(c);
     }
     if (p.dirty) {
-      this.encodeRows(p);
+      if (p.dirtyRows !== 0) this.encodeRows(p);
       p.dirty = false;
     }
     if (p.pinned) {
@@ -581,9 +581,11 @@ export class PrefixTree {
    * the store, in one `putPages`.
    */
   private flush(): void {
+    // Pages an update processed were encoded when done (`processPage`) and are not listed; only
+    // pages a bulk build or a burst filled wait here (a burst page itself is encoded already).
     const pages = this.dirtyPages;
     this.dirtyPages = [];
-    for (const p of pages) if (p.dirty) this.encodeRows(p);
+    for (const p of pages) if (p.dirty && p.dirtyRows !== 0) this.encodeRows(p);
     // Rows are encoded into one reused buffer: the store copies what it keeps (PageStore docs).
     if (this.store) this.store.putPages(this.pending);
     this.pending = [];
@@ -593,13 +595,19 @@ export class PrefixTree {
       p.dirty = false;
       this.settle(p);
     }
+    // Child pages were counted again when done (`processSplit`); the root page has no parent to.
+    this.settle(this.root_);
   }
 
   private processPage(page: Page, a: number, b: number): void {
     page.busy = true;
     if (page.split) this.processSplit(page, a, b);
     else this.processBottom(page, a, b);
-    this.markDirty(page);
+    // The page is done for this update (a page is visited once per update, children before their
+    // parent): its changed rows are final, so encode them now, while its arrays are still in the
+    // CPU cache, rather than at `flush`, when a large batch has long pushed them out. So it is not
+    // listed in `dirtyPages` either (`flush` would touch every changed page again, cold).
+    this.encodeRows(page);
     page.busy = false;
   }
 
