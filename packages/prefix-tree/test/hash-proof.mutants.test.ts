@@ -7,7 +7,16 @@ import { hash as nodeHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { bitAt, commonPrefixBits, compare32, equal32 } from "../src/bytes.ts";
 import { assertSha256, checkedDigest, emptyRoot, intoOf, type Sha256 } from "../src/hash.ts";
-import { computeRoot, PrefixTree, PrefixTreeError, sha256Into } from "../src/index.ts";
+import {
+  BatchError,
+  computeRoot,
+  DecodeError,
+  DomainError,
+  PrefixTree,
+  PrefixTreeError,
+  PrefixTreeErrorCode,
+  sha256Into,
+} from "../src/index.ts";
 
 const sha = (d: Uint8Array): Uint8Array => new Uint8Array(nodeHash("sha256", d, "buffer"));
 const EMPTY = sha(new Uint8Array(0));
@@ -199,5 +208,57 @@ describe("computeRoot (compute-root.ts)", () => {
     expect(() => computeRoot([[new Uint8Array(31), ok]])).toThrow(RangeError);
     expect(() => computeRoot([[ok, new Uint8Array(33)]])).toThrow(RangeError);
     expect(() => computeRoot([[Array.from(ok) as unknown as Uint8Array, ok]])).toThrow(TypeError);
+  });
+});
+
+describe("computeRoot: a stack deeper than its first 64 entries", () => {
+  it("70 keys whose common prefixes grow one bit at a time give the tree's root", () => {
+    // Sorted, key i has i leading one bits: no two stack entries merge until the end, so the
+    // stack holds all 70 leaves and grows past its initial capacity.
+    const leaves: [Uint8Array, Uint8Array][] = [];
+    const t = new PrefixTree();
+    for (let i = 0; i < 70; i++) {
+      const k = new Uint8Array(32);
+      for (let b = 0; b < i; b++) k[b >>> 3] = (k[b >>> 3] as number) | (0x80 >>> (b & 7));
+      const v = new Uint8Array(32).fill(i);
+      leaves.push([k, v]);
+      t.set(k, v);
+    }
+    expect(computeRoot(leaves)).toEqual(t.root());
+    expect(computeRoot([...leaves].reverse())).toEqual(t.root());
+  });
+});
+
+describe("error classes (errors.ts)", () => {
+  it("each class has its name, code and fields", () => {
+    const p = new PrefixTreeError(PrefixTreeErrorCode.PageMissing, "m");
+    expect([p.name, p.code, p instanceof Error]).toEqual(["PrefixTreeError", "page-missing", true]);
+    const d = new DecodeError(PrefixTreeErrorCode.Truncated, 7, "short");
+    expect([d.name, d.code, d.offset, d.detail, d instanceof PrefixTreeError]).toEqual([
+      "DecodeError",
+      "truncated",
+      7,
+      "short",
+      true,
+    ]);
+    expect("cause" in d).toBe(false);
+    const cause = new Error("inner");
+    expect(new DecodeError(PrefixTreeErrorCode.Malformed, 0, "x", { cause }).cause).toBe(cause);
+    expect(new DecodeError(PrefixTreeErrorCode.Malformed, 0, "x", { cause: undefined })).toHaveProperty(
+      "cause",
+    );
+    expect("cause" in new DecodeError(PrefixTreeErrorCode.Malformed, 0, "x", {})).toBe(false);
+    const dom = new DomainError("Bad", "why");
+    expect([dom.name, dom.code, dom.domain]).toEqual(["DomainError", "bad-domain", "Bad"]);
+    const b = new BatchError(PrefixTreeErrorCode.TimeBackwards, 3, "m");
+    expect([b.name, b.code, b.eventIndex]).toEqual(["BatchError", "time-backwards", 3]);
+    expect(new BatchError(PrefixTreeErrorCode.CountMismatch, -1, "m").eventIndex).toBe(-1);
+  });
+
+  it("DecodeError.at shifts an inner decoder's offset and keeps it as the cause", () => {
+    const inner = new DecodeError(PrefixTreeErrorCode.Trailing, 4, "extra");
+    const outer = DecodeError.at(inner, 10);
+    expect([outer.code, outer.offset, outer.detail]).toEqual(["trailing", 14, "extra"]);
+    expect(outer.cause).toBe(inner);
   });
 });
