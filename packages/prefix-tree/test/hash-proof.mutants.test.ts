@@ -17,6 +17,7 @@ import {
   PrefixTreeErrorCode,
   sha256Into,
 } from "../src/index.ts";
+import { verifyInclusion, verifyNonInclusion } from "../src/proof.ts";
 
 const sha = (d: Uint8Array): Uint8Array => new Uint8Array(nodeHash("sha256", d, "buffer"));
 const EMPTY = sha(new Uint8Array(0));
@@ -260,5 +261,93 @@ describe("error classes (errors.ts)", () => {
     const outer = DecodeError.at(inner, 10);
     expect([outer.code, outer.offset, outer.detail]).toEqual(["trailing", 14, "extra"]);
     expect(outer.cause).toBe(inner);
+  });
+});
+
+describe("proof verifiers at their exact lengths (proof.ts)", () => {
+  const k1 = new Uint8Array(32).fill(0x11);
+  const v1 = new Uint8Array(32).fill(0x21);
+  const k2 = new Uint8Array(32).fill(0x91);
+  const v2 = new Uint8Array(32).fill(0x22);
+  const absent = new Uint8Array(32).fill(0x12);
+
+  it("a one-leaf tree: 41-byte inclusion and 73-byte absence proofs verify, one byte less or more does not", () => {
+    const t = new PrefixTree();
+    t.set(k1, v1);
+    const r = t.root();
+    const inc = t.proveInclusion(k1) as Uint8Array;
+    const non = t.proveNonInclusion(absent) as Uint8Array;
+    expect([inc.length, non.length]).toEqual([41, 73]);
+    expect(verifyInclusion(r, k1, v1, inc)).toBe(true);
+    expect(verifyNonInclusion(r, absent, non)).toBe(true);
+    expect(verifyInclusion(r, k1, v1, inc.subarray(0, 40))).toBe(false);
+    expect(verifyNonInclusion(r, absent, non.subarray(0, 72))).toBe(false);
+    for (let extra = 1; extra < 33; extra += 31) {
+      const longer = (p: Uint8Array) => {
+        const out = new Uint8Array(p.length + extra);
+        out.set(p);
+        return out;
+      };
+      expect(verifyInclusion(r, k1, v1, longer(inc))).toBe(false);
+      expect(verifyNonInclusion(r, absent, longer(non))).toBe(false);
+    }
+    // the absent key's own leaf is never an absence proof, even when it folds to the root
+    const own = non.slice();
+    own.set(absent, 9);
+    expect(verifyNonInclusion(r, absent, non.slice().fill(0, 9, 41))).toBe(false);
+    expect(verifyNonInclusion(r, k1, non)).toBe(false);
+    expect(verifyNonInclusion(r, absent, own)).toBe(false);
+  });
+
+  it("every magic byte and the version byte are checked", () => {
+    const t = new PrefixTree();
+    t.set(k1, v1);
+    t.set(k2, v2);
+    const r = t.root();
+    const inc = t.proveInclusion(k1) as Uint8Array;
+    const non = t.proveNonInclusion(absent) as Uint8Array;
+    expect(verifyInclusion(r, k1, v1, inc)).toBe(true);
+    expect(verifyNonInclusion(r, absent, non)).toBe(true);
+    for (let i = 0; i < 9; i++) {
+      const a = inc.slice();
+      a[i] = (a[i] as number) ^ 0x40;
+      expect(verifyInclusion(r, k1, v1, a), `inclusion byte ${i}`).toBe(false);
+      const b = non.slice();
+      b[i] = (b[i] as number) ^ 0x40;
+      expect(verifyNonInclusion(r, absent, b), `absence byte ${i}`).toBe(false);
+    }
+    const empty = Uint8Array.of(0x6d, 0x70, 0x74, 0x70, 0x72, 0x6f, 0x6f, 0x66, 0);
+    const e0 = emptyRoot();
+    expect(verifyNonInclusion(e0, absent, empty)).toBe(true);
+    for (let i = 0; i < 8; i++) {
+      const b = empty.slice();
+      b[i] = (b[i] as number) ^ 1;
+      expect(verifyNonInclusion(e0, absent, b), `empty byte ${i}`).toBe(false);
+    }
+    expect(verifyNonInclusion(e0, absent, empty.subarray(0, 8))).toBe(false);
+  });
+
+  it("segments must be whole and strictly decreasing in r", () => {
+    const t = new PrefixTree();
+    t.set(k1, v1);
+    t.set(k2, v2);
+    const r = t.root();
+    const inc = t.proveInclusion(k1) as Uint8Array;
+    expect(inc.length).toBe(41 + 33);
+    // the same segment twice (equal r) is refused even if it were to fold to the root
+    const twice = new Uint8Array(41 + 66);
+    twice.set(inc);
+    twice.set(inc.subarray(41), 74);
+    expect(verifyInclusion(r, k1, v1, twice)).toBe(false);
+  });
+
+  it("argument types and lengths", () => {
+    const p = new Uint8Array(41);
+    expect(() => verifyInclusion(new Uint8Array(31), k1, v1, p)).toThrow(RangeError);
+    expect(() => verifyInclusion(k1, new Uint8Array(33), v1, p)).toThrow(RangeError);
+    expect(() => verifyInclusion(k1, k1, new Uint8Array(31), p)).toThrow(RangeError);
+    expect(() => verifyInclusion(k1, k1, v1, [] as unknown as Uint8Array)).toThrow(TypeError);
+    expect(() => verifyNonInclusion(k1, k1, [] as unknown as Uint8Array)).toThrow(TypeError);
+    expect(() => verifyNonInclusion(k1, new Uint8Array(31), p)).toThrow(RangeError);
   });
 });
