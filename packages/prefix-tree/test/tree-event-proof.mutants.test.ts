@@ -51,6 +51,13 @@ describe("tree events: arguments", () => {
     }
   });
 
+  it("a one-character domain is the shortest that encodes", () => {
+    const one = encodeTreeEvent({ ...ev, domain: "a" });
+    expect([one[0], one[1]]).toEqual([1, 0x61]);
+    expect(decodeTreeEvent(one)).toEqual({ ...ev, domain: "a" });
+    expect(() => encodeTreeEvent({ ...ev, domain: "" })).toThrow(RangeError);
+  });
+
   it("decoders take only a Uint8Array, not an array of the same bytes", () => {
     const one = encodeTreeEvent(ev);
     const batch = encodeTreeEventBatch({ events: [ev] });
