@@ -12,7 +12,6 @@ import {
   COSIGNATURE_V1_TYPE,
   type CosignatureTimeOptions,
   type CosignerKey,
-  checkCheckpoint,
   cosignatureTime,
   cosignatureV1Message,
   decodeTimestampedSignature,
@@ -111,8 +110,7 @@ export function verifyCosignature(
   sig: NoteSignature,
   options: CosignatureTimeOptions = {},
 ): boolean {
-  checkCheckpoint(cp);
-  const text = formatPrefixTreeCheckpoint(cp);
+  const text = formatPrefixTreeCheckpoint(cp); // checks cp (checkCheckpoint)
   return verifyTimestamped(
     key,
     WAICT_COSIGNATURE_TYPE,
