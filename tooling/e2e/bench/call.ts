@@ -506,7 +506,9 @@ try {
     );
     console.log(JSON.stringify({ "room size": n, "joiner's peer connection, p50 ms (joins)": pcRow }));
   }
-  console.log(`\nJoin -> first decrypted remote frame in Chromium (video ${VIDEO}, ${PLANE}, from the click on Join)`);
+  console.log(
+    `\nJoin -> first decrypted remote frame in Chromium (video ${VIDEO}, ${PLANE}, from the click on Join)`,
+  );
   console.table(joinRows);
   console.log("\nWhere the join's time goes (p50 ms, read off every tab's room socket; wall clock)");
   console.table(stepRows);
@@ -550,7 +552,9 @@ try {
               ? "alone, first (not the anchor)"
               : "anchor (alone, last)",
       });
-    console.log(`\nCPU of the receiving Chromium over ${CPU_SECONDS} s (all its processes; video ${VIDEO}; ${PLANE})`);
+    console.log(
+      `\nCPU of the receiving Chromium over ${CPU_SECONDS} s (all its processes; video ${VIDEO}; ${PLANE})`,
+    );
     console.table(cpuRows);
   }
 } finally {
