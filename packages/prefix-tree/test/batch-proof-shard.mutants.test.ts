@@ -4,11 +4,14 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  applyBatch,
   MemoryChainHeadStore,
   PrefixTree,
   PrefixTreeError,
+  proveBatch,
   proveShardBatch,
   ShardTop,
+  type TreeEvent,
   verifyBatch,
 } from "../src/index.ts";
 
@@ -52,5 +55,45 @@ describe("batch proofs and shards: arguments", () => {
     ]);
     expect(s.size).toBe(2);
     expect(s.getHead(new Uint8Array(32))).toBe(head);
+  });
+
+  it("verifyBatch rejects a valid proof with a byte added or taken away (the last run's survivors)", () => {
+    const ev = (domain: string, t: bigint, r: number): TreeEvent => ({
+      domain,
+      assetHosts: ["https://h"],
+      newResourceHash: new Uint8Array(32).fill(r),
+      timestamp: t,
+    });
+    const t = new PrefixTree({ maxLeavesPerPage: 4 });
+    applyBatch(t, { events: Array.from({ length: 9 }, (_, i) => ev(`site${i}.example`, 10n, i)) });
+    const oldRoot = t.root();
+    for (const batch of [
+      { events: [ev("site3.example", 20n, 40), ev("new.example", 21n, 41)] },
+      { events: [ev("other.example", 22n, 42)] },
+    ]) {
+      const proof = proveBatch(t, batch);
+      const newRoot = verifyBatch(oldRoot, proof, batch);
+      expect(newRoot).not.toBeNull();
+      const longer = new Uint8Array(proof.length + 1);
+      longer.set(proof);
+      expect(verifyBatch(oldRoot, longer, batch)).toBeNull();
+      expect(verifyBatch(oldRoot, proof.subarray(0, proof.length - 1), batch)).toBeNull();
+    }
+    // From the empty tree (the proof's node is the one-byte empty marker).
+    const empty = new PrefixTree();
+    const first = { events: [ev("a.example", 1n, 1)] };
+    const proof = proveBatch(empty, first);
+    expect(verifyBatch(empty.root(), proof, first)).not.toBeNull();
+    const longer = new Uint8Array(proof.length + 1);
+    longer.set(proof);
+    expect(verifyBatch(empty.root(), longer, first)).toBeNull();
+  });
+
+  it("ShardTop.segments takes exactly the integers in [0, count)", () => {
+    const r = new Uint8Array(32).fill(1);
+    const top = new ShardTop([r, r, r, r]);
+    for (const s of [0, 3]) expect(top.segments(s).length % 33).toBe(0);
+    for (const s of [-1, 4, 1.5, Number.NaN]) expect(() => top.segments(s), `${s}`).toThrow(RangeError);
+    expect(() => new ShardTop("ab" as unknown as Uint8Array[])).toThrow(TypeError);
   });
 });
