@@ -489,7 +489,8 @@ export class PrefixTree {
    * The same inside an update, called after each child page is done: pages the update is still
    * working on (`busy`: the current page and its ancestors) stay; a page it changed is evicted
    * after its changed rows are encoded into this update's pending writes (a processed page's
-   * when it was done, `processPage`; a page a burst filled by `drop` -> `encodeRows`), which go to the store with the rest in the update's one `putPages`. A page is visited once per update, so
+   * when it was done, `processPage`; a page a burst filled by `drop` -> `encodeRows`), which go to
+   * the store with the rest in the update's one `putPages`. A page is visited once per update, so
    * an evicted page is not needed again before that write; if it fails, `rollback` reloads from
    * the store, which never saw those rows.
    */

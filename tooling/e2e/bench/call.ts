@@ -523,7 +523,6 @@ try {
     // Alone first and again last: the first window also holds the fresh browser's own start-up work
     // (seen: alone 42.7 % then 35.9 % with six, load 27), so the anchor is the later of the two, and both
     // are printed.
-    let alone = 0;
     const sizes = [1, ...CPU_SIZES, 1];
     const measured: { n: number; pct: number }[] = [];
     for (const n of sizes) {
@@ -540,7 +539,7 @@ try {
       await me.page.close();
       for (const p of others) await p.close();
     }
-    alone = measured.at(-1)!.pct;
+    const alone = measured.at(-1)!.pct;
     for (const [i, { n, pct }] of measured.entries())
       cpuRows.push({
         participants: n,
