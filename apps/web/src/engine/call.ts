@@ -26,6 +26,7 @@ import { MEDIA_KEY_PORT } from "./protocol.ts";
 import type { WireLogEntry } from "./room-socket.ts";
 import type { SfuPlane, SfuPullState } from "./sfu.ts";
 import { routeSignal } from "./signal-route.ts";
+import { watchdogVerdict } from "./watchdog.ts";
 
 export type DataPlane = "mesh" | "sfu";
 
@@ -732,27 +733,30 @@ export class Call {
   }
 
   private watch(member: string, peer: Peer): void {
-    // Watchdog: a connection still not up after a while (a signal lost in a glare or across a rejoin)
-    // starts over with a new generation, which makes the other side start over too. Every restart makes
-    // the next wait for that member twice as long (to 8×, back to 1× once connected): on a loaded machine
-    // the offer/answer exchange alone, not only ICE and DTLS, can take longer than the first wait (seen at
-    // load 40+: peers of a fifth member stayed "new" for 90 s, restarted every 6-12 s on both sides), and
-    // restarting both sides at a fixed pace would never let them finish. A signal that was really lost
-    // is still retried at the base wait the first time. (A connection made in the lobby is watched from
+    // Watchdog (`watchdog.ts`, README "Watchdog"): a connection still not up and quiet (no remote signal,
+    // no state change) for the whole wait starts over with a new generation, which makes the other side
+    // start over too; one still making progress is left to finish. Every restart makes the next wait for
+    // that member twice as long (to 8x, back to 1x once connected). A signal that was really lost is
+    // still retried at the base wait the first time. (A connection made in the lobby is watched from
     // Join: until then its offer is held.)
     const n = this.restarts.get(member) ?? 0;
-    setTimeout(
-      () => {
-        const st = peer.pc.connectionState;
-        if (this.peers.get(member) === peer && (st === "new" || st === "connecting" || st === "failed")) {
-          this.retire(member, peer);
-          this.peers.delete(member);
-          this.restarts.set(member, Math.min(n + 1, 3));
-          if (this.lastPresent.has(member)) this.peer(member);
-        }
-      },
-      (PEER_WATCHDOG_MS + Math.random() * PEER_WATCHDOG_MS) * 2 ** n,
-    );
+    const wait = (PEER_WATCHDOG_MS + Math.random() * PEER_WATCHDOG_MS) * 2 ** n;
+    peer.touch();
+    const check = () => {
+      if (this.peers.get(member) !== peer) return;
+      const v = watchdogVerdict(
+        { state: peer.pc.connectionState, lastProgress: peer.lastProgress },
+        performance.now(),
+        wait,
+      );
+      if (v.kind === "recheck") setTimeout(check, v.ms);
+      if (v.kind !== "restart") return;
+      this.retire(member, peer);
+      this.peers.delete(member);
+      this.restarts.set(member, Math.min(n + 1, 3));
+      if (this.lastPresent.has(member)) this.peer(member);
+    };
+    setTimeout(check, wait);
   }
 
   /**

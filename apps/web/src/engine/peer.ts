@@ -44,6 +44,11 @@ export class Peer {
   readonly gen = crypto.getRandomValues(new Uint32Array(1))[0]!;
   /** The remote connection's generation, once a signal from it arrived. */
   remoteGen: number | null = null;
+  /**
+   * `performance.now()` of the last sign that the exchange is moving: made, a signal from the other side,
+   * or a change of signalling, ICE or connection state (the watchdog restarts only a quiet connection).
+   */
+  lastProgress = performance.now();
   private readonly polite: boolean;
   private makingOffer = false;
   private ignoreOffer = false;
@@ -66,7 +71,12 @@ export class Peer {
     if (opts.certificate) config.certificates = [opts.certificate];
     this.pc = new RTCPeerConnection(config);
     this.pc.onicecandidate = (e) => this.signal({ candidate: e.candidate?.toJSON() ?? null });
-    this.pc.onconnectionstatechange = () => opts.onState(this.pc.connectionState);
+    this.pc.onconnectionstatechange = () => {
+      this.touch();
+      opts.onState(this.pc.connectionState);
+    };
+    this.pc.oniceconnectionstatechange = () => this.touch();
+    this.pc.onsignalingstatechange = () => this.touch();
     this.pc.ontrack = (e) => {
       this.attachReceiver(e.receiver);
       this.tracks.push(e.track);
@@ -128,8 +138,14 @@ export class Peer {
     this.transforms.receiver(receiver, `${this.remote}:${receiver.track.kind}`);
   }
 
+  /** Marks progress now (see `lastProgress`). */
+  touch(): void {
+    this.lastProgress = performance.now();
+  }
+
   /** Handles a signal from the remote member, in arrival order. */
   receive(signal: PeerSignal): Promise<void> {
+    this.touch();
     this.chain = this.chain.then(() => this.apply(signal)).catch((err: unknown) => this.failed(err));
     return this.chain;
   }
