@@ -21,16 +21,21 @@ import { fileURLToPath } from "node:url";
 const ignorer = fileURLToPath(new URL("./stryker-message-ignorer.mjs", import.meta.url));
 
 /**
- * @param {{ mutate: string[], vitestConfig?: string, timeoutMS?: number }} options
+ * @param {{ mutate: string[], vitestConfig?: string, timeoutMS?: number, alone?: Record<string, string> }} options
  *   mutate: globs of source files to mutate (relative to the package);
  *   vitestConfig: the vitest config used while mutating (a fast-test config when the full suite
- *   runs long explorations); timeoutMS: extra time allowed per mutant run.
+ *   runs long explorations); timeoutMS: extra time allowed per mutant run;
+ *   alone: for a file that every test covers (a hash function), the vitest config used when that
+ *   file is mutated alone (`--files <it>`): its own tests only. Leaving tests out can only let more
+ *   mutants survive, never fewer, so the score stays honest; it saves running the whole suite per
+ *   surviving mutant and a timeout computed from the whole suite per looping one.
  */
-export function strykerConfig({ mutate, vitestConfig = "vitest.config.ts", timeoutMS = 5_000 }) {
+export function strykerConfig({ mutate, vitestConfig = "vitest.config.ts", timeoutMS = 5_000, alone = {} }) {
   const files = (process.env.SEALROOM_MUTATE_FILES ?? "")
     .split(",")
     .map((f) => f.trim())
     .filter(Boolean);
+  if (files.length === 1 && alone[files[0]]) vitestConfig = alone[files[0]];
   const set = files.length === 0 ? "all" : setName(files);
   const incrementalFile = `.mutation/incremental/${set}.json`;
   // The summary reads which files a narrow set mutates (its report also carries the other files'

@@ -146,7 +146,7 @@ export function sha256SmallInto(
 /** One-shot SHA-256 (a new 32-byte array per call) with the allocation-free form attached as `.into`. */
 export const sha256Small: Sha256WithInto = Object.assign(
   (data: Uint8Array): Uint8Array => {
-    if (!(data instanceof Uint8Array)) throw new TypeError('sha256: "data" must be a Uint8Array');
+    // A non-Uint8Array `data` is refused by sha256SmallInto (TypeError).
     const out = new Uint8Array(32);
     sha256SmallInto(data, 0, data.length, out, 0);
     return out;

@@ -70,6 +70,12 @@ describe("sha256Small (FIPS 180-4 §6.2)", () => {
     expect(() => sha256SmallInto(d, -1, 1, out, 0)).toThrow(RangeError);
     expect(() => sha256SmallInto(d, 0.5, 1, out, 0)).toThrow(RangeError);
     expect(() => sha256SmallInto(d, Number.NaN, 1, out, 0)).toThrow(RangeError);
+    // A negative length whose range still ends inside the data, and bad output offsets that would put
+    // some digest bytes outside `out` (ignored typed-array writes) or at fractional indices.
+    expect(() => sha256SmallInto(d, 5, -1, out, 0)).toThrow(RangeError);
+    expect(() => sha256SmallInto(d, 0, 10, new Uint8Array(40), -1)).toThrow(RangeError);
+    expect(() => sha256SmallInto(d, 0, 10, new Uint8Array(40), 0.5)).toThrow(RangeError);
+    expect(() => sha256SmallInto(d, 0, 10, new Uint8Array(40), Number.NaN)).toThrow(RangeError);
     expect(() => sha256SmallInto(d, 0, 10, out, 1)).toThrow(RangeError);
     expect(() => sha256SmallInto(d, 0, 10, new Uint8Array(31), 0)).toThrow(RangeError);
     expect(() => sha256SmallInto([] as unknown as Uint8Array, 0, 0, out, 0)).toThrow(TypeError);
