@@ -115,6 +115,12 @@ describe("sha256Into (FIPS 180-4 §6.2)", () => {
     expect(() => sha256Into(d, 0.5, 1, out, 0)).toThrow(RangeError);
     expect(() => sha256Into(d, 0, 10, out, 1)).toThrow(RangeError);
     expect(() => sha256Into(d, 0, 10, new Uint8Array(31), 0)).toThrow(RangeError);
+    // A negative length whose range still ends inside the data, and output offsets that would put digest
+    // bytes before `out` (ignored typed-array writes) or at fractional indices.
+    expect(() => sha256Into(d, 5, -1, out, 0)).toThrow(RangeError);
+    expect(() => sha256Into(d, 0, 10, new Uint8Array(40), -1)).toThrow(RangeError);
+    expect(() => sha256Into(d, 0, 10, new Uint8Array(40), 0.5)).toThrow(RangeError);
+    expect(() => sha256Into(d, 0, 10, new Uint8Array(40), Number.NaN)).toThrow(RangeError);
     expect(() => sha256Into([1, 2] as unknown as Uint8Array, 0, 2, out, 0)).toThrow(TypeError);
   });
 
