@@ -1,10 +1,11 @@
 /**
  * Gaps found by mutation testing in the storage helpers (tooling/mutate/RESULTS.md, ninth session):
- * `MemoryPageStore`'s counters and in-place rewrites, and the buffer pool's class lists.
+ * `MemoryPageStore`'s counters and in-place rewrites, and the buffer pool's lists, counters and bounds.
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   clearBufferPool,
+  POOL_LIMIT_BYTES,
   poolCounters,
   pooledBufferBytes,
   releaseBuffer,
@@ -67,5 +68,39 @@ describe("buffer pool lists", () => {
     releaseBuffer(a, 100);
     expect(pooledBufferBytes()).toBe(64);
     expect(takeBuffer(96)?.buf).toBe(a);
+  });
+
+  it("counts every request, served or not", () => {
+    const takes = poolCounters.takes;
+    takeBuffer(96);
+    releaseBuffer(new ArrayBuffer(8), 96);
+    takeBuffer(96);
+    expect(poolCounters.takes - takes).toBe(2);
+  });
+
+  it("a buffer taken, used and given back is pooled again", () => {
+    const a = new ArrayBuffer(64);
+    releaseBuffer(a, 96);
+    expect(takeBuffer(96)?.buf).toBe(a);
+    releaseBuffer(a, 96);
+    expect(pooledBufferBytes()).toBe(64);
+    expect(takeBuffer(96)?.buf).toBe(a);
+  });
+
+  it("capacity bounds: 0 items is refused, 1 item is pooled", () => {
+    releaseBuffer(new ArrayBuffer(8), 0);
+    expect(pooledBufferBytes()).toBe(0);
+    const one = new ArrayBuffer(8);
+    releaseBuffer(one, 1);
+    expect(pooledBufferBytes()).toBe(8);
+    expect(takeBuffer(1)?.buf).toBe(one);
+  });
+
+  it("the byte limit: a buffer bringing the pool to exactly POOL_LIMIT_BYTES is kept, one byte more is not", () => {
+    releaseBuffer(new ArrayBuffer(POOL_LIMIT_BYTES - 8), 1 << 20);
+    releaseBuffer(new ArrayBuffer(9), 5);
+    expect(pooledBufferBytes()).toBe(POOL_LIMIT_BYTES - 8);
+    releaseBuffer(new ArrayBuffer(8), 5);
+    expect(pooledBufferBytes()).toBe(POOL_LIMIT_BYTES);
   });
 });
