@@ -438,16 +438,9 @@ export class Page {
   /**
    * Serialises row `r` of the page (the items whose key nibble after the prefix is `r`, and the
    * inner nodes among them, layout in README "Page rows"): the items in key order and the inner
-   * hashes in post-order, which is the order `buildFromSorted` completes them in.
-   */
-  encodeRow(r: number): Uint8Array {
-    const arena = new RowArena(0);
-    return this.encodeRowInto(r, arena).slice();
-  }
-
-  /**
-   * `encodeRow` into `arena` (no allocation while it has room): returns a view of the row's bytes,
-   * valid until the arena is reset.
+   * hashes in post-order, which is the order `buildFromSorted` completes them in. Written into
+   * `arena` (no allocation while it has room): returns a view of the row's bytes, valid until the
+   * arena is reset.
    */
   encodeRowInto(r: number, arena: RowArena): Uint8Array {
     const s = this.stratum;
@@ -560,7 +553,7 @@ export class RowArena {
   }
 }
 
-// Scratch for encodeRow: the row's items in key order and its inner nodes in post-order.
+// Scratch for encodeRowInto: the row's items in key order and its inner nodes in post-order.
 let rowItems = new Int32Array(1024);
 let rowNodes = new Int32Array(1024);
 let rowItemCount = 0;
@@ -606,7 +599,7 @@ export function rowId(pageId: string, r: number): string {
 }
 const HEX = "0123456789abcdef";
 
-/** One decoded stored row (see `Page.encodeRow`). */
+/** One decoded stored row (see `Page.encodeRowInto`). */
 export interface PageRow {
   readonly split: boolean;
   readonly stratum: number;

@@ -1,0 +1,127 @@
+/**
+ * Gaps found by mutation testing in `prefix-tree.ts` and `page.ts` (tooling/mutate/RESULTS.md, ninth
+ * session): argument checks no test reached, a store that lost a page, a row with an extra stored
+ * hash, a row id that is not lowercase hex, and rows of more than 1,024 items (scratch growth).
+ */
+import { describe, expect, it } from "vitest";
+import {
+  DecodeError,
+  decodePageRow,
+  MemoryPageStore,
+  PrefixTree,
+  PrefixTreeError,
+  PrefixTreeErrorCode,
+  verifyInclusion,
+} from "../src/index.ts";
+import { randomBytes } from "./helpers.ts";
+
+const code = (f: () => unknown): string | undefined => {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof PrefixTreeError ? e.code : (e as Error).name;
+  }
+  return undefined;
+};
+
+describe("argument checks", () => {
+  it("keys and values: multiples of 32 bytes, Uint8Arrays or arrays of them, the same count", () => {
+    for (const f of [
+      (k: Uint8Array, v: Uint8Array) => PrefixTree.bulkBuild(k, v),
+      (k: Uint8Array, v: Uint8Array) => new PrefixTree().setMany(k, v),
+    ]) {
+      expect(code(() => f(new Uint8Array(33), new Uint8Array(33)))).toBe("RangeError");
+      expect(code(() => f(new Uint8Array(32), new Uint8Array(31)))).toBe("RangeError");
+      expect(code(() => f("k" as unknown as Uint8Array, new Uint8Array(32)))).toBe("TypeError");
+      expect(code(() => f(new Uint8Array(64), new Uint8Array(32)))).toBe("RangeError");
+      expect(code(() => f(new Uint8Array(32), new Uint8Array(64)))).toBe("RangeError");
+    }
+  });
+
+  it("maxLeavesPerPage: an integer in [2, 2^20]", () => {
+    for (const bad of [1, 1.5, (1 << 20) + 1, Number.NaN])
+      expect(code(() => new PrefixTree({ maxLeavesPerPage: bad }))).toBe("RangeError");
+    for (const ok of [2, 1 << 20])
+      expect(code(() => new PrefixTree({ maxLeavesPerPage: ok }))).toBeUndefined();
+  });
+
+  it("bulkBuild refuses a store that already holds a tree", () => {
+    const store = new MemoryPageStore();
+    PrefixTree.bulkBuild([randomBytes(32, 1)], [randomBytes(32, 2)], { store });
+    expect(code(() => PrefixTree.bulkBuild([randomBytes(32, 3)], [randomBytes(32, 4)], { store }))).toBe(
+      PrefixTreeErrorCode.Malformed,
+    );
+  });
+
+  it("decodePageRow refuses an id that is not a string and bytes that are not a Uint8Array", () => {
+    const store = new MemoryPageStore();
+    PrefixTree.bulkBuild([randomBytes(32, 1)], [randomBytes(32, 2)], { store });
+    const [id, bytes] = [...store.pages][0] as [string, Uint8Array];
+    expect(decodePageRow(id, bytes).count).toBe(1);
+    expect(code(() => decodePageRow(7 as unknown as string, bytes))).toBe("TypeError");
+    expect(code(() => decodePageRow(id, [...bytes] as unknown as Uint8Array))).toBe("TypeError");
+  });
+});
+
+/** A tree of `n` random leaves in small pages, its store, and the leaves. */
+function stored(n: number, maxLeavesPerPage: number) {
+  const keys = Array.from({ length: n }, (_, i) => randomBytes(32, 1000 + 2 * i));
+  const values = Array.from({ length: n }, (_, i) => randomBytes(32, 1001 + 2 * i));
+  const store = new MemoryPageStore();
+  const tree = PrefixTree.bulkBuild(keys, values, { store, maxLeavesPerPage });
+  return { keys, values, store, root: tree.root() };
+}
+
+describe("loading pages", () => {
+  it("a page missing from the store is a PageMissing error, not a wrong answer", () => {
+    const { keys, store } = stored(2_000, 4);
+    const bottom = [...store.pages.keys()].filter((id) => id.length === 3);
+    expect(bottom.length).toBeGreaterThan(0);
+    const lost = bottom[0] as string;
+    for (const id of [...store.pages.keys()]) if (id.startsWith(lost.slice(0, 2))) store.pages.delete(id);
+    const reopened = new PrefixTree({ store, maxLeavesPerPage: 4, cacheBytes: 1 });
+    const key = keys.find((k) => (k[0] as number).toString(16).padStart(2, "0") === lost.slice(0, 2));
+    expect(key).toBeDefined();
+    expect(code(() => reopened.get(key as Uint8Array))).toBe(PrefixTreeErrorCode.PageMissing);
+  });
+
+  it("a stored row with one inner hash too many is refused on load (as trailing bytes of that row)", () => {
+    const { keys, store } = stored(2_000, 4);
+    const id = [...store.pages.keys()].find((i) => i.length === 3) as string;
+    const row = store.pages.get(id) as Uint8Array;
+    const longer = new Uint8Array(row.length + 32);
+    longer.set(row);
+    store.pages.set(id, longer);
+    const reopened = new PrefixTree({ store, maxLeavesPerPage: 4, cacheBytes: 1 });
+    const key = keys.find((k) => (k[0] as number).toString(16).padStart(2, "0") === id.slice(0, 2));
+    let err: unknown;
+    try {
+      reopened.get(key as Uint8Array);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DecodeError);
+    expect((err as DecodeError).code).toBe(PrefixTreeErrorCode.Trailing);
+  });
+
+  it("a row id whose page prefix is upper-case hex is refused", () => {
+    const { store } = stored(2_000, 4);
+    const id = [...store.pages.keys()].find((i) => i.length === 3 && /[a-f]/.test(i.slice(0, 2))) as string;
+    const bytes = store.pages.get(id) as Uint8Array;
+    expect(decodePageRow(id, bytes).stratum).toBe(1);
+    const upper = id.slice(0, 2).toUpperCase() + id.slice(2);
+    expect(code(() => decodePageRow(upper, bytes))).toBe(PrefixTreeErrorCode.Malformed);
+  });
+
+  it("rows of more than 1,024 items encode and load back (scratch growth)", () => {
+    const n = 20_000;
+    const { keys, values, store, root } = stored(n, 1 << 15);
+    expect(Math.max(...[...store.pages].map(([id, b]) => decodePageRow(id, b).count))).toBeGreaterThan(1024);
+    const reopened = new PrefixTree({ store, maxLeavesPerPage: 1 << 15 });
+    expect(reopened.root()).toEqual(root);
+    for (const i of [0, 7_777, n - 1]) {
+      const proof = reopened.proveInclusion(keys[i] as Uint8Array) as Uint8Array;
+      expect(verifyInclusion(root, keys[i] as Uint8Array, values[i] as Uint8Array, proof)).toBe(true);
+    }
+  });
+});
