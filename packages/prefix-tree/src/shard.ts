@@ -144,8 +144,8 @@ export class ShardTop {
    * from the shard's slot up to the root, r strictly decreasing, all below `bits`.
    */
   segments(shard: number): Uint8Array {
-    if (!Number.isInteger(shard) || shard < 0 || shard >= this.count)
-      throw new RangeError(`"shard" must be an integer in [0, ${this.count})`);
+    // Any other number (out of range, fractional, NaN) ends the walk at a different shard or none, and
+    // is refused below as an empty shard.
     const path: TopNode[] = [];
     const sides: number[] = [];
     let n = this.top;
@@ -262,7 +262,9 @@ export function joinShardProof(shardProof: Uint8Array, segments: Uint8Array): Ui
   assertBytes(segments, "segments");
   const v = shardProof[8];
   const head = v === ProofVersion.Inclusion ? 41 : v === ProofVersion.NonInclusion ? 73 : -1;
-  if (shardProof.length < 9 || head < 0 || PROOF_MAGIC.some((b, i) => shardProof[i] !== b))
+  // Shorter than its version's fixed head is refused too: a non-inclusion head cut to 40 bytes would
+  // otherwise pass the whole-segments check below ((40 - 73) % 33 is -0).
+  if (head < 0 || shardProof.length < head || PROOF_MAGIC.some((b, i) => shardProof[i] !== b))
     throw new RangeError('"shardProof" must be an inclusion or non-inclusion proof');
   if ((shardProof.length - head) % 33 !== 0 || segments.length % 33 !== 0)
     throw new RangeError("proof segments must be whole (u8 r || sibling[32]) pairs");
