@@ -109,6 +109,11 @@ describe("joinShardProof: the shard proof's framing", () => {
       bad.set(inc.subarray(0, 8));
       bad[8] = v;
       expect(code(() => joinShardProof(bad, segs))).toBe("RangeError");
+      // 65 bytes: (65 + 1) is a whole number of segments, so only the version check refuses it.
+      const odd = new Uint8Array(65);
+      odd.set(inc.subarray(0, 8));
+      odd[8] = v;
+      expect(code(() => joinShardProof(odd, segs))).toBe("RangeError");
       const long = new Uint8Array(73 + 33);
       long.set(non.subarray(0, 8));
       long[8] = v;
