@@ -1,6 +1,6 @@
 import { hash as nodeHash } from "node:crypto";
 import fc from "fast-check";
-import type { Sha256 } from "../src/index.ts";
+import { PrefixTreeError, type Sha256 } from "../src/index.ts";
 
 /** node:crypto SHA-256: an independent implementation to cross-check @noble/hashes. */
 export const nodeSha256: Sha256 = (d) => new Uint8Array(nodeHash("sha256", d, "buffer"));
@@ -38,4 +38,17 @@ export function randomBytes(n: number, seed: number): Uint8Array {
     out[i] = x & 0xff;
   }
   return out;
+}
+
+/**
+ * What `f` throws, as one comparable string: a `PrefixTreeError`'s code, else the error's name
+ * ("RangeError", "TypeError"); undefined when it returns.
+ */
+export function thrown(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof PrefixTreeError ? e.code : (e as Error).name;
+  }
+  return undefined;
 }

@@ -4,16 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { joinShardProof, PrefixTree, planShardBatch, ShardTop, shardOf, shardRoot } from "../src/index.ts";
-import { randomBytes } from "./helpers.ts";
+import { randomBytes, thrown } from "./helpers.ts";
 
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).name;
-  }
-  return undefined;
-};
+const code = thrown;
 
 /** Four shards, two non-empty (a top with an inner node above them), and the shards' trees. */
 function fourShards() {

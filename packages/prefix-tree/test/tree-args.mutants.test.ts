@@ -9,20 +9,12 @@ import {
   decodePageRow,
   MemoryPageStore,
   PrefixTree,
-  PrefixTreeError,
   PrefixTreeErrorCode,
   verifyInclusion,
 } from "../src/index.ts";
-import { randomBytes } from "./helpers.ts";
+import { randomBytes, thrown } from "./helpers.ts";
 
-const code = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof PrefixTreeError ? e.code : (e as Error).name;
-  }
-  return undefined;
-};
+const code = thrown;
 
 describe("argument checks", () => {
   it("keys and values: multiples of 32 bytes, Uint8Arrays or arrays of them, the same count", () => {
