@@ -38,44 +38,58 @@ function ignored(detail: string, message: string): HeaderParseResult {
 }
 
 /**
+ * The top-level members of a dictionary field value as written, split at the commas outside
+ * sf-strings and inner lists (no other RFC 9651 syntax holds a comma). Used only on a value that
+ * failed strict parsing (to fold GREASE- keys) or that passed it (to tell an sf-integer from an
+ * sf-decimal, which the parser returns as the same JavaScript number).
+ */
+function topLevelMembers(v: string): string[] {
+  const members: string[] = [];
+  let inString = false;
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "," && depth === 0) {
+      members.push(v.slice(start, i));
+      start = i + 1;
+    }
+  }
+  members.push(v.slice(start));
+  return members;
+}
+
+/**
  * The draft lets servers send `GREASE-` keys that clients must ignore, but RFC 9651 §3.1.2 keys are
  * lowercase, so a strict parser rejects the whole field. When strict parsing fails we retry once with
  * the member keys that start with `GREASE-` lowercased (never touching string contents), so such a
  * header is read as the draft intends. Any other invalid key still voids the header.
  */
 function foldGreaseKeys(v: string): string {
-  let out = "";
-  let inString = false;
-  let depth = 0;
-  let atKey = true;
-  for (let i = 0; i < v.length; i++) {
-    const c = v[i]!;
-    if (inString) {
-      out += c;
-      if (c === "\\") out += v[++i] ?? "";
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (atKey && (c === " " || c === "\t")) {
-      out += c;
-      continue;
-    }
-    if (atKey && depth === 0 && v.startsWith("GREASE-", i)) {
-      let j = i;
-      while (j < v.length && !"=,;".includes(v[j]!)) j++;
-      out += v.slice(i, j).toLowerCase();
-      i = j - 1;
-      atKey = false;
-      continue;
-    }
-    atKey = false;
-    if (c === '"') inString = true;
-    else if (c === "(") depth++;
-    else if (c === ")") depth--;
-    else if (c === "," && depth === 0) atKey = true;
-    out += c;
+  return topLevelMembers(v)
+    .map((m) => {
+      const lead = m.length - m.trimStart().length;
+      if (!m.startsWith("GREASE-", lead)) return m;
+      const end = m.slice(lead).search(/[=;]|$/) + lead;
+      return m.slice(0, lead) + m.slice(lead, end).toLowerCase() + m.slice(end);
+    })
+    .join(",");
+}
+
+/** Whether the last top-level `key` member's value is written with a decimal point (an sf-decimal). */
+function writtenAsDecimal(v: string, key: string): boolean {
+  let value = "";
+  for (const m of topLevelMembers(v)) {
+    const eq = m.indexOf("=");
+    if (eq >= 0 && m.slice(0, eq).trim() === key) value = m.slice(eq + 1);
   }
-  return out;
+  return value.split(";")[0]!.includes(".");
 }
 
 /**
@@ -88,13 +102,14 @@ export function parseIntegrityPolicy(value: string | null | undefined): HeaderPa
     return ignored("missing", `no ${INTEGRITY_POLICY_HEADER} header`);
   if (value.length > MAX_HEADER_LENGTH) return ignored("too_long", "header value too long");
   let dict: ReturnType<typeof parseDictionary>;
+  let text = value;
   try {
     dict = parseDictionary(value);
   } catch (e) {
-    const folded = foldGreaseKeys(value);
+    text = foldGreaseKeys(value);
     try {
-      if (folded === value) throw e;
-      dict = parseDictionary(folded);
+      if (text === value) throw e;
+      dict = parseDictionary(text);
     } catch {
       return ignored("syntax", `not an RFC 9651 dictionary: ${(e as Error).message}`);
     }
@@ -107,7 +122,7 @@ export function parseIntegrityPolicy(value: string | null | undefined): HeaderPa
   if (manifest === undefined) return ignored("missing_manifest", 'missing "manifest"');
   const ma = maxAge[0];
   // An inner list has an array as its value; parameters on items are allowed and ignored.
-  if (typeof ma !== "number" || !Number.isInteger(ma) || ma < 0)
+  if (typeof ma !== "number" || !Number.isInteger(ma) || ma < 0 || writtenAsDecimal(text, "max-age"))
     return ignored("bad_max_age", '"max-age" must be an sf-integer >= 0');
   const md = mode[0];
   if (!(md instanceof Token)) return ignored("bad_mode", '"mode" must be an sf-token');
