@@ -17,9 +17,10 @@ export const MESSAGE_STRING_REASON = "message string: only the text of a thrown 
  * Helpers that build an error or a failure result with the message after a code: `fail(code, at,
  * message)` and `bad(at, message)` in the decoders, manifest's `failure(reason, detail, message)`
  * and `bad(detail, message)` (the `Failure` a verifier returns; callers switch on `reason` and
- * `detail`, which contain no space and are kept).
+ * `detail`, which contain no space and are kept), manifest's `err(code, message, offset)` (preload
+ * list decoder) and `ignored(detail, message)` (a header that does not apply).
  */
-const MESSAGE_CALLS = new Set(["fail", "failure", "bad"]);
+const MESSAGE_CALLS = new Set(["fail", "failure", "bad", "err", "ignored"]);
 
 /** @param {any} path a Babel NodePath */
 function isErrorMessageLiteral(path) {

@@ -39,14 +39,14 @@ function ignored(detail: string, message: string): HeaderParseResult {
 
 /**
  * The top-level members of a dictionary field value as written, split at the commas outside
- * sf-strings and inner lists (no other RFC 9651 syntax holds a comma). Used only on a value that
+ * sf-strings and display strings. A comma elsewhere (inside an inner list) is invalid RFC 9651,
+ * and splitting there cannot make such a value valid. Used only on a value that
  * failed strict parsing (to fold GREASE- keys) or that passed it (to tell an sf-integer from an
  * sf-decimal, which the parser returns as the same JavaScript number).
  */
 function topLevelMembers(v: string): string[] {
   const members: string[] = [];
   let inString = false;
-  let depth = 0;
   let start = 0;
   for (let i = 0; i < v.length; i++) {
     const c = v[i];
@@ -54,9 +54,7 @@ function topLevelMembers(v: string): string[] {
       if (c === "\\") i++;
       else if (c === '"') inString = false;
     } else if (c === '"') inString = true;
-    else if (c === "(") depth++;
-    else if (c === ")") depth--;
-    else if (c === "," && depth === 0) {
+    else if (c === ",") {
       members.push(v.slice(start, i));
       start = i + 1;
     }
@@ -82,14 +80,18 @@ function foldGreaseKeys(v: string): string {
     .join(",");
 }
 
-/** Whether the last top-level `key` member's value is written with a decimal point (an sf-decimal). */
-function writtenAsDecimal(v: string, key: string): boolean {
-  let value = "";
-  for (const m of topLevelMembers(v)) {
+/**
+ * Whether the last top-level `max-age=` member's value is written with a decimal point (an
+ * sf-decimal); the key itself holds none, so the member's text before its parameters is checked.
+ */
+function maxAgeWrittenAsDecimal(v: string): boolean {
+  const members = topLevelMembers(v);
+  for (let i = members.length - 1; i >= 0; i--) {
+    const m = members[i]!;
     const eq = m.indexOf("=");
-    if (eq >= 0 && m.slice(0, eq).trim() === key) value = m.slice(eq + 1);
+    if (eq > 0 && m.slice(0, eq).trim() === "max-age") return m.split(";")[0]!.includes(".");
   }
-  return value.split(";")[0]!.includes(".");
+  return false;
 }
 
 /**
@@ -108,7 +110,6 @@ export function parseIntegrityPolicy(value: string | null | undefined): HeaderPa
   } catch (e) {
     text = foldGreaseKeys(value);
     try {
-      if (text === value) throw e;
       dict = parseDictionary(text);
     } catch {
       return ignored("syntax", `not an RFC 9651 dictionary: ${(e as Error).message}`);
@@ -120,9 +121,9 @@ export function parseIntegrityPolicy(value: string | null | undefined): HeaderPa
   if (maxAge === undefined) return ignored("missing_max_age", 'missing "max-age"');
   if (mode === undefined) return ignored("missing_mode", 'missing "mode"');
   if (manifest === undefined) return ignored("missing_manifest", 'missing "manifest"');
-  const ma = maxAge[0];
+  const ma = maxAge[0] as number;
   // An inner list has an array as its value; parameters on items are allowed and ignored.
-  if (typeof ma !== "number" || !Number.isInteger(ma) || ma < 0 || writtenAsDecimal(text, "max-age"))
+  if (!Number.isInteger(ma) || ma < 0 || maxAgeWrittenAsDecimal(text))
     return ignored("bad_max_age", '"max-age" must be an sf-integer >= 0');
   const md = mode[0];
   if (!(md instanceof Token)) return ignored("bad_mode", '"mode" must be an sf-token');

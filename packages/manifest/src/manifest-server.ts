@@ -118,8 +118,8 @@ export class ManifestServer {
     });
     if (!latest) {
       // Service unreachable since this process started: serve what the store remembers, if anything.
-      const mine = this.#held.get(currentKey);
-      if (mine?.proof) return out(mine.line, mine.proof, "logged");
+      const mine = this.#held.get(currentKey) as Held; // remembered above, never forgotten
+      if (mine.proof) return out(mine.line, mine.proof, "logged");
       const best = this.#newestLogged();
       return best?.proof ? out(best.line, best.proof, "previous") : undefined;
     }
@@ -177,7 +177,6 @@ export class ManifestServer {
     // An empty store is read again at the next fetch (another process may fill it meanwhile).
     this.#loaded = stored.length > 0;
     const mine = [...this.#held];
-    this.#held.clear();
     for (const e of [...stored].sort((a, b) =>
       a.position < b.position ? -1 : a.position > b.position ? 1 : 0,
     )) {
@@ -216,7 +215,7 @@ export class ManifestServer {
     try {
       bytes = await this.#opts.fetchHead();
     } catch {
-      bytes = undefined;
+      // unavailable: `bytes` stays undefined
     }
     const t = now();
     this.#nextFetch = (Math.floor(t / epochMs) + 1) * epochMs;

@@ -52,7 +52,8 @@ const utf8Fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 function checkHost(h: unknown, i: number): string {
-  if (typeof h !== "string" || h.length < 1 || h.length > MAX_ASSET_HOST_LENGTH)
+  // The empty string is not an absolute URL: the URL parser below refuses it.
+  if (typeof h !== "string" || h.length > MAX_ASSET_HOST_LENGTH)
     throw new NewEntryDataError("bad_asset_host", `asset_hosts[${i}] must be a string of 1..512 characters`);
   let u: URL;
   try {

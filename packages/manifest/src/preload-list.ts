@@ -104,7 +104,8 @@ export function encodePreloadList(l: PreloadList): Uint8Array {
     throw new RangeError(`"list.entries" holds more than ${MAX_PRELOAD_DOMAINS} domains`);
   let size = PRELOAD_LIST_HEADER_BYTES;
   for (let i = 0; i < l.entries.length; i++) {
-    const e = l.entries[i]!;
+    const e = l.entries[i];
+    if (typeof e !== "object" || e === null) throw new TypeError(`"list.entries"[${i}] must be an entry`);
     if (typeof e.domain !== "string" || !isNormalizedDomain(e.domain))
       throw new RangeError(`"list.entries"[${i}].domain is not a normalised domain`);
     if (i > 0 && !(l.entries[i - 1]!.domain < e.domain))
@@ -156,7 +157,7 @@ export function decodePreloadList(b: Uint8Array): PreloadList {
     throw err("truncated", `${count} domains cannot fit in ${b.length} bytes`, b.length);
   const entries: PreloadEntry[] = new Array(count);
   let o = PRELOAD_LIST_HEADER_BYTES;
-  let prev = "";
+  let prev = ""; // below every domain (domains are non-empty)
   for (let i = 0; i < count; i++) {
     if (o + 1 > b.length) throw err("truncated", `entry ${i} truncated`, b.length);
     const len = b[o]!;
@@ -165,7 +166,7 @@ export function decodePreloadList(b: Uint8Array): PreloadList {
     if (!isNormalizedDomainBytes(b, o + 1, len))
       throw err("bad_domain", `entry ${i}: not a normalised domain`, o);
     const domain = latin1.decode(b.subarray(o + 1, o + 1 + len));
-    if (i > 0 && !(prev < domain)) throw err("unsorted", `entry ${i}: domains must be sorted and unique`, o);
+    if (!(prev < domain)) throw err("unsorted", `entry ${i}: domains must be sorted and unique`, o);
     const chainSize = dv.getBigUint64(o + 1 + len);
     if (chainSize < 1n) throw err("bad_chain_size", `entry ${i}: chain_size 0`, o + 1 + len);
     entries[i] = { domain, chainSize };

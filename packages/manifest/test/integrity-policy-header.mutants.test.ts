@@ -47,6 +47,9 @@ describe("parseIntegrityPolicy bounds and types", () => {
       "bad_max_age",
     );
     expect(detail(parseIntegrityPolicy('max-age=?1, mode=report, manifest="/m"'))).toBe("bad_max_age");
+    // A key that only starts with "max-age" (keys may hold dots) is another member.
+    expect(parseIntegrityPolicy(`${base}, max-age.`)).toMatchObject({ ok: true, policy: { maxAge: 5 } });
+    expect(parseIntegrityPolicy(`${base}, max-age.x=1.5`)).toMatchObject({ ok: true, policy: { maxAge: 5 } });
     expect(detail(parseIntegrityPolicy('max-age=(1), mode=report, manifest="/m"'))).toBe("bad_max_age");
   });
   it("mode must be the token enforce or report", () => {
@@ -104,6 +107,11 @@ describe("GREASE- keys", () => {
     for (const v of cases)
       expect(parseIntegrityPolicy(v), v).toMatchObject({ ok: true, policy: { maxAge: 5 } });
   });
+  it("folding lowercases the key only: a GREASE- member's invalid value still voids the header", () => {
+    // RFC 9651 display strings need lowercase hex: lowercasing past the key would make this valid.
+    expect(parseIntegrityPolicy(`${base},        GREASE-A=%"%c3%a9"`).ok).toBe(true);
+    expect(detail(parseIntegrityPolicy(`${base},        GREASE-A=%"%C3%A9"`))).toBe("syntax");
+  });
   it("folding never rewrites values: a GREASE- string value or token case is kept", () => {
     const r = parseIntegrityPolicy(
       `GREASE-A=1, max-age=5, mode=report, manifest="/GREASE-X,Y", endpoints=(A-b)`,
@@ -130,6 +138,7 @@ describe("buildIntegrityPolicy", () => {
       expect(() => buildIntegrityPolicy({ ...p, maxAge }), String(maxAge)).toThrow(RangeError);
   });
   it("refuses an unknown mode and an empty manifest", () => {
+    expect(buildIntegrityPolicy({ ...p, mode: "report" })).toBe('max-age=1, mode=report, manifest="/m"');
     expect(() => buildIntegrityPolicy({ ...p, mode: "audit" as "enforce" })).toThrow(TypeError);
     expect(() => buildIntegrityPolicy({ ...p, manifest: "" })).toThrow(TypeError);
   });
