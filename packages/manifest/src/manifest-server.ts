@@ -177,9 +177,8 @@ export class ManifestServer {
     // An empty store is read again at the next fetch (another process may fill it meanwhile).
     this.#loaded = stored.length > 0;
     const mine = [...this.#held];
-    for (const e of [...stored].sort((a, b) =>
-      a.position < b.position ? -1 : a.position > b.position ? 1 : 0,
-    )) {
+    // Oldest first; Number() of a bigint difference keeps its sign (and a non-zero one stays non-zero).
+    for (const e of [...stored].sort((a, b) => Number(a.position - b.position))) {
       const key = encodeBase64(resourceHashOf(e.line));
       this.#held.set(key, {
         line: e.line.slice(),

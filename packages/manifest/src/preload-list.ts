@@ -104,8 +104,7 @@ export function encodePreloadList(l: PreloadList): Uint8Array {
     throw new RangeError(`"list.entries" holds more than ${MAX_PRELOAD_DOMAINS} domains`);
   let size = PRELOAD_LIST_HEADER_BYTES;
   for (let i = 0; i < l.entries.length; i++) {
-    const e = l.entries[i];
-    if (typeof e !== "object" || e === null) throw new TypeError(`"list.entries"[${i}] must be an entry`);
+    const e = l.entries[i]!; // a hole or null: TypeError on reading its domain
     if (typeof e.domain !== "string" || !isNormalizedDomain(e.domain))
       throw new RangeError(`"list.entries"[${i}].domain is not a normalised domain`);
     if (i > 0 && !(l.entries[i - 1]!.domain < e.domain))
@@ -234,9 +233,12 @@ export function makePreloadList(
     domain: normalizeDomain(e.domain),
     chainSize: e.chainSize,
   }));
-  entries.sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
-  for (let i = 1; i < entries.length; i++)
-    if (entries[i - 1]!.domain === entries[i]!.domain)
-      throw new RangeError(`"entries" names ${entries[i]!.domain} twice`);
+  const seen = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.domain)) throw new RangeError(`"entries" names ${e.domain} twice`);
+    seen.add(e.domain);
+  }
+  // Domains are distinct now, so "not less" means "greater".
+  entries.sort((a, b) => (a.domain < b.domain ? -1 : 1));
   return { ...input, root: input.root.slice(), entries };
 }

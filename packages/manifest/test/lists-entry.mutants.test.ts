@@ -103,6 +103,19 @@ describe("preload list codec", () => {
     expect(l.entries.map((e) => e.domain)).toEqual([...names].sort());
   });
 
+  it("makePreloadList refuses a domain given twice, also when only normalisation makes them equal", () => {
+    const e = (domain: string, n: number) => ({ domain, chainSize: BigInt(n) });
+    expect(() =>
+      makePreloadList({ ...list([]), entries: [e("a.example", 1), e("b.example", 1), e("a.example", 2)] }),
+    ).toThrow(RangeError);
+    expect(() => makePreloadList({ ...list([]), entries: [e("A.Example", 1), e("a.example", 2)] })).toThrow(
+      RangeError,
+    );
+    expect(
+      makePreloadList({ ...list([]), entries: [e("a.example", 1), e("a.example.com", 2)] }).entries,
+    ).toHaveLength(2);
+  });
+
   it("exactly MAX_PRELOAD_LIST_BYTES encodes and decodes; one byte more is refused both ways", () => {
     // 253-byte domains (262 bytes per entry) and one shorter entry to land on the exact size.
     const per = 1 + 253 + 8;

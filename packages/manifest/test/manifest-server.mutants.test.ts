@@ -184,6 +184,22 @@ describe("ManifestServer with a store", () => {
     expect(again?.body).toEqual(world(1).response);
   });
 
+  it("a stored line this process never served is copied on load too", async () => {
+    const e = logged(3, 7);
+    const rows = [{ line: e.line.slice(), proof: e.proof, position: e.position }];
+    const server = new ManifestServer({
+      fetchHead: source(undefined).fetch,
+      epochMs: 1000,
+      store: store(rows),
+    });
+    const first = await server.respond(enc(line(1)));
+    expect(text(first?.manifest)).toBe(line(3));
+    rows[0]?.line.fill(0x20);
+    const again = await server.respond(enc(line(1)));
+    expect(text(again?.manifest)).toBe(line(3));
+    expect(again?.body).toEqual(world(3, 7).response);
+  });
+
   it("after loading past keep, this process's manifest stays and the newest stored ones are kept", async () => {
     // keep 1: the current manifest (stored as the oldest) and the newest stored one survive the load.
     const s = store([logged(1, 3), logged(2, 5), logged(3, 7)]);
