@@ -88,7 +88,8 @@ export function buildManifestFromFiles(
     entries.push([key, h]);
     if (key.endsWith("/index.html")) entries.push([key.slice(0, -"index.html".length), h]);
   }
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Keys are unique (a directory key ends with "/", a file key never does), so "not less" is "greater".
+  entries.sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [k, h] of entries) hashes[k] = h;
   return { manifest: { hashes, extensions: { ...options.extensions } }, rewritten };
 }
