@@ -1,3 +1,4 @@
 import { nodeConfig } from "@sealroom/vitest-config";
+import { testHome } from "./test/helpers/test-home.ts";
 
-export default nodeConfig();
+export default nodeConfig({ env: testHome() });
