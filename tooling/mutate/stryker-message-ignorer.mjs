@@ -51,7 +51,8 @@ function isErrorMessageLiteral(path) {
     return false;
   const index = parent.node.arguments.indexOf(child.node);
   if (index < 0) return false;
-  const builtin = ["Error", "TypeError", "RangeError", "SyntaxError"].includes(callee.name);
+  // Errors whose first argument is the message (manifest's CliError(message, exitCode) too).
+  const builtin = ["Error", "TypeError", "RangeError", "SyntaxError", "CliError"].includes(callee.name);
   return builtin || index > 0;
 }
 
