@@ -96,9 +96,11 @@ describe("listFiles and buildManifest on a directory", () => {
     await mkdir(join(dir, "sub"));
     await writeFile(join(dir, "sub", "index.html"), '<script src="/aa.js"></script>');
     await writeFile(join(dir, "manifest.json"), "{}");
+    await writeFile(join(dir, "sub.js"), "s"); // "sub.js" sorts before "sub/…" as a path, after "sub" as a name
     await symlink(join(dir, "aa.js"), join(dir, "link.js"));
     const listed = await listFiles(dir);
-    expect(listed).toEqual([...names, "manifest.json", "sub/index.html"].sort());
+    expect(listed).toEqual([...names, "manifest.json", "sub.js", "sub/index.html"].sort());
+    expect(listed.indexOf("sub.js")).toBe(listed.indexOf("sub/index.html") - 1);
     const kept = await buildManifest(dir, { sri: true, write: false, exclude: ["manifest.json"] });
     expect(Object.keys(kept.manifest.hashes)).not.toContain("/manifest.json");
     expect(Object.keys(kept.manifest.hashes)).toContain("/aa.js");
@@ -261,6 +263,12 @@ describe("Ed25519 edges", () => {
 });
 
 describe("verify-transparency-eager", () => {
+  it("loads the cosigned-root checks itself in a fresh module graph", async () => {
+    vi.resetModules();
+    const fresh = await import("../src/verify-transparency-eager.ts");
+    const w = makeWorld();
+    expect((await fresh.verifyTransparency(w.response, optionsFor(w))).ok).toBe(true);
+  });
   it("gives the lazy verifier's verdicts", async () => {
     const w = makeWorld();
     const a = await eager(w.response, optionsFor(w));
