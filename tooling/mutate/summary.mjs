@@ -18,6 +18,8 @@
  *               too slow instrumented, kills; checked by hand, counted as killed and noted below)
  *   score       killed / (killed + survived): the share of non-equivalent mutants killed
  * `--survivors` lists every surviving mutant (file:line mutator `original` -> `replacement`).
+ * `--only <prefix,…>` counts only the source files whose path starts with one of the prefixes (a
+ * file set's row, e.g. `--only src/cli/,src/cli.ts`; `--only !src/cli` counts all but those).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -27,6 +29,17 @@ import { fileURLToPath } from "node:url";
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const args = process.argv.slice(2);
 const showSurvivors = args.includes("--survivors");
+const onlyAt = args.indexOf("--only");
+const onlyArg = onlyAt >= 0 ? (args.splice(onlyAt, 2)[1] ?? "") : "";
+const onlyPrefixes = onlyArg.split(",").filter(Boolean);
+/** Whether `--only` keeps this source file (`!prefix` leaves matching files out). */
+function kept(file) {
+  if (onlyPrefixes.length === 0) return true;
+  const include = onlyPrefixes.filter((p) => !p.startsWith("!"));
+  const exclude = onlyPrefixes.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
+  if (exclude.some((p) => file.startsWith(p))) return false;
+  return include.length === 0 || include.some((p) => file.startsWith(p));
+}
 let names = args.filter((a) => !a.startsWith("--")).map((n) => n.replace(/^@sealroom\//, ""));
 if (names.length === 0) {
   names = readdirSync(join(root, "packages"))
@@ -96,7 +109,7 @@ for (const name of names) {
     const setList = join(dir, ".mutation", "sets", r.path.replace(/^.*[\\/]/, ""));
     const only = existsSync(setList) ? JSON.parse(readFileSync(setList, "utf8")) : [];
     for (const [file, data] of Object.entries(json.files)) {
-      if (only.length === 0 || only.includes(file)) files.set(file, data);
+      if ((only.length === 0 || only.includes(file)) && kept(file)) files.set(file, data);
     }
     newest = Math.max(newest, r.mtime);
   }
