@@ -25,6 +25,17 @@ import { verifyTransparency as eager } from "../src/verify-transparency-eager.ts
 import { makeWorld, optionsFor } from "./helpers/world.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
+
+let instances = 0;
+/**
+ * A new instance of one source module (its module-level state fresh), its imports shared: a query
+ * string makes another module of the same file. Resetting the whole module graph instead would run
+ * every module's top level inside a test, where the mutation run would count those statements.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the two modules' types are asserted at each use
+async function fresh_(name: "ed25519" | "verify-transparency-eager"): Promise<any> {
+  return import(/* @vite-ignore */ `../src/${name}.ts?instance=${++instances}`);
+}
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 describe("keyForPath and buildManifestFromFiles", () => {
@@ -204,14 +215,13 @@ describe("Ed25519 edges", () => {
   const sig = ed25519().sign(msg, secretKey);
   afterEach(() => {
     vi.unstubAllGlobals();
-    vi.resetModules();
   });
   it("nodeEd25519 refuses a message that is not bytes, even a string OpenSSL would hash", () => {
     expect(nodeEd25519(sig, msg, publicKey)).toBe(true);
     expect(nodeEd25519(sig, "text" as never, publicKey)).toBe(false);
   });
   it("a custom backend's throw, rejection or non-boolean answer is false", async () => {
-    const { verifyEd25519 } = await import("../src/ed25519.ts");
+    const { verifyEd25519 } = await fresh_("ed25519");
     const answers = [
       () => {
         throw new Error("sync");
@@ -232,7 +242,7 @@ describe("Ed25519 edges", () => {
       verify: () => Promise.reject(new Error("no")),
     };
     vi.stubGlobal("crypto", { subtle, getRandomValues: real.getRandomValues.bind(real) });
-    const m = await import("../src/ed25519.ts");
+    const m = await fresh_("ed25519");
     expect(await m.hasWebCryptoEd25519()).toBe(false);
     expect(await m.verifyEd25519(sig, msg, publicKey)).toBe(true);
     expect(await m.verifyEd25519(sig, msg, publicKey, "noble")).toBe(true);
@@ -246,17 +256,16 @@ describe("Ed25519 edges", () => {
         throw new Error("sync");
       },
     ]) {
-      vi.resetModules();
       const subtle = { importKey: real.subtle.importKey.bind(real.subtle), verify };
       vi.stubGlobal("crypto", { subtle, getRandomValues: real.getRandomValues.bind(real) });
-      const m = await import("../src/ed25519.ts");
+      const m = await fresh_("ed25519");
       expect(await m.verifyEd25519(sig, msg, publicKey, "webcrypto")).toBe(false);
       expect(await m.verifyEd25519(sig, msg, publicKey, "webcrypto")).toBe(false);
     }
   });
   it("no crypto global at all: noble answers", async () => {
     vi.stubGlobal("crypto", undefined);
-    const m = await import("../src/ed25519.ts");
+    const m = await fresh_("ed25519");
     expect(await m.hasWebCryptoEd25519()).toBe(false);
     expect(await m.verifyEd25519(sig, msg, publicKey)).toBe(true);
   });
@@ -264,8 +273,7 @@ describe("Ed25519 edges", () => {
 
 describe("verify-transparency-eager", () => {
   it("loads the cosigned-root checks itself in a fresh module graph", async () => {
-    vi.resetModules();
-    const fresh = await import("../src/verify-transparency-eager.ts");
+    const fresh = await fresh_("verify-transparency-eager");
     const w = makeWorld();
     expect((await fresh.verifyTransparency(w.response, optionsFor(w))).ok).toBe(true);
   });
