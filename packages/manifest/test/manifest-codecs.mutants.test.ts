@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeChainHeadWithProof, MAX_SIGNED_PREFIX_ROOT } from "../src/chain-head-with-proof.ts";
 import { InvalidManifestError } from "../src/errors.ts";
-import { isSha256B64u, MAX_MANIFEST_BYTES, parseManifest } from "../src/manifest.ts";
+import { isSha256B64u, MAX_MANIFEST_BYTES, parseManifest, serializeManifest } from "../src/manifest.ts";
 import { decodeManifestResponse, MAX_RESPONSE_BYTES } from "../src/manifest-response.ts";
 import { PreloadListKind } from "../src/preload-list.ts";
 import { verifyPreloadList } from "../src/verify-preload-list.ts";
@@ -58,6 +58,16 @@ describe("parseManifest", () => {
     expect(m.hashes).toEqual({ "/": "bad" });
     expect(m.wasmHashes).toEqual(["x"]);
     expect(code(() => parseManifest(`{"hashes":{"/":"bad"},"emergency_opt_out":false}`))).toBe("bad_hash");
+    expect(parseManifest(`{"hashes":5,"emergency_opt_out":true}`).hashes).toEqual({});
+    expect(code(() => parseManifest(`{"hashes":5}`))).toBe("bad_type");
+  });
+
+  it("serializing never lets an extension named like a known key replace it", () => {
+    const line = serializeManifest({
+      hashes: { "/": H },
+      extensions: { hashes: 5, emergency_opt_out: true, x: 1 },
+    });
+    expect(line).toBe(`{"hashes":{"/":"${H}"},"x":1}`);
   });
 
   it("null is not an object, at the top or as hashes", () => {
