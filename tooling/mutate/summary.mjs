@@ -116,7 +116,16 @@ for (const name of names) {
   const eqPath = join(dir, "mutation", "equivalent.json");
   const equivalents = existsSync(eqPath) ? JSON.parse(readFileSync(eqPath, "utf8")).mutants : [];
   const used = new Set();
-  const c = { mutants: 0, killed: 0, survived: 0, equivalent: 0, message: 0, static: 0, errors: 0, outside: 0 };
+  const c = {
+    mutants: 0,
+    killed: 0,
+    survived: 0,
+    equivalent: 0,
+    message: 0,
+    static: 0,
+    errors: 0,
+    outside: 0,
+  };
   for (const [file, data] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     for (const m of data.mutants) {
       c.mutants++;
