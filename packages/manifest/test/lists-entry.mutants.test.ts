@@ -23,19 +23,12 @@ import {
   encodePreloadListResponse,
   MAX_PRELOAD_LIST_RESPONSE_BYTES,
 } from "../src/preload-list-response.ts";
+import { errorCode } from "./helpers/error-code.ts";
 import { DAY, NOW, PreloadWorld } from "./helpers/preload-world.ts";
 
 const T = PreloadListKind.transparency;
 
-function decodeCode(f: () => unknown): string {
-  try {
-    f();
-    return "ok";
-  } catch (e) {
-    expect(e).toBeInstanceOf(PreloadListDecodeError);
-    return (e as PreloadListDecodeError).code;
-  }
-}
+const decodeCode = (f: () => unknown) => errorCode(f, PreloadListDecodeError);
 
 const list = (entries: PreloadList["entries"]): PreloadList => ({
   kind: T,

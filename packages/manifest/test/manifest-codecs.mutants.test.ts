@@ -10,20 +10,13 @@ import { isSha256B64u, MAX_MANIFEST_BYTES, parseManifest, serializeManifest } fr
 import { decodeManifestResponse, MAX_RESPONSE_BYTES } from "../src/manifest-response.ts";
 import { PreloadListKind } from "../src/preload-list.ts";
 import { verifyPreloadList } from "../src/verify-preload-list.ts";
+import { errorCode } from "./helpers/error-code.ts";
 import { DAY, NOW, PreloadWorld } from "./helpers/preload-world.ts";
 import { makeWorld } from "./helpers/world.ts";
 
 const H = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
 
-function code(f: () => unknown): string {
-  try {
-    f();
-    return "ok";
-  } catch (e) {
-    expect(e).toBeInstanceOf(InvalidManifestError);
-    return (e as InvalidManifestError).code;
-  }
-}
+const code = (f: () => unknown) => errorCode(f, InvalidManifestError);
 
 describe("parseManifest", () => {
   it("exactly MAX_MANIFEST_BYTES parses, as text and as bytes; one more is too_large", () => {
