@@ -89,7 +89,11 @@ export function uploadMessage(i: UploadAuthInput): Uint8Array {
   return utf8.encode(`${UPLOAD_AUTH_HEADER}\n${i.domain}\nsha256-${encodeBase64UrlNoPad(i.digest)}\n`);
 }
 
-function signer(key: SignerKey | string): SignerKey {
+/**
+ * An append signer key (`PRIVATE+KEY+<domain>+…`, text or parsed) checked to be Ed25519 (type
+ * 0x01): what `signAppend`/`signUpload` take, for callers that want to refuse a bad key up front.
+ */
+export function parseAppendSignerKey(key: SignerKey | string): SignerKey {
   const k = typeof key === "string" ? parseSignerKey(key.trim()) : key;
   if (k.type !== NoteSignatureType.Ed25519 || k.secretKey.length !== 32)
     throw new RangeError('"key" must be an Ed25519 (type 0x01) signer key');
@@ -98,12 +102,12 @@ function signer(key: SignerKey | string): SignerKey {
 
 /** Signs an append with the site's append signer key (`PRIVATE+KEY+<domain>+…`). */
 export function signAppend(key: SignerKey | string, i: AppendAuthInput): Uint8Array {
-  return ed25519().sign(appendMessage(i), signer(key).secretKey);
+  return ed25519().sign(appendMessage(i), parseAppendSignerKey(key).secretKey);
 }
 
 /** Signs an upload with the site's append signer key. */
 export function signUpload(key: SignerKey | string, i: UploadAuthInput): Uint8Array {
-  return ed25519().sign(uploadMessage(i), signer(key).secretKey);
+  return ed25519().sign(uploadMessage(i), parseAppendSignerKey(key).secretKey);
 }
 
 /** Decodes the `Sealroom-Signature` header value: canonical base64 of 64 bytes, else undefined. */
@@ -155,6 +159,6 @@ export function generateAppendKey(
 
 /** The verifier key text matching a signer key text (for writing the well-known document). */
 export function appendVerifierKey(signerKey: string): string {
-  const s = signer(signerKey);
+  const s = parseAppendSignerKey(signerKey);
   return generateNoteKey(s.name, s.secretKey).verifierKey;
 }

@@ -14,6 +14,7 @@ export {
   decodeSignatureHeader,
   generateAppendKey,
   POSITION_HEADER,
+  parseAppendSignerKey,
   SIGNATURE_HEADER,
   signAppend,
   signUpload,

@@ -15,7 +15,7 @@ import { resourceHashOf } from "../resource-hash.ts";
 import { parse } from "./args.ts";
 import type { Command } from "./commands.ts";
 import { CliError } from "./errors.ts";
-import { answerWrite, domainArg, readKeyFile, request, serviceUrl } from "./service.ts";
+import { answerWrite, domainArg, readAppendKey, request, serviceUrl } from "./service.ts";
 
 const usage =
   "append <domain> (--manifest <file> | --tombstone) --key <file> --service <url> [--asset-host url …] [--position n] [--json]";
@@ -41,7 +41,7 @@ export const appendCommand: Command = {
     );
     const domain = domainArg(positionals, usage);
     const service = serviceUrl(values.service);
-    const key = await readKeyFile(values.key);
+    const key = await readAppendKey(values.key, domain);
     let resourceHash: Uint8Array;
     if (values.tombstone === true) {
       if (values.manifest !== undefined) throw new CliError("give --manifest or --tombstone, not both");
@@ -60,12 +60,7 @@ export const appendCommand: Command = {
     const hosts = (values["asset-host"] as string[] | undefined) ?? [service];
     const body = new TextEncoder().encode(serializeNewEntryData({ resourceHash, assetHosts: hosts }));
     const send = (position: bigint) => {
-      let sig: Uint8Array;
-      try {
-        sig = signAppend(key, { domain, position, body });
-      } catch (e) {
-        throw new CliError(`--key: ${(e as Error).message}`);
-      }
+      const sig = signAppend(key, { domain, position, body });
       return request(`${service}/append/${domain}`, {
         method: "POST",
         body,

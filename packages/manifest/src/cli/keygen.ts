@@ -5,7 +5,7 @@
  * Key generation and formats come from @sealroom/prefix-tree's cosignature API.
  */
 
-import { writeFile } from "node:fs/promises";
+import { unlink, writeFile } from "node:fs/promises";
 import {
   formatCosignerSignerKey,
   formatCosignerVerifierKey,
@@ -48,12 +48,17 @@ export const keygenCommand: Command = {
     }
     if (typeof values.out === "string") {
       const prefix = values.out;
-      try {
-        await writeFile(`${prefix}.skey`, `${skey}\n`, { mode: 0o600, flag: "wx" });
-        await writeFile(`${prefix}.vkey`, `${vkey}\n`, { flag: "wx" });
-      } catch (e) {
-        throw new CliError(`${(e as Error).message} (keygen never overwrites a key file)`);
-      }
+      // Never overwrites: both files are created exclusively, and a vkey that cannot be created
+      // takes the new skey with it (a key pair is written whole or not at all).
+      const refused = (e: unknown) =>
+        new CliError(`${(e as Error).message} (keygen never overwrites a key file)`);
+      await writeFile(`${prefix}.skey`, `${skey}\n`, { mode: 0o600, flag: "wx" }).catch((e) => {
+        throw refused(e);
+      });
+      await writeFile(`${prefix}.vkey`, `${vkey}\n`, { flag: "wx" }).catch(async (e) => {
+        await unlink(`${prefix}.skey`);
+        throw refused(e);
+      });
       io.err(`wrote ${prefix}.skey (secret, mode 0600) and ${prefix}.vkey\n`);
       io.out(`${vkey}\n`);
     } else {

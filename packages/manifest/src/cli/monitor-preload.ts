@@ -27,7 +27,8 @@ export interface PreloadMonitorState {
 }
 
 export interface PreloadCheck {
-  next: PreloadMonitorState;
+  /** What to record: only when nothing is flagged (a flagged check keeps the old state). */
+  next?: PreloadMonitorState;
   notes: string[];
   flags: { flag: "preload_rewrite" | "preload_dropped" | "bad_proof"; message: string }[];
 }
@@ -40,7 +41,6 @@ export async function checkPreload(o: {
   state: PreloadMonitorState | undefined;
   /** Whether the domain's current chain head is a tombstone. */
   tombstoned: boolean;
-  now?: number;
 }): Promise<PreloadCheck | "pending" | "none"> {
   const held = o.state ? decodeChainNode(decodeBase64(o.state.head) ?? new Uint8Array(0)) : undefined;
   const from = held ? `?from=${held.entry.positionInChain + 1n}` : "";
@@ -49,35 +49,34 @@ export async function checkPreload(o: {
   if (res.status === 404 && !o.state) return "none";
   if (res.status !== 200) throw new CliError(`GET /preload-list/transparency: ${await failureText(res)}`);
   const body = new Uint8Array(await res.arrayBuffer());
-  const out: PreloadCheck = {
-    next: o.state ?? { version: "", listed: false, head: "" },
-    notes: [],
-    flags: [],
-  };
   const v = await verifyPreloadList(body, {
     kind: PreloadListKind.transparency,
     trustedServices: [decodeTdomain(body)],
     witnessKeys: o.witnesses,
     quorum: o.quorum,
-    ...(o.now === undefined ? {} : { now: o.now }),
   });
-  if (!v.ok) {
-    out.flags.push({ flag: "bad_proof", message: `preload list: ${v.detail}: ${v.message}` });
-    return out;
-  }
-  if (held) {
-    const c = decodePreloadListResponse(body).consistency;
-    if (
-      v.list.version < held.entry.positionInChain ||
-      !verifyChainConsistency(checkpointOf(held), checkpointOf(v.head), c)
-    ) {
-      out.flags.push({
-        flag: "preload_rewrite",
-        message: `preload list v${v.list.version} does not extend the recorded v${o.state!.version}`,
-      });
-      return out;
-    }
-  }
+  if (!v.ok)
+    return { notes: [], flags: [{ flag: "bad_proof", message: `preload list: ${v.detail}: ${v.message}` }] };
+  // The list's version is its head's position (verifyPreloadList), so a chain that extends the
+  // recorded head also carries a version at least the recorded one.
+  if (
+    held &&
+    !verifyChainConsistency(
+      checkpointOf(held),
+      checkpointOf(v.head),
+      decodePreloadListResponse(body).consistency,
+    )
+  )
+    return {
+      notes: [],
+      flags: [
+        {
+          flag: "preload_rewrite",
+          message: `preload list v${v.list.version} does not extend the recorded v${o.state!.version}`,
+        },
+      ],
+    };
+  const out: PreloadCheck = { notes: [], flags: [] };
   const listed = findPreloadEntry(v.list, o.domain) !== undefined;
   const was = o.state?.listed;
   if (listed && was !== true) out.notes.push(`entered the preload list (v${v.list.version})`);
@@ -90,7 +89,8 @@ export async function checkPreload(o: {
       });
   }
   if (!listed && was === undefined) out.notes.push(`not on the preload list (v${v.list.version})`);
-  out.next = { version: v.list.version.toString(), listed, head: encodeBase64(encodeChainNode(v.head)) };
+  if (out.flags.length === 0)
+    out.next = { version: v.list.version.toString(), listed, head: encodeBase64(encodeChainNode(v.head)) };
   return out;
 }
 

@@ -37,6 +37,7 @@ import type { CliIo, Command } from "./commands.ts";
 import { CliError } from "./errors.ts";
 import { checkPreload, type PreloadMonitorState } from "./monitor-preload.ts";
 import { domainArg, EXIT_NOT_COSIGNED, failureText, request, serviceUrl } from "./service.ts";
+import { readKey } from "./verify.ts";
 
 const usage =
   "monitor <domain> --service <url> [--state file] [--witness vkey|@file …] [--quorum n] [--expect-resource base64 …] [--preload] [--watch] [--interval s] [--json]";
@@ -219,15 +220,6 @@ function print(io: CliIo, r: MonitorReport, json: boolean): void {
   if (r.ok) io.out(`${r.domain}: ${r.size} entries, consistent (tree size ${r.treeSize})\n`);
 }
 
-async function readKeyArg(v: string): Promise<string> {
-  if (!v.startsWith("@")) return v.trim();
-  try {
-    return (await readFile(v.slice(1), "utf8")).trim();
-  } catch (e) {
-    throw new CliError(`${v.slice(1)}: ${(e as Error).message}`);
-  }
-}
-
 export const monitorCommand: Command = {
   path: ["monitor"],
   usage,
@@ -251,7 +243,7 @@ export const monitorCommand: Command = {
     );
     const domain = domainArg(positionals, usage);
     const service = serviceUrl(values.service);
-    const witnesses = await Promise.all(((values.witness as string[] | undefined) ?? []).map(readKeyArg));
+    const witnesses = await Promise.all(((values.witness as string[] | undefined) ?? []).map(readKey));
     const quorum = values.quorum === undefined ? Math.max(1, witnesses.length) : Number(values.quorum);
     if (!Number.isInteger(quorum) || quorum < 1) throw new CliError("--quorum must be a positive integer");
     const interval = values.interval === undefined ? 10 : Number(values.interval);
@@ -264,23 +256,28 @@ export const monitorCommand: Command = {
     let state = await loadState(statePath);
     for (;;) {
       const r = await checkOnce({ domain, service, state, witnesses, quorum, expect });
-      // --- preload list membership (monitor-preload.ts)
-      if (r !== "pending" && values.preload && r.next) {
-        const p = await checkPreload({
-          service,
-          domain,
-          witnesses,
-          quorum,
-          state: state?.preload,
-          tombstoned: r.report.tombstoned === true,
-        });
-        if (p === "pending") io.err(`${domain}: the preload list is not cosigned yet; checked next time\n`);
-        else if (p !== "none") {
-          r.report.preload = p.notes;
-          r.report.flags.push(...p.flags);
-          r.report.ok = r.report.flags.length === 0;
-          r.next = { ...r.next, preload: p.next };
+      // --- preload list membership (monitor-preload.ts). The recorded membership is kept while
+      // the list is pending or not asked for, so the next check still proves it extends that head.
+      if (r !== "pending" && r.next) {
+        let preload = state?.preload;
+        if (values.preload) {
+          const p = await checkPreload({
+            service,
+            domain,
+            witnesses,
+            quorum,
+            state: preload,
+            tombstoned: r.report.tombstoned === true,
+          });
+          if (p === "pending") io.err(`${domain}: the preload list is not cosigned yet; checked next time\n`);
+          else if (p !== "none") {
+            r.report.preload = p.notes;
+            r.report.flags.push(...p.flags);
+            r.report.ok = r.report.flags.length === 0;
+            preload = p.next;
+          }
         }
+        if (preload) r.next = { ...r.next, preload };
       }
       if (r === "pending") {
         if (!values.watch) {

@@ -13,6 +13,7 @@ import { parse } from "./args.ts";
 import type { Command } from "./commands.ts";
 import { CliError } from "./errors.ts";
 import { KIND_FILES, readHeld, storeDir, writeHeld } from "./preload-store.ts";
+import { request, serviceUrl } from "./service.ts";
 import { intFlag, readKey } from "./verify.ts";
 
 const usage =
@@ -42,15 +43,7 @@ export const preloadFetchCommand: Command = {
     );
     if (positionals.length !== 0)
       throw new CliError(`unexpected ${positionals[0]}\nusage: sealroom ${usage}`);
-    if (typeof values.service !== "string") throw new CliError("--service <url> is required");
-    let base: URL;
-    try {
-      base = new URL(values.service);
-    } catch {
-      throw new CliError(`${values.service}: not a URL`);
-    }
-    if (base.protocol !== "https:" && base.protocol !== "http:")
-      throw new CliError(`${base.href}: not an http(s) URL`);
+    const base = new URL(serviceUrl(values.service));
     const treeDomain = typeof values["tree-domain"] === "string" ? values["tree-domain"] : base.host;
     const witnesses = await Promise.all(((values.witness as string[] | undefined) ?? []).map(readKey));
     if (witnesses.length === 0) throw new CliError("at least one --witness <vkey> is required");
@@ -66,13 +59,7 @@ export const preloadFetchCommand: Command = {
       const from = held ? decodePreloadListResponse(held).list.version + 1n : undefined;
       const url = new URL(PATHS[kind], base);
       if (from !== undefined) url.searchParams.set("from", String(from));
-      let res: Response;
-      try {
-        res = await fetch(url, { redirect: "manual" });
-      } catch (e) {
-        const cause = (e as { cause?: { message?: string } }).cause?.message;
-        throw new CliError(`GET ${url.href}: ${cause ?? (e as Error).message}`);
-      }
+      const res = await request(url.href);
       if (res.status === 404) {
         io.err(`${name}: the service publishes no such list (${url.href}: HTTP 404)\n`);
         continue;

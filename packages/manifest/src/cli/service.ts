@@ -8,7 +8,8 @@
 import { readFile } from "node:fs/promises";
 import { encodeBase64 } from "@sealroom/hash-chain/base64";
 import { normalizeDomain } from "@sealroom/prefix-tree";
-import { parseSignedPrefixRoot } from "@sealroom/prefix-tree/note";
+import { parseSignedPrefixRoot, type SignerKey } from "@sealroom/prefix-tree/note";
+import { parseAppendSignerKey } from "../append-auth.ts";
 import { type ChainHeadWithProof, decodeChainHeadWithProof } from "../chain-head-with-proof.ts";
 import { CliError } from "./errors.ts";
 
@@ -57,13 +58,27 @@ export async function failureText(res: Response): Promise<string> {
   }
 }
 
-export async function readKeyFile(path: unknown, what = "--key"): Promise<string> {
-  if (typeof path !== "string") throw new CliError(`${what} <file> is required`);
+/**
+ * The append signer key in the `--key` file, parsed and checked (Ed25519, append-auth.ts), so a bad
+ * key is refused before anything is sent. With `domain`, the key must be that domain's (its name).
+ */
+export async function readAppendKey(path: unknown, domain?: string): Promise<SignerKey> {
+  if (typeof path !== "string") throw new CliError("--key <file> is required");
+  let text: string;
   try {
-    return (await readFile(path, "utf8")).trim();
+    text = await readFile(path, "utf8");
   } catch (e) {
     throw new CliError(`${path}: ${(e as Error).message}`);
   }
+  let key: SignerKey;
+  try {
+    key = parseAppendSignerKey(text);
+  } catch (e) {
+    throw new CliError(`--key: ${(e as Error).message}`);
+  }
+  if (domain !== undefined && key.name !== domain)
+    throw new CliError(`--key: ${path} is the append key of ${key.name}, not of ${domain}`);
+  return key;
 }
 
 export interface HeadSummary {

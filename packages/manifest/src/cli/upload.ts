@@ -7,14 +7,13 @@
 import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { encodeBase64, encodeBase64UrlNoPad } from "@sealroom/hash-chain/base64";
-import { parseSignerKey } from "@sealroom/prefix-tree/note";
 import { DOMAIN_HEADER, SIGNATURE_HEADER, signUpload } from "../append-auth.ts";
 import { listFiles } from "../build-manifest-node.ts";
 import { sha256 } from "../sha256.ts";
 import { parse } from "./args.ts";
 import type { Command } from "./commands.ts";
 import { CliError } from "./errors.ts";
-import { failureText, readKeyFile, request, serviceUrl } from "./service.ts";
+import { failureText, readAppendKey, request, serviceUrl } from "./service.ts";
 
 const usage = "upload <dir> --service <url> --key <file> [--json]";
 
@@ -34,13 +33,8 @@ export const uploadCommand: Command = {
     if (!(await stat(dir).catch(() => undefined))?.isDirectory())
       throw new CliError(`${dir}: not a directory`);
     const service = serviceUrl(values.service);
-    const key = await readKeyFile(values.key);
-    let domain: string;
-    try {
-      domain = parseSignerKey(key).name;
-    } catch (e) {
-      throw new CliError(`--key: ${(e as Error).message}`);
-    }
+    const key = await readAppendKey(values.key);
+    const domain = key.name;
     const files = await listFiles(dir);
     const done: { path: string; digest: string; size: number }[] = [];
     for (const [i, path] of files.entries()) {

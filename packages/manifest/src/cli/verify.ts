@@ -147,8 +147,7 @@ export async function verifySite(
     const isPage = i === 0;
     const r = isPage ? page : await get(url).catch((e: Error) => e);
     let a: AssetReport;
-    if (r instanceof Error)
-      a = { url, ok: false, reason: FailureReason.missingFromManifest, message: r.message };
+    if (r instanceof Error) a = { url, ok: false, reason: "fetch_failed", message: r.message };
     else if (r.status !== 200)
       a = { url, ok: false, status: r.status, reason: "http_status", message: `HTTP ${r.status}` };
     else {
