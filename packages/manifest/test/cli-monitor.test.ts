@@ -8,8 +8,9 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeChainConsistencyProof } from "@sealroom/hash-chain";
+import { type ChainNode, encodeChainConsistencyProof, nextChainHash } from "@sealroom/hash-chain";
 import { encodeBase64 } from "@sealroom/hash-chain/base64";
+import { keyForDomain, treeValueForHead } from "@sealroom/prefix-tree";
 import { formatCosignerVerifierKey } from "@sealroom/prefix-tree/note";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeChainHeadWithProof } from "../src/chain-head-with-proof.ts";
@@ -190,6 +191,32 @@ describe("sealroom monitor: flags", () => {
       newEntries: [],
     });
     expect(readFileSync(state, "utf8")).toBe(before);
+  });
+
+  it("an entry dated before the recorded last one is a rewrite: times never go back across checks", async () => {
+    expect((await monitor()).code).toBe(0);
+    const node1 = world.chains.get(D)!.node(1n);
+    const back: ChainNode = {
+      entry: {
+        positionInChain: 2n,
+        timeCreated: node1.entry.timeCreated - 100n,
+        resourceHash: h(2),
+        assetHostsHash: node1.entry.assetHostsHash,
+      },
+      chainHash: nextChainHash(node1),
+    };
+    world.tree.set(keyForDomain(D), treeValueForHead(back));
+    const sealed = world.seal(world.clock);
+    const incProof = world.tree.proveInclusion(keyForDomain(D))!;
+    world.leafOverride = () =>
+      encodeChainHeadWithProof({ head: back, incProof, signedPrefixRoot: sealed.signedRoot });
+    world.chainProofOverride = () => encodeChainConsistencyProof({ oldSize: 2n, entries: [back.entry] });
+    const r = await monitor(...witnessArgs());
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(`${D} REWRITE: the chain of 3 entries does not extend the recorded 2 entries\n`);
+    // The recorded time is what catches it: a state file without one accepts the same chain.
+    writeFileSync(state, JSON.stringify({ ...readState(), lastTime: null }));
+    expect((await monitor(...witnessArgs())).code).toBe(0);
   });
 
   it("a head proof that does not decode, or is another site's, is a bad proof", async () => {

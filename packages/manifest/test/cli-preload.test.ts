@@ -175,7 +175,7 @@ describe("sealroom preload fetch / verify with stored lists", () => {
     expect(requests).toContain("/preload-list/transparency?from=1");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/transparency: v1, 3 sites/);
-    expect(r.out).toMatch(/^ {2}\+ b\.example$/m);
+    expect(r.out.split("\n").filter((l) => l.startsWith("  "))).toEqual(["  + b.example"]);
   });
 
   it("a list that rewrites history is refused and the held list is kept", async () => {
@@ -195,6 +195,20 @@ describe("sealroom preload fetch / verify with stored lists", () => {
     } finally {
       current = saved;
     }
+  });
+
+  it("a list that drops a site reports one removal", async () => {
+    current.world.seal(NOW - 50);
+    current.list = current.world.publishList(T, {
+      time: NOW - 40,
+      expires: NOW + 7 * DAY,
+      only: ["127.0.0.1", "b.example"],
+    });
+    current.world.seal(NOW - 30);
+    const d = await cli(fetchArgs(store));
+    expect(d.code).toBe(0);
+    expect(d.out).toMatch(/^transparency: v2, 2 sites, /);
+    expect(d.out.split("\n").filter((l) => l.startsWith("  "))).toEqual(["  - a.example"]);
   });
 });
 

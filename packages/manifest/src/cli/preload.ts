@@ -52,7 +52,7 @@ export const preloadFetchCommand: Command = {
     const now = values.now === undefined ? undefined : intFlag("now", values.now, 0);
     const store = storeDir(values.store as string | undefined);
 
-    let failed = 0;
+    let failed = false;
     for (const [kind, file] of KIND_FILES) {
       const name = file.replace(/\.bin$/, "");
       const held = await readHeld(store, treeDomain, kind);
@@ -75,7 +75,7 @@ export const preloadFetchCommand: Command = {
         ...(held ? { previous: held } : {}),
       });
       if (!r.ok) {
-        failed++;
+        failed = true;
         io.out(
           `${name}: FAILED ${r.reason} (${r.detail}): ${r.message}${held ? " (the held list is kept)" : ""}\n`,
         );
