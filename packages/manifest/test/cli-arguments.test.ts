@@ -99,6 +99,22 @@ describe("the dispatcher", () => {
         },
       },
       { path: ["two", "words"], usage: "two words", summary: "", run: async (a) => a.length },
+      {
+        path: ["two", "bugs"],
+        usage: "two bugs",
+        summary: "",
+        run: async () => {
+          throw new RangeError("out of range");
+        },
+      },
+      {
+        path: ["nothing"],
+        usage: "nothing",
+        summary: "",
+        run: async () => {
+          throw undefined;
+        },
+      },
     ];
     expect(await cli(["fail"], list)).toEqual({ code: 1, out: "", err: "sealroom fail: nope\n" });
     const before = process.env.SEALROOM_DEBUG;
@@ -106,10 +122,17 @@ describe("the dispatcher", () => {
       delete process.env.SEALROOM_DEBUG;
       expect(await cli(["bug"], list)).toEqual({ code: 2, out: "", err: "sealroom bug: x is undefined\n" });
       expect(await cli(["odd"], list)).toEqual({ code: 2, out: "", err: "sealroom odd: a string\n" });
+      expect((await cli(["two", "bugs"], list)).err).toBe("sealroom two bugs: out of range\n");
+      expect(await cli(["nothing"], list)).toEqual({
+        code: 2,
+        out: "",
+        err: "sealroom nothing: undefined\n",
+      });
       process.env.SEALROOM_DEBUG = "1";
       const d = await cli(["bug"], list);
       expect(d.err).toMatch(/^sealroom bug: x is undefined\nTypeError: x is undefined\n\s+at /);
       expect((await cli(["odd"], list)).err).toBe("sealroom odd: a string\n\n");
+      expect((await cli(["nothing"], list)).err).toBe("sealroom nothing: undefined\n\n");
       process.env.SEALROOM_DEBUG = "0";
       expect((await cli(["bug"], list)).err).toBe("sealroom bug: x is undefined\n");
     } finally {
@@ -226,6 +249,34 @@ describe("argument refusals (exit 2, one line, nothing fetched)", () => {
 });
 
 describe("sealroom manifest build and keygen write files", () => {
+  it("--sri adds integrity attributes first and says so; --out inside the directory is left out", async () => {
+    const dir = join(tmp, "sri-site");
+    mkdirSync(dir, { recursive: true });
+    const html = '<!doctype html><script type="module" src="/app.js"></script>';
+    writeFileSync(join(dir, "index.html"), html);
+    writeFileSync(join(dir, "app.js"), "console.log(1)");
+    const plain = await cli(["manifest", "build", dir]);
+    expect(plain.code).toBe(0);
+    expect(plain.err).toMatch(/^resource_hash [A-Za-z0-9+/]{43}=\n$/);
+    const { readFileSync } = await import("node:fs");
+    expect(readFileSync(join(dir, "index.html"), "utf8")).toBe(html);
+    const out = join(dir, "manifest.json");
+    const r = await cli(["manifest", "build", dir, "--sri", "--out", out]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, "index.html"), "utf8")).toMatch(/integrity="sha256-/);
+    const line = readFileSync(out, "utf8");
+    expect(Object.keys(JSON.parse(line).hashes).sort()).toEqual(["/", "/app.js", "/index.html"]);
+    const { resourceHashOf } = await import("../src/resource-hash.ts");
+    const { encodeBase64 } = await import("@sealroom/hash-chain/base64");
+    const rh = encodeBase64(resourceHashOf(new TextEncoder().encode(line)));
+    expect(r.err).toBe(
+      `wrote ${out}: 3 entries, ${line.length} bytes\nadded SRI attributes to index.html\nresource_hash ${rh}\n`,
+    );
+    // Run again over its own output: the manifest file is still left out, nothing more to rewrite.
+    const again = await cli(["manifest", "build", dir, "--sri", "--out", out]);
+    expect(again.err).toBe(`wrote ${out}: 3 entries, ${line.length} bytes\nresource_hash ${rh}\n`);
+  });
+
   it("--out writes the line without a newline; an unwritable --out is a one-line error", async () => {
     const dir = join(tmp, "site");
     mkdirSync(dir, { recursive: true });
@@ -255,7 +306,12 @@ describe("sealroom manifest build and keygen write files", () => {
     // An append key signs appends: the append command accepts it for its domain.
     const { parseAppendSignerKey } = await import("../src/append-auth.ts");
     expect(parseAppendSignerKey(skey).name).toBe("site.example");
-    // Not overwritten, not even the vkey when only the skey is missing: nothing is left behind.
+    // Not overwritten: a second run leaves both files as they were.
+    const twice = await cli(["keygen", "--append", "site.example", "--out", prefix]);
+    expect(twice.code).toBe(2);
+    expect(readFileSync(`${prefix}.skey`, "utf8")).toBe(skey);
+    expect(readFileSync(`${prefix}.vkey`, "utf8")).toBe(vkey);
+    // Not even the vkey when only the skey is missing: nothing is left behind.
     const { existsSync, unlinkSync } = await import("node:fs");
     unlinkSync(`${prefix}.skey`);
     const again = await cli(["keygen", "--append", "site.example", "--out", prefix]);

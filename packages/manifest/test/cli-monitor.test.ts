@@ -303,11 +303,37 @@ describe("sealroom monitor: service answers and arguments", () => {
     expect(world.served.filter((s) => s.path.startsWith("/leaf/")).length).toBeGreaterThanOrEqual(4);
   });
 
+  it("--watch waits --interval seconds between checks", async () => {
+    const leafs = () => world.served.filter((s) => s.path.startsWith("/leaf/")).length;
+    world.served.length = 0;
+    let seenAfter100ms = -1;
+    const r = await cli(["monitor", D, "--service", world.url, "--watch", "--interval", "0.4"], (t) => {
+      if (t.includes("consistent") && seenAfter100ms < 0)
+        setTimeout(() => {
+          seenAfter100ms = leafs();
+          world.write(D, new Uint8Array(32));
+        }, 100);
+    });
+    expect(r.code).toBe(1);
+    // A slow machine only delays the second check: it cannot come before the interval.
+    expect(seenAfter100ms).toBe(1);
+    expect(leafs()).toBe(2);
+  });
+
   it("a service error is exit 2 with its reason", async () => {
     const r = await cli(["monitor", "none.example", "--service", world.url]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(
       "sealroom monitor: GET /leaf/none.example: HTTP 404 not_found: none.example is not in the tree\n",
+    );
+  });
+
+  it("a chain proof the service refuses is exit 2 with its reason", async () => {
+    world.chains.delete(D);
+    const r = await monitor();
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      "sealroom monitor: GET /chain-proof: HTTP 400 bad_request: range outside the chain\n",
     );
   });
 

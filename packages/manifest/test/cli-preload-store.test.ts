@@ -7,12 +7,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatCosignerVerifierKey } from "@sealroom/prefix-tree/note";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/commands.ts";
 import { CliError } from "../src/cli/errors.ts";
 import { loadPreloadPolicy, readHeld, storeDir, writeHeld } from "../src/cli/preload-store.ts";
 import { PreloadListKind } from "../src/preload-list.ts";
 import { DAY, NOW, PreloadWorld } from "./helpers/preload-world.ts";
-import { witnessKeys } from "./helpers/world.ts";
+import { ServiceWorld } from "./helpers/service-world.ts";
+import { pseudoRandom32, witnessKeys } from "./helpers/world.ts";
 
 const T = PreloadListKind.transparency;
 const D = PreloadListKind.devIds;
@@ -121,5 +123,77 @@ describe("loadPreloadPolicy", () => {
       `one.example transparency list v0 (1 sites, expires ${NOW + DAY})`,
       `two.example dev-ids list v0 (1 sites, expires ${NOW + DAY})`,
     ]);
+  });
+});
+
+describe("sealroom preload fetch against a live service (real clock, no --now)", () => {
+  async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const code = await runCli(args, undefined, { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
+  }
+  let world: ServiceWorld;
+  beforeAll(async () => {
+    world = await new ServiceWorld().start();
+    world.write("a.example", pseudoRandom32(1), ["https://assets.example"]);
+    world.write("b.example", pseudoRandom32(2), ["https://assets.example"]);
+    world.publishPreload();
+  });
+  afterAll(async () => world.stop());
+  const keys = () => world.vkeys.flatMap((k) => ["--witness", k]);
+
+  it("stores the list and prints one line for it, no membership lines the first time", async () => {
+    const store = mkdtempSync(join(tmpdir(), "sealroom-store-"));
+    const r = await cli([
+      "preload",
+      "fetch",
+      "--service",
+      world.url,
+      "--tree-domain",
+      world.service,
+      "--store",
+      store,
+      ...keys(),
+      "--quorum",
+      "3",
+    ]);
+    expect(r.code).toBe(0);
+    const file = join(store, world.service, "transparency.bin");
+    expect(r.out).toBe(
+      `transparency: v0, 2 sites, tree ${world.size - 1n}, expires ${world.clock + 7 * 24 * 3600}, cosigned by witness-0.example, witness-1.example, witness-2.example -> ${file}\n`,
+    );
+    expect(r.err).toBe(
+      `dev-ids: the service publishes no such list (${world.url}/preload-list/dev-ids: HTTP 404)\n`,
+    );
+  });
+
+  it("without --tree-domain the URL's host is the service the list must name", async () => {
+    const store = mkdtempSync(join(tmpdir(), "sealroom-store-"));
+    const r = await cli(["preload", "fetch", "--service", world.url, "--store", store, ...keys()]);
+    expect(r.code).toBe(1);
+    // Nothing was held, so nothing is kept: the line ends with the reason.
+    expect(r.out).toBe(
+      'transparency: FAILED invalid_transparency_proof (untrusted_service): the tree is signed for service "transparency.example", which is not trusted\n',
+    );
+  });
+
+  it("an answer other than 200 or 404 is an error naming the URL", async () => {
+    world.preloadPending = true;
+    try {
+      const r = await cli([
+        "preload",
+        "fetch",
+        "--service",
+        world.url,
+        "--tree-domain",
+        world.service,
+        ...keys(),
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`sealroom preload fetch: GET ${world.url}/preload-list/transparency: HTTP 503\n`);
+    } finally {
+      world.preloadPending = false;
+    }
   });
 });

@@ -132,6 +132,19 @@ describe("sealroom enroll", () => {
     s.server.close();
   });
 
+  it("a JSON refusal with only an error code, or only a message, reads cleanly", async () => {
+    for (const [body, line] of [
+      ['{"error":"rate_limited"}', "HTTP 429 rate_limited"],
+      ['{"message":"slow down"}', "HTTP 429 : slow down"],
+      ["{}", "HTTP 429 "],
+    ]) {
+      const s = await oneAnswer(429, body!);
+      const r = await cli(["enroll", DOMAIN, "--service", s.url]);
+      expect(r.err.split("\n")[1], body).toBe(`sealroom enroll: ${line}`);
+      s.server.close();
+    }
+  });
+
   it("an unreachable service is a one-line error naming the URL", async () => {
     const s = await oneAnswer(200, "");
     const url = s.url;
@@ -313,6 +326,35 @@ describe("sealroom append", () => {
       expect(r.err).toMatch(/\nsealroom append: 409 without a position\n$/);
       s.server.close();
     }
+  });
+
+  it("without --position, an answer other than 409 is reported as it is", async () => {
+    const other = generateAppendKey("other.example", pseudoRandom32(9));
+    const f = join(tmp, "unenrolled.skey");
+    writeFileSync(f, other.signerKey);
+    const r = await cli(["append", "other.example", "--key", f, "--service", world.url, "--tombstone"]);
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n")[1]).toBe(
+      "sealroom append: HTTP 403 not_enrolled: other.example is not enrolled",
+    );
+    expect(served().length).toBe(1);
+  });
+
+  it("a 409 hint of several digits is followed once; its answer is final", async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(String(req.headers[POSITION_HEADER.toLowerCase()]));
+      res
+        .writeHead(409, { "content-type": "application/json" })
+        .end('{"error":"position_conflict","position":"12"}');
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const r = await cli(["append", DOMAIN, "--key", keyFile, "--service", url, "--tombstone"]);
+    expect(seen).toEqual(["0", "12"]);
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n")[1]).toBe("sealroom append: HTTP 409 position_conflict");
+    server.close();
   });
 
   it("stored but not cosigned: exit 3 with the position", async () => {

@@ -195,13 +195,14 @@ export async function checkOnce(
       });
   }
   report.ok = report.flags.length === 0;
-  const created = o.state?.created ?? entries[0]?.timeCreated.toString() ?? "";
+  // Without a state the proof replays the chain from empty, so entries[0] is the first entry.
+  const created = o.state?.created ?? entries[0]!.timeCreated.toString();
   const next: MonitorState = {
     domain: o.domain,
     created,
     size: newer.size.toString(),
     digest: encodeBase64(newer.digest),
-    lastTime: newer.lastTime !== undefined ? newer.lastTime.toString() : null,
+    lastTime: head.head.entry.timeCreated.toString(),
   };
   return { report, next };
 }
@@ -248,7 +249,7 @@ export const monitorCommand: Command = {
     if (!Number.isInteger(quorum) || quorum < 1) throw new CliError("--quorum must be a positive integer");
     const interval = values.interval === undefined ? 10 : Number(values.interval);
     if (!(interval > 0)) throw new CliError("--interval must be a positive number of seconds");
-    const statePath = typeof values.state === "string" ? values.state : undefined;
+    const statePath = values.state as string | undefined;
     const expect = new Set((values["expect-resource"] as string[] | undefined) ?? []);
     const json = values.json === true;
     if (witnesses.length === 0) io.err("warning: no --witness given, cosignatures are not checked\n");

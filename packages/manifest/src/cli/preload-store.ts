@@ -9,7 +9,6 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { Ed25519Backend } from "../ed25519.ts";
 import { PreloadListKind } from "../preload-list.ts";
 import { type PreloadPolicy, preloadPolicy } from "../preload-policy.ts";
 import { type VerifiedPreloadList, verifyPreloadList } from "../verify-preload-list.ts";
@@ -68,7 +67,6 @@ export interface Trust {
   witnesses: string[];
   quorum: number;
   now?: number;
-  ed25519?: Ed25519Backend;
 }
 
 /**
@@ -93,7 +91,6 @@ export async function loadPreloadPolicy(
         quorum: trust.quorum,
         maxAge: Number.POSITIVE_INFINITY,
         ...(trust.now === undefined ? {} : { now: trust.now }),
-        ...(trust.ed25519 ? { ed25519: trust.ed25519 } : {}),
       });
       const name = kind === PreloadListKind.devIds ? "dev-ids" : "transparency";
       if (!r.ok) {
