@@ -1,4 +1,3 @@
 import { nodeConfig } from "@sealroom/vitest-config";
-import { testHome } from "./test/helpers/test-home.ts";
 
-export default nodeConfig({ env: testHome() });
+export default nodeConfig({ setupFiles: ["./test/helpers/test-home.ts"] });

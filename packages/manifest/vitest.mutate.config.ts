@@ -22,7 +22,6 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { nodeConfig } from "@sealroom/vitest-config";
-import { testHome } from "./test/helpers/test-home.ts";
 
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -37,7 +36,7 @@ function repoRoot(): string {
 const config = nodeConfig({
   include: ["test/**/*.test.ts"],
   exclude: ["test/bundle-size.test.ts"],
-  env: testHome(),
+  setupFiles: ["./test/helpers/test-home.ts"],
   testNamePattern: /^(?!.*(the real binary \(node src\/cli\.ts\)|exactly MAX_PRELOAD_LIST_BYTES encodes))/,
 });
 
