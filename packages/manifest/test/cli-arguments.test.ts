@@ -203,6 +203,8 @@ describe("argument refusals (exit 2, one line, nothing fetched)", () => {
       ["preload", "fetch", "--service", "URL", "--witness", W, "--tree-domain", "../etc", "--store", tmp],
       '"../etc" is not a service domain',
     ],
+    [["enroll", "bad_domain!", "--service", "URL"], 'invalid domain "bad_domain!"'],
+    [["monitor", "-", "--service", "URL"], "invalid domain"],
     [["manifest", "build"], "expected one directory"],
     [["manifest", "build", "a", "b"], "expected one directory"],
     [["manifest", "build", "/nonexistent-dir"], "/nonexistent-dir: not a directory"],
@@ -217,11 +219,8 @@ describe("argument refusals (exit 2, one line, nothing fetched)", () => {
     expect(r.code).toBe(2);
     expect(r.out).toBe("");
     const line = r.err.split("\n")[0]!;
-    expect(
-      line.startsWith(
-        `sealroom ${a[0] === "verify" || a[0] === "keygen" ? a[0] : a.slice(0, 2).join(" ")}: `,
-      ),
-    ).toBe(true);
+    const single = ["verify", "keygen", "enroll", "monitor"].includes(a[0]!);
+    expect(line.startsWith(`sealroom ${single ? a[0] : a.slice(0, 2).join(" ")}: `)).toBe(true);
     expect(r.err).toContain(message);
     expect(hits).toBe(0);
   });
@@ -254,6 +253,7 @@ describe("sealroom manifest build and keygen write files", () => {
     mkdirSync(dir, { recursive: true });
     const html = '<!doctype html><script type="module" src="/app.js"></script>';
     writeFileSync(join(dir, "index.html"), html);
+    writeFileSync(join(dir, "about.html"), html);
     writeFileSync(join(dir, "app.js"), "console.log(1)");
     const plain = await cli(["manifest", "build", dir]);
     expect(plain.code).toBe(0);
@@ -265,16 +265,21 @@ describe("sealroom manifest build and keygen write files", () => {
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir, "index.html"), "utf8")).toMatch(/integrity="sha256-/);
     const line = readFileSync(out, "utf8");
-    expect(Object.keys(JSON.parse(line).hashes).sort()).toEqual(["/", "/app.js", "/index.html"]);
+    expect(Object.keys(JSON.parse(line).hashes).sort()).toEqual([
+      "/",
+      "/about.html",
+      "/app.js",
+      "/index.html",
+    ]);
     const { resourceHashOf } = await import("../src/resource-hash.ts");
     const { encodeBase64 } = await import("@sealroom/hash-chain/base64");
     const rh = encodeBase64(resourceHashOf(new TextEncoder().encode(line)));
     expect(r.err).toBe(
-      `wrote ${out}: 3 entries, ${line.length} bytes\nadded SRI attributes to index.html\nresource_hash ${rh}\n`,
+      `wrote ${out}: 4 entries, ${line.length} bytes\nadded SRI attributes to about.html, index.html\nresource_hash ${rh}\n`,
     );
     // Run again over its own output: the manifest file is still left out, nothing more to rewrite.
     const again = await cli(["manifest", "build", dir, "--sri", "--out", out]);
-    expect(again.err).toBe(`wrote ${out}: 3 entries, ${line.length} bytes\nresource_hash ${rh}\n`);
+    expect(again.err).toBe(`wrote ${out}: 4 entries, ${line.length} bytes\nresource_hash ${rh}\n`);
   });
 
   it("--out writes the line without a newline; an unwritable --out is a one-line error", async () => {
@@ -436,6 +441,24 @@ describe("sealroom verify: fetch failures", () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe("");
     expect(r.out).toMatch(/assets {5}1\/1 verified\nOK\n$/);
+  });
+
+  it("a manifest whose connection drops, a page URL fetch refuses, a tombstoned site", async () => {
+    served.set("/", { status: 200, body: "" });
+    served.set("/m", { status: 200, destroy: true });
+    const drop = JSON.parse((await cli(["verify", site, ...trust(), "--json"])).out);
+    expect(drop).toMatchObject({ ok: false, reason: "manifest_unavailable", detail: "fetch_failed" });
+    expect(drop.message).toMatch(new RegExp(`^GET ${site}m: `));
+    const creds = site.replace("http://", "http://u:p@");
+    const c = JSON.parse((await cli(["verify", creds, ...trust(), "--json"])).out);
+    expect(c).toMatchObject({ ok: false, detail: "fetch_failed" });
+    expect(c.message).toMatch(/^GET http:\/\/u:p@127\.0\.0\.1:\d+\/: .*credentials/);
+    const gone = makeWorld({ domain: "127.0.0.1", tombstone: true });
+    served.set("/m", { status: 200, body: gone.response, type: MANIFEST_MEDIA_TYPE });
+    const t = await cli(["verify", site, ...trust()]);
+    expect(t.code).toBe(0);
+    expect(t.out).toContain("status     unenrolled\nassets     0/0 verified\nOK\n");
+    expect(t.err).toBe("");
   });
 
   it("--domain names the chain to prove: another domain's chain does not verify", async () => {

@@ -423,6 +423,32 @@ describe("sealroom monitor --preload", () => {
     expect(JSON.parse((await withPreload("--json")).out).preload).toEqual([]);
   });
 
+  it("listed from the first check: one note, entered", async () => {
+    world.publishPreload();
+    const r = await withPreload("--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).preload).toEqual(["entered the preload list (v0)"]);
+  });
+
+  it("a root not cosigned yet, or a flagged check, does not touch the list", async () => {
+    world.publishPreload();
+    expect((await withPreload()).code).toBe(0);
+    const before = readFileSync(state, "utf8");
+    world.leafPending = true;
+    world.served.length = 0;
+    const pending = await withPreload();
+    expect(pending.code).toBe(3);
+    expect(preloadPaths()).toEqual([]);
+    // Also without --preload, with a preload head recorded.
+    expect((await monitor(...witnessArgs())).code).toBe(3);
+    world.leafPending = false;
+    world.leafOverride = () => new Uint8Array([9]);
+    const flagged = await withPreload();
+    expect(flagged.code).toBe(1);
+    expect(preloadPaths()).toEqual([]);
+    expect(readFileSync(state, "utf8")).toBe(before);
+  });
+
   it("a list not cosigned yet keeps the recorded membership for the next check", async () => {
     world.publishPreload();
     expect((await withPreload()).code).toBe(0);
@@ -461,6 +487,7 @@ describe("sealroom monitor --preload", () => {
     expect(j.flags).toHaveLength(1);
     expect(j.flags[0].flag).toBe("bad_proof");
     expect(j.flags[0].message).toMatch(/^preload list: /);
+    expect(j.preload).toEqual([]);
     expect(readFileSync(state, "utf8")).toBe(before);
   });
 

@@ -145,6 +145,18 @@ describe("sealroom enroll", () => {
     }
   });
 
+  it("a fetch that fails without a cause, and a long non-JSON refusal, are one line each", async () => {
+    const creds = await cli(["enroll", DOMAIN, "--service", "http://u:p@127.0.0.1:1"]);
+    expect(creds.code).toBe(2);
+    expect(creds.err.split("\n")[1]).toMatch(
+      new RegExp(`^sealroom enroll: POST http://u:p@127\\.0\\.0\\.1:1/enroll/${DOMAIN}: .*credentials`),
+    );
+    const s = await oneAnswer(502, "x".repeat(300));
+    const r = await cli(["enroll", DOMAIN, "--service", s.url]);
+    expect(r.err.split("\n")[1]).toBe(`sealroom enroll: HTTP 502: ${"x".repeat(200)}`);
+    s.server.close();
+  });
+
   it("an unreachable service is a one-line error naming the URL", async () => {
     const s = await oneAnswer(200, "");
     const url = s.url;

@@ -27,7 +27,7 @@ export interface PreloadMonitorState {
 }
 
 export interface PreloadCheck {
-  /** What to record: only when nothing is flagged (a flagged check keeps the old state). */
+  /** What to record after a clean check (a flagged check writes no state, monitor.ts). */
   next?: PreloadMonitorState;
   notes: string[];
   flags: { flag: "preload_rewrite" | "preload_dropped" | "bad_proof"; message: string }[];
@@ -89,8 +89,7 @@ export async function checkPreload(o: {
       });
   }
   if (!listed && was === undefined) out.notes.push(`not on the preload list (v${v.list.version})`);
-  if (out.flags.length === 0)
-    out.next = { version: v.list.version.toString(), listed, head: encodeBase64(encodeChainNode(v.head)) };
+  out.next = { version: v.list.version.toString(), listed, head: encodeBase64(encodeChainNode(v.head)) };
   return out;
 }
 

@@ -278,7 +278,7 @@ export const monitorCommand: Command = {
             preload = p.next;
           }
         }
-        if (preload) r.next = { ...r.next, preload };
+        r.next = { ...r.next, preload };
       }
       if (r === "pending") {
         if (!values.watch) {

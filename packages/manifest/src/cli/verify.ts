@@ -161,11 +161,7 @@ export async function verifySite(
   }
   progress(targets.length, targets.length, "");
   if (firstFailure)
-    return fail(
-      firstFailure.reason ?? "no_manifest_match",
-      "asset",
-      `${firstFailure.url}: ${firstFailure.message}`,
-    );
+    return fail(firstFailure.reason as string, "asset", `${firstFailure.url}: ${firstFailure.message}`);
   return Object.assign(report, { ok: true });
 }
 
