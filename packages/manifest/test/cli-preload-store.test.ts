@@ -197,3 +197,12 @@ describe("sealroom preload fetch against a live service (real clock, no --now)",
     }
   });
 });
+
+describe("the test setup", () => {
+  it("points the default store at a temporary home, never the user's", async () => {
+    const { homedir, userInfo } = await import("node:os");
+    expect(homedir()).toMatch(/sealroom-test-home-/);
+    expect(storeDir(undefined).startsWith(homedir())).toBe(true);
+    expect(storeDir(undefined).startsWith(userInfo().homedir)).toBe(false);
+  });
+});
