@@ -333,8 +333,9 @@ describe("sealroom verify: fetch failures", () => {
   let site: string;
   const served = new Map<
     string,
-    { status: number; body?: Uint8Array | string; type?: string; destroy?: boolean }
+    { status: number; body?: Uint8Array | string; type?: string; destroy?: boolean; location?: string }
   >();
+  const seen: { url: string; hint: string | undefined }[] = [];
   beforeAll(async () => {
     world = makeWorld({
       domain: "127.0.0.1",
@@ -346,12 +347,14 @@ describe("sealroom verify: fetch failures", () => {
       }),
     });
     server = createServer((req, res) => {
+      seen.push({ url: req.url ?? "", hint: req.headers["sec-ch-waict"] as string | undefined });
       const s = served.get(req.url ?? "");
       if (!s) return void res.writeHead(404).end();
       if (s.destroy) return void req.socket.destroy();
       res.writeHead(s.status, {
         "integrity-policy-waict-v1": buildIntegrityPolicy({ maxAge: 60, mode: "enforce", manifest: "/m" }),
         ...(s.type ? { "content-type": s.type } : {}),
+        ...(s.location ? { location: s.location } : {}),
       });
       res.end(s.body ?? "");
     });
@@ -459,6 +462,50 @@ describe("sealroom verify: fetch failures", () => {
     expect(t.code).toBe(0);
     expect(t.out).toContain("status     unenrolled\nassets     0/0 verified\nOK\n");
     expect(t.err).toBe("");
+  });
+
+  it("each URL is fetched once, with the WAICT hint, and redirects are not followed", async () => {
+    served.set("/", { status: 200, body: "" });
+    served.set("/m", { status: 200, body: world.response, type: MANIFEST_MEDIA_TYPE });
+    served.set("/missing.js", { status: 200, body: "" });
+    seen.length = 0;
+    const r = await cli(["verify", site, ...trust()]);
+    expect(r.code).toBe(0);
+    expect(seen).toEqual(["/", "/m", "/missing.js"].map((url) => ({ url, hint: "1" })));
+    expect(r.out.startsWith(`site       ${site}\nmanifest   ${site}m\nservice    `)).toBe(true);
+    served.set("/", { status: 301, location: "/elsewhere" });
+    served.set("/elsewhere", { status: 200, body: "" });
+    const moved = JSON.parse((await cli(["verify", site, ...trust(), "--json"])).out);
+    expect(moved).toMatchObject({ detail: "http_status", message: `GET ${site}: HTTP 301` });
+    served.delete("/elsewhere");
+    served.delete("/missing.js");
+  });
+
+  it("--max-age makes older cosignatures stale; an https site is fetched, not refused", async () => {
+    served.set("/", { status: 200, body: "" });
+    served.set("/m", { status: 200, body: world.response, type: MANIFEST_MEDIA_TYPE });
+    const stale = JSON.parse((await cli(["verify", site, ...trust(), "--max-age", "30", "--json"])).out);
+    expect(stale).toMatchObject({ ok: false, detail: "stale_cosignatures" });
+    const tls = await cli(["verify", "https://127.0.0.1:1/", ...trust(), "--json"]);
+    expect(tls.code).toBe(1);
+    expect(JSON.parse(tls.out)).toMatchObject({ detail: "fetch_failed" });
+  });
+
+  it("the page is checked even when the manifest does not list it", async () => {
+    const noPage = makeWorld({
+      domain: "127.0.0.1",
+      manifest: JSON.stringify({ hashes: { "/app.js": "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU" } }),
+    });
+    served.set("/", { status: 200, body: "" });
+    served.set("/m", { status: 200, body: noPage.response, type: MANIFEST_MEDIA_TYPE });
+    served.set("/app.js", { status: 200, body: "" });
+    const j = JSON.parse((await cli(["verify", site, ...trust(), "--json"])).out);
+    expect(j.ok).toBe(false);
+    expect(j.assets.map((a: { url: string; ok: boolean }) => [a.url, a.ok])).toEqual([
+      [site, false],
+      [`${site}app.js`, true],
+    ]);
+    served.delete("/app.js");
   });
 
   it("--domain names the chain to prove: another domain's chain does not verify", async () => {

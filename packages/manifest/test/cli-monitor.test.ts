@@ -123,6 +123,7 @@ describe("sealroom monitor: clean checks", () => {
     writeFileSync(f, `\n  ${world.vkeys[0]}  \n`);
     const r = await monitor("--witness", `@${f}`, "--quorum", "1");
     expect(r.code).toBe(0);
+    expect((await monitor("--witness", ` ${world.vkeys[0]}\n`, "--quorum", "1")).code).toBe(0);
     const bad = await monitor("--witness", `@${join(dir, "none.vkey")}`);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain(`sealroom monitor: ${join(dir, "none.vkey")}: ENOENT`);
@@ -408,6 +409,8 @@ describe("sealroom monitor --preload", () => {
         `${D}: 2 entries, consistent (tree size ${world.size})\n`,
     );
     expect(readState().preload).toMatchObject({ version: "0", listed: false });
+    // Still not listed: said once, not on every check.
+    expect(JSON.parse((await withPreload("--json")).out).preload).toEqual([]);
     world.publishPreload();
     world.served.length = 0;
     const second = await withPreload("--json");

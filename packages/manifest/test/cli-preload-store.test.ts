@@ -92,6 +92,15 @@ describe("loadPreloadPolicy", () => {
     ]);
   });
 
+  it("a held dev-ids list alone is a policy too", async () => {
+    const { w, d } = lists();
+    const store = mkdtempSync(join(tmpdir(), "sealroom-store-"));
+    await writeHeld(store, w.service, D, d);
+    const r = await loadPreloadPolicy(store, [w.service], trust(w));
+    expect(r.policy).toBeDefined();
+    expect(r.notes).toEqual([`${w.service} dev-ids list v0 (1 sites, expires ${NOW + DAY})`]);
+  });
+
   it("a held list that no longer verifies is noted and left out", async () => {
     const { w, t } = lists();
     const store = mkdtempSync(join(tmpdir(), "sealroom-store-"));

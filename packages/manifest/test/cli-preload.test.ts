@@ -140,6 +140,15 @@ describe("sealroom preload fetch / verify with stored lists", () => {
       ...trust(),
     ]);
     expect(off.out).toMatch(/FAILED manifest_unavailable \(header_missing\)/);
+    // --no-preload also ignores the default store ($SEALROOM_PRELOAD_DIR here).
+    process.env.SEALROOM_PRELOAD_DIR = store;
+    try {
+      const args = ["verify", siteUrl, "--service", current.world.service, ...trust()];
+      expect((await cli(args)).out).toMatch(/FAILED stripped \(header_missing\)/);
+      expect((await cli([...args, "--no-preload"])).out).toMatch(/FAILED manifest_unavailable/);
+    } finally {
+      delete process.env.SEALROOM_PRELOAD_DIR;
+    }
   });
 
   it("a site on no stored list, without a header, passes as not enrolled", async () => {
@@ -165,6 +174,19 @@ describe("sealroom preload fetch / verify with stored lists", () => {
     ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ ok: true, transparency: { status: "not_enrolled" } });
+    expect(r.err).toBe("");
+    const human = await cli([
+      "verify",
+      siteUrl,
+      "--service",
+      saved.world.service,
+      "--store",
+      other,
+      ...trust(),
+    ]);
+    expect(human.code).toBe(0);
+    expect(human.out).toBe(`site       ${siteUrl}\nstatus     not_enrolled\nassets     0/0 verified\nOK\n`);
+    expect(human.err).toMatch(/^preload: transparency\.example transparency list v0 /);
   });
 
   it("a newer list is fetched as an extension (from=1) and reports membership changes", async () => {

@@ -173,6 +173,9 @@ describe("sealroom enroll", () => {
       expect(r.err).toMatch(/--service/);
     }
     expect((await cli(["enroll", DOMAIN, "--service", world.url, "--json=yes"])).code).toBe(2);
+    // https is a service URL too: the request is made (and fails here, no TLS on port 1).
+    const tls = await cli(["enroll", DOMAIN, "--service", "https://127.0.0.1:1"]);
+    expect(tls.err).toContain("POST https://127.0.0.1:1/enroll/");
     expect((await cli(["enroll", DOMAIN, "b.example", "--service", world.url])).err).toMatch(
       /expected one domain/,
     );
