@@ -9,19 +9,13 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Command, commands, runCli } from "../src/cli/commands.ts";
+import { type Command, commands } from "../src/cli/commands.ts";
 import { CliError } from "../src/cli/errors.ts";
 import { intFlag } from "../src/cli/verify.ts";
 import { buildIntegrityPolicy } from "../src/integrity-policy-header.ts";
 import { MANIFEST_MEDIA_TYPE } from "../src/manifest-response.ts";
+import { cli } from "./helpers/run-cli.ts";
 import { makeWorld, NOW, type World } from "./helpers/world.ts";
-
-async function cli(args: string[], list?: Command[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, list, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const tmp = mkdtempSync(join(tmpdir(), "sealroom-args-"));
 const W = "w+12345678+AQ==";
@@ -60,14 +54,14 @@ describe("the dispatcher", () => {
       { path: ["g", "b"], usage: "g b", summary: "B", run: async () => 0 },
       { path: ["h"], usage: "h", summary: "H", run: async () => 0 },
     ];
-    expect((await cli(["g", "--help"], two)).out).toBe(
+    expect((await cli(["g", "--help"], { list: two })).out).toBe(
       "usage:\n  sealroom g a\n      A\n  sealroom g b\n      B\n",
     );
-    expect((await cli(["g", "x", "--help"], two)).code).toBe(2);
-    expect((await cli(["x", "g", "--help"], two)).code).toBe(2);
+    expect((await cli(["g", "x", "--help"], { list: two })).code).toBe(2);
+    expect((await cli(["x", "g", "--help"], { list: two })).code).toBe(2);
     // Words stop at the first option: `g --help x` is group g.
-    expect((await cli(["g", "--help", "x"], two)).out).toContain("sealroom g b\n");
-    const bogus = await cli(["--bogus", "--help"], two);
+    expect((await cli(["g", "--help", "x"], { list: two })).out).toContain("sealroom g b\n");
+    const bogus = await cli(["--bogus", "--help"], { list: two });
     expect(bogus.code).toBe(2);
     expect(bogus.err).toMatch(/^sealroom: unknown command "--bogus --help"\nusage:\n/);
   });
@@ -116,32 +110,36 @@ describe("the dispatcher", () => {
         },
       },
     ];
-    expect(await cli(["fail"], list)).toEqual({ code: 1, out: "", err: "sealroom fail: nope\n" });
+    expect(await cli(["fail"], { list })).toEqual({ code: 1, out: "", err: "sealroom fail: nope\n" });
     const before = process.env.SEALROOM_DEBUG;
     try {
       delete process.env.SEALROOM_DEBUG;
-      expect(await cli(["bug"], list)).toEqual({ code: 2, out: "", err: "sealroom bug: x is undefined\n" });
-      expect(await cli(["odd"], list)).toEqual({ code: 2, out: "", err: "sealroom odd: a string\n" });
-      expect((await cli(["two", "bugs"], list)).err).toBe("sealroom two bugs: out of range\n");
-      expect(await cli(["nothing"], list)).toEqual({
+      expect(await cli(["bug"], { list })).toEqual({
+        code: 2,
+        out: "",
+        err: "sealroom bug: x is undefined\n",
+      });
+      expect(await cli(["odd"], { list })).toEqual({ code: 2, out: "", err: "sealroom odd: a string\n" });
+      expect((await cli(["two", "bugs"], { list })).err).toBe("sealroom two bugs: out of range\n");
+      expect(await cli(["nothing"], { list })).toEqual({
         code: 2,
         out: "",
         err: "sealroom nothing: undefined\n",
       });
       process.env.SEALROOM_DEBUG = "1";
-      const d = await cli(["bug"], list);
+      const d = await cli(["bug"], { list });
       expect(d.err).toMatch(/^sealroom bug: x is undefined\nTypeError: x is undefined\n\s+at /);
-      expect((await cli(["odd"], list)).err).toBe("sealroom odd: a string\n\n");
-      expect((await cli(["nothing"], list)).err).toBe("sealroom nothing: undefined\n\n");
+      expect((await cli(["odd"], { list })).err).toBe("sealroom odd: a string\n\n");
+      expect((await cli(["nothing"], { list })).err).toBe("sealroom nothing: undefined\n\n");
       process.env.SEALROOM_DEBUG = "0";
-      expect((await cli(["bug"], list)).err).toBe("sealroom bug: x is undefined\n");
+      expect((await cli(["bug"], { list })).err).toBe("sealroom bug: x is undefined\n");
     } finally {
       if (before === undefined) delete process.env.SEALROOM_DEBUG;
       else process.env.SEALROOM_DEBUG = before;
     }
     // The arguments after the command path reach it, and its status is returned.
-    expect((await cli(["two", "words", "a", "b", "c"], list)).code).toBe(3);
-    expect((await cli(["two", "a"], list)).code).toBe(2);
+    expect((await cli(["two", "words", "a", "b", "c"], { list })).code).toBe(3);
+    expect((await cli(["two", "a"], { list })).code).toBe(2);
   });
 });
 

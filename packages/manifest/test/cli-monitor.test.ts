@@ -14,26 +14,9 @@ import { keyForDomain, treeValueForHead } from "@sealroom/prefix-tree";
 import { formatCosignerVerifierKey } from "@sealroom/prefix-tree/note";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeChainHeadWithProof } from "../src/chain-head-with-proof.ts";
-import { runCli } from "../src/cli/commands.ts";
+import { cli } from "./helpers/run-cli.ts";
 import { ServiceWorld } from "./helpers/service-world.ts";
 import { pseudoRandom32, witnessKeys } from "./helpers/world.ts";
-
-async function cli(
-  args: string[],
-  onOut?: (t: string) => void,
-): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io = {
-    out: (t: string) => {
-      out += t;
-      onOut?.(t);
-    },
-    err: (t: string) => (err += t),
-  };
-  const code = await runCli(args, undefined, io);
-  return { code, out, err };
-}
 
 const D = "site.example";
 const HOSTS = ["https://assets.example"];
@@ -291,8 +274,10 @@ describe("sealroom monitor: service answers and arguments", () => {
     const w = join(dir, "w.json");
     const done = await cli(
       ["monitor", D, "--service", world.url, "--state", w, "--watch", "--interval", "0.02"],
-      (t) => {
-        if (t.includes("consistent")) world.write(D, new Uint8Array(32));
+      {
+        onOut: (t) => {
+          if (t.includes("consistent")) world.write(D, new Uint8Array(32));
+        },
       },
     );
     clearInterval(poll);
@@ -308,12 +293,14 @@ describe("sealroom monitor: service answers and arguments", () => {
     const leafs = () => world.served.filter((s) => s.path.startsWith("/leaf/")).length;
     world.served.length = 0;
     let seenAfter100ms = -1;
-    const r = await cli(["monitor", D, "--service", world.url, "--watch", "--interval", "0.4"], (t) => {
-      if (t.includes("consistent") && seenAfter100ms < 0)
-        setTimeout(() => {
-          seenAfter100ms = leafs();
-          world.write(D, new Uint8Array(32));
-        }, 100);
+    const r = await cli(["monitor", D, "--service", world.url, "--watch", "--interval", "0.4"], {
+      onOut: (t) => {
+        if (t.includes("consistent") && seenAfter100ms < 0)
+          setTimeout(() => {
+            seenAfter100ms = leafs();
+            world.write(D, new Uint8Array(32));
+          }, 100);
+      },
     });
     expect(r.code).toBe(1);
     // A slow machine only delays the second check: it cannot come before the interval.

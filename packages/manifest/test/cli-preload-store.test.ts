@@ -8,11 +8,11 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatCosignerVerifierKey } from "@sealroom/prefix-tree/note";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/commands.ts";
 import { CliError } from "../src/cli/errors.ts";
 import { loadPreloadPolicy, readHeld, storeDir, writeHeld } from "../src/cli/preload-store.ts";
 import { PreloadListKind } from "../src/preload-list.ts";
 import { DAY, NOW, PreloadWorld } from "./helpers/preload-world.ts";
+import { cli } from "./helpers/run-cli.ts";
 import { ServiceWorld } from "./helpers/service-world.ts";
 import { pseudoRandom32, witnessKeys } from "./helpers/world.ts";
 
@@ -136,12 +136,6 @@ describe("loadPreloadPolicy", () => {
 });
 
 describe("sealroom preload fetch against a live service (real clock, no --now)", () => {
-  async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const code = await runCli(args, undefined, { out: (t) => (out += t), err: (t) => (err += t) });
-    return { code, out, err };
-  }
   let world: ServiceWorld;
   beforeAll(async () => {
     world = await new ServiceWorld().start();

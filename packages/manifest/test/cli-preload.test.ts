@@ -10,19 +10,12 @@ import { join } from "node:path";
 import { encodeChainConsistencyProof } from "@sealroom/hash-chain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeChainHeadWithProof } from "../src/chain-head-with-proof.ts";
-import { runCli } from "../src/cli/commands.ts";
 import { PreloadListKind } from "../src/preload-list.ts";
 import { DAY, NOW, PreloadWorld } from "./helpers/preload-world.ts";
+import { cli } from "./helpers/run-cli.ts";
 
 const T = PreloadListKind.transparency;
 const M = (n: number) => JSON.stringify({ hashes: { "/": `${"A".repeat(42)}${"AEIMQUYcgkosw048"[n]}` } });
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, undefined, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 async function listen(s: Server): Promise<number> {
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
@@ -162,28 +155,12 @@ describe("sealroom preload fetch / verify with stored lists", () => {
     } finally {
       current = saved;
     }
-    const r = await cli([
-      "verify",
-      siteUrl,
-      "--service",
-      saved.world.service,
-      "--store",
-      other,
-      ...trust(),
-      "--json",
-    ]);
+    const args = ["verify", siteUrl, "--service", saved.world.service, "--store", other, ...trust()];
+    const r = await cli([...args, "--json"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ ok: true, transparency: { status: "not_enrolled" } });
     expect(r.err).toBe("");
-    const human = await cli([
-      "verify",
-      siteUrl,
-      "--service",
-      saved.world.service,
-      "--store",
-      other,
-      ...trust(),
-    ]);
+    const human = await cli(args);
     expect(human.code).toBe(0);
     expect(human.out).toBe(`site       ${siteUrl}\nstatus     not_enrolled\nassets     0/0 verified\nOK\n`);
     expect(human.err).toMatch(/^preload: transparency\.example transparency list v0 /);

@@ -7,14 +7,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/commands.ts";
-
-async function cli(args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, undefined, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+import { cli } from "./helpers/run-cli.ts";
 
 describe("service commands", () => {
   it.each(["enroll", "append", "upload", "monitor"])("%s --help prints its usage and exits 0", async (c) => {

@@ -14,19 +14,12 @@ import { decodeBase64, encodeBase64, encodeBase64UrlNoPad } from "@sealroom/hash
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateAppendKey, POSITION_HEADER, SIGNATURE_HEADER, verifyAppend } from "../src/append-auth.ts";
 import { decodeChainHeadWithProof, encodeChainHeadWithProof } from "../src/chain-head-with-proof.ts";
-import { runCli } from "../src/cli/commands.ts";
 import { parseAppendKey, serializeNewEntryData } from "../src/new-entry-data.ts";
 import { resourceHashOf } from "../src/resource-hash.ts";
 import { sha256 } from "../src/sha256.ts";
+import { cli } from "./helpers/run-cli.ts";
 import { ServiceWorld } from "./helpers/service-world.ts";
 import { pseudoRandom32 } from "./helpers/world.ts";
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, undefined, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const DOMAIN = "site.example";
 const tmp = mkdtempSync(join(tmpdir(), "sealroom-writes-"));

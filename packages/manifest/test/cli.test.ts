@@ -10,22 +10,16 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commands, runCli } from "../src/cli/commands.ts";
+import { commands } from "../src/cli/commands.ts";
 import { parseWitnessKey } from "../src/cosigned-root.ts";
 import { buildIntegrityPolicy } from "../src/integrity-policy-header.ts";
 import { MANIFEST_MEDIA_TYPE } from "../src/manifest-response.ts";
+import { cli } from "./helpers/run-cli.ts";
 import { buildFixture } from "./helpers/vite.ts";
 import { makeWorld, NOW, type World } from "./helpers/world.ts";
 
 const CLI = resolve(import.meta.dirname, "../src/cli.ts");
 const exec = promisify(execFile);
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(args, undefined, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 let dist: string;
 let server: Server;
