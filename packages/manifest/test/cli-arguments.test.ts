@@ -489,6 +489,24 @@ describe("sealroom verify: fetch failures", () => {
     expect(JSON.parse(tls.out)).toMatchObject({ detail: "fetch_failed" });
   });
 
+  it("without --now the real clock decides freshness", async () => {
+    const t = Math.floor(Date.now() / 1000);
+    const live = makeWorld({
+      domain: "127.0.0.1",
+      manifest: JSON.stringify({ hashes: { "/": "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU" } }),
+      cosignTimes: [t - 60, t - 60, t - 60],
+      timeCreated: t - 3600,
+    });
+    served.set("/", { status: 200, body: "" });
+    served.set("/m", { status: 200, body: live.response, type: MANIFEST_MEDIA_TYPE });
+    const keys = ["--service", live.service, ...live.vkeys.flatMap((k) => ["--witness", k]), "--no-preload"];
+    const r = await cli(["verify", site, ...keys, "--json"]);
+    expect(JSON.parse(r.out)).toMatchObject({ ok: true, transparency: { status: "verified" } });
+    // The fixed-clock world of the other tests is months old by the real clock.
+    served.set("/m", { status: 200, body: world.response, type: MANIFEST_MEDIA_TYPE });
+    expect(JSON.parse((await cli(["verify", site, ...keys, "--json"])).out).ok).toBe(false);
+  });
+
   it("the page is checked even when the manifest does not list it", async () => {
     const noPage = makeWorld({
       domain: "127.0.0.1",
