@@ -9,7 +9,8 @@
  *   --files a,b   only those source files (own report + incremental state, see stryker-config.mjs)
  *   --no-static   skip static mutants (module-level constants: each needs the whole suite, most
  *                 of a run's time); the table counts them as "static, not run"
- *   --summary     print the table from the existing reports without running Stryker
+ *   --summary     print the table from the existing reports without running Stryker (after a run,
+ *                 the table is printed with `--record`: see summary.mjs and results-record.mjs)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
@@ -73,5 +74,9 @@ if (!summaryOnly) {
     }
   }
 }
-const s = spawnSync(process.execPath, [summary, ...packages], { cwd: root, stdio: "inherit" });
+// After a run, the summary also records each file's newest result in mutation/results.json.
+const s = spawnSync(process.execPath, [summary, ...packages, ...(summaryOnly ? [] : ["--record"])], {
+  cwd: root,
+  stdio: "inherit",
+});
 process.exit(failed || s.status !== 0 ? 1 : 0);

@@ -26,7 +26,8 @@ const ignorer = fileURLToPath(new URL("./stryker-message-ignorer.mjs", import.me
  *   vitestConfig: the vitest config used while mutating (a fast-test config when the full suite
  *   runs long explorations); timeoutMS: extra time allowed per mutant run;
  *   alone: for a file that every test covers (a hash function), the vitest config used when that
- *   file is mutated alone (`--files <it>`): its own tests only. Leaving tests out can only let more
+ *   file is mutated alone (`--files <it>`): its own tests only; a key may also name several files,
+ *   comma-separated in `--files` order (`"src/a.ts,src/b.ts"`), for a set mutated together. Leaving tests out can only let more
  *   mutants survive, never fewer, so the score stays honest; it saves running the whole suite per
  *   surviving mutant and a timeout computed from the whole suite per looping one.
  */
@@ -35,7 +36,8 @@ export function strykerConfig({ mutate, vitestConfig = "vitest.config.ts", timeo
     .split(",")
     .map((f) => f.trim())
     .filter(Boolean);
-  if (files.length === 1 && alone[files[0]]) vitestConfig = alone[files[0]];
+  const aloneConfig = alone[files.join(",")];
+  if (aloneConfig) vitestConfig = aloneConfig;
   const set = files.length === 0 ? "all" : setName(files);
   const incrementalFile = `.mutation/incremental/${set}.json`;
   // The summary reads which files a narrow set mutates (its report also carries the other files'

@@ -2,11 +2,15 @@
 /**
  * Summary of the last mutation runs: one row per package, with the date and commit.
  *
- *   node tooling/mutate/summary.mjs [pkg ...] [--survivors]
+ *   node tooling/mutate/summary.mjs [pkg ...] [--survivors] [--record] [--only <prefix,…>]
  *
  * Reads every `packages/<pkg>/.mutation/reports/*.json` (Stryker's mutation-testing-report schema)
  * and keeps, per source file, the newest report that holds it, so a narrow `--files` run updates
- * only its files. Columns:
+ * only its files. Files with no local report are taken from the committed record
+ * `packages/<pkg>/mutation/results.json` (results-record.mjs), which `--record` updates from the
+ * local reports, so the table covers files measured on other machines too. Columns:
+ *   files       source files of `src/` with a result / all of them; "(n changed)": the source
+ *               changed since its result was measured (listed below the table: re-run them)
  *   mutants     every mutant Stryker generated in those files (compile/runtime errors included)
  *   killed      killed by a failing test or a timeout
  *   survived    survived or not covered by any test, minus the reviewed equivalent ones
@@ -17,6 +21,7 @@
  *               (`"kind": "killed-outside"`: a survivor that a test left out of the mutation config,
  *               too slow instrumented, kills; checked by hand, counted as killed and noted below)
  *   score       killed / (killed + survived): the share of non-equivalent mutants killed
+ *   runs        when the results were measured (a range when they come from several days)
  * `--survivors` lists every surviving mutant (file:line mutator `original` -> `replacement`).
  * `--only <prefix,…>` counts only the source files whose path starts with one of the prefixes (a
  * file set's row, e.g. `--only src/cli/,src/cli.ts`; `--only !src/cli` counts all but those).
@@ -25,10 +30,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { entryFromReport, entryMutants, readRecord, sha256Hex, writeRecord } from "./results-record.mjs";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const args = process.argv.slice(2);
 const showSurvivors = args.includes("--survivors");
+const record = args.includes("--record");
+const oneLine = (s) => s.replace(/\s+/g, " ").trim();
 const onlyAt = args.indexOf("--only");
 const onlyArg = onlyAt >= 0 ? (args.splice(onlyAt, 2)[1] ?? "") : "";
 const onlyPrefixes = onlyArg.split(",").filter(Boolean);
@@ -57,51 +65,42 @@ const git = (...a) => {
 const commit = git("rev-parse", "--short=12", "HEAD");
 const dirty = git("status", "--porcelain", "--", "packages") !== "" ? " (+ uncommitted changes)" : "";
 
-/** The text a mutant replaces (report locations: 1-based lines and columns). */
-function originalText(source, loc) {
-  const lines = source.split("\n");
-  const out = [];
-  for (let l = loc.start.line; l <= loc.end.line; l++) {
-    const text = lines[l - 1] ?? "";
-    const from = l === loc.start.line ? loc.start.column - 1 : 0;
-    const to = l === loc.end.line ? loc.end.column - 1 : text.length;
-    out.push(text.slice(from, to));
-  }
-  return out.join("\n");
-}
-
-const oneLine = (s) => s.replace(/\s+/g, " ").trim();
 const rows = [];
 const survivorLines = [];
 const warnings = [];
+const changedLines = [];
+
+// Source files of a package's `src/` (every package mutates `src/**/*.ts`).
+function sourceFiles(dir, sub = "src") {
+  const out = [];
+  for (const e of readdirSync(join(dir, sub), { withFileTypes: true })) {
+    const rel = `${sub}/${e.name}`;
+    if (e.isDirectory()) out.push(...sourceFiles(dir, rel));
+    else if (e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")) out.push(rel);
+  }
+  return out;
+}
+const stamp = (ms) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 
 for (const name of names) {
   const dir = join(root, "packages", name);
   const reportsDir = join(dir, ".mutation", "reports");
   const incrementalDir = join(dir, ".mutation", "incremental");
   const listJson = (d) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith(".json")) : []);
-  // A run stopped with Ctrl-C writes only its incremental file (the mutants tested so far): use it,
-  // flagged as partial, when it is newer than that file set's last complete report.
+  // A run stopped with Ctrl-C writes only its incremental file (the mutants tested so far): use it
+  // when it is newer than that file set's last complete report (its entries are then partial).
   const reports = [];
-  let partial = false;
   for (const f of new Set([...listJson(reportsDir), ...listJson(incrementalDir)])) {
     const report = join(reportsDir, f);
     const incremental = join(incrementalDir, f);
     const rt = existsSync(report) ? statSync(report).mtimeMs : -1;
     const it = existsSync(incremental) ? statSync(incremental).mtimeMs : -1;
-    if (it > rt + 60_000) {
-      reports.push({ path: incremental, mtime: it });
-      partial = true;
-    } else if (rt >= 0) reports.push({ path: report, mtime: rt });
+    if (it > rt + 60_000) reports.push({ path: incremental, mtime: it, partial: true });
+    else if (rt >= 0) reports.push({ path: report, mtime: rt, partial: false });
   }
   reports.sort((a, b) => a.mtime - b.mtime);
-  if (reports.length === 0) {
-    rows.push({ name, missing: true });
-    continue;
-  }
-  /** @type {Map<string, any>} file -> newest report entry */
-  const files = new Map();
-  let newest = 0;
+  /** @type {Map<string, any>} file -> newest local entry */
+  const local = new Map();
   for (const r of reports) {
     const json = JSON.parse(readFileSync(r.path, "utf8"));
     // A narrow set's report also carries results of other files copied from the full run's state:
@@ -109,9 +108,32 @@ for (const name of names) {
     const setList = join(dir, ".mutation", "sets", r.path.replace(/^.*[\\/]/, ""));
     const only = existsSync(setList) ? JSON.parse(readFileSync(setList, "utf8")) : [];
     for (const [file, data] of Object.entries(json.files)) {
-      if ((only.length === 0 || only.includes(file)) && kept(file)) files.set(file, data);
+      if (only.length > 0 && !only.includes(file)) continue;
+      const dirtyFile = git("status", "--porcelain", "--", join("packages", name, file)) !== "";
+      const e = entryFromReport(data, stamp(r.mtime), `${commit}${dirtyFile ? "+" : ""}`);
+      if (r.partial) e.partial = true;
+      local.set(file, e);
     }
-    newest = Math.max(newest, r.mtime);
+  }
+  // The committed record fills in files with no local report; a newer local entry replaces it (a
+  // partial one only a partial or older-code entry).
+  const recorded = readRecord(dir);
+  const merged = { ...recorded };
+  for (const [file, e] of local) {
+    const old = recorded[file];
+    if (old && old.run > e.run) continue;
+    if (old && e.partial && !old.partial && old.sha256 === e.sha256) continue;
+    merged[file] = e;
+  }
+  if (record && local.size > 0) writeRecord(dir, merged);
+
+  const sources = sourceFiles(dir).filter(kept);
+  const files = Object.entries(merged)
+    .filter(([file]) => kept(file) && sources.includes(file))
+    .sort(([a], [b]) => a.localeCompare(b));
+  if (files.length === 0) {
+    rows.push({ name, missing: true, sources: sources.length });
+    continue;
   }
   const eqPath = join(dir, "mutation", "equivalent.json");
   const equivalents = existsSync(eqPath) ? JSON.parse(readFileSync(eqPath, "utf8")).mutants : [];
@@ -126,50 +148,66 @@ for (const name of names) {
     errors: 0,
     outside: 0,
   };
-  for (const [file, data] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const m of data.mutants) {
-      c.mutants++;
-      if (m.status === "Killed" || m.status === "Timeout") c.killed++;
-      else if (m.status === "Ignored") {
-        if (/static/i.test(m.statusReason ?? "")) c.static++;
-        else c.message++;
-      } else if (m.status === "CompileError" || m.status === "RuntimeError") c.errors++;
-      else if (m.status === "Survived" || m.status === "NoCoverage") {
-        const original = oneLine(originalText(data.source, m.location));
-        const replacement = oneLine(m.replacement ?? "");
-        const eq = equivalents.findIndex(
-          (e) =>
-            e.file === file &&
-            e.mutator === m.mutatorName &&
-            oneLine(e.original) === original &&
-            oneLine(e.replacement) === replacement &&
-            (e.line === undefined || e.line === m.location.start.line),
+  let partial = false;
+  let changed = 0;
+  const runs = [];
+  for (const [file, e] of files) {
+    c.mutants += entryMutants(e);
+    c.killed += e.killed;
+    c.message += e.message;
+    c.static += e.static;
+    c.errors += e.errors;
+    if (e.partial) partial = true;
+    runs.push(e.run);
+    if (e.sha256 !== sha256Hex(readFileSync(join(dir, file), "utf8"))) {
+      changed++;
+      changedLines.push(
+        `${name}/${file} (run ${e.run}, ${local.has(file) ? "local report" : `recorded at ${e.commit}`})`,
+      );
+    }
+    for (const s of e.survivors) {
+      const eq = equivalents.findIndex(
+        (q) =>
+          q.file === file &&
+          q.mutator === s.mutator &&
+          oneLine(q.original) === s.original &&
+          oneLine(q.replacement) === s.replacement &&
+          (q.line === undefined || q.line === s.line),
+      );
+      if (eq >= 0) {
+        if (equivalents[eq].kind === "message") c.message++;
+        else if (equivalents[eq].kind === "killed-outside") {
+          c.killed++;
+          c.outside++;
+        } else c.equivalent++;
+        used.add(eq);
+      } else {
+        c.survived++;
+        survivorLines.push(
+          `${name}/${file}:${s.line} ${s.mutator}${s.noCoverage ? " (no coverage)" : ""} \`${s.original.slice(0, 100)}\` -> \`${s.replacement.slice(0, 100)}\``,
         );
-        if (eq >= 0) {
-          if (equivalents[eq].kind === "message") c.message++;
-          else if (equivalents[eq].kind === "killed-outside") {
-            c.killed++;
-            c.outside++;
-          } else c.equivalent++;
-          used.add(eq);
-        } else {
-          c.survived++;
-          survivorLines.push(
-            `${name}/${file}:${m.location.start.line} ${m.mutatorName}${m.status === "NoCoverage" ? " (no coverage)" : ""} \`${original.slice(0, 100)}\` -> \`${replacement.slice(0, 100)}\``,
-          );
-        }
       }
     }
   }
-  equivalents.forEach((e, i) => {
-    if (!used.has(i))
+  equivalents.forEach((q, i) => {
+    if (!used.has(i) && files.some(([f]) => f === q.file))
       warnings.push(
-        `${name}: equivalent.json entry ${i} (${e.file} ${e.mutator} \`${e.original}\`) matches no survivor`,
+        `${name}: equivalent.json entry ${i} (${q.file} ${q.mutator} \`${q.original}\`) matches no survivor`,
       );
   });
   const score = c.killed + c.survived === 0 ? 100 : (100 * c.killed) / (c.killed + c.survived);
-  const when = new Date(newest).toISOString().slice(0, 16).replace("T", " ");
-  rows.push({ name: partial ? `${name} (partial)` : name, ...c, score, when });
+  runs.sort();
+  const when =
+    runs[0].slice(0, 10) === runs.at(-1).slice(0, 10)
+      ? runs.at(-1)
+      : `${runs[0].slice(0, 10)} .. ${runs.at(-1)}`;
+  rows.push({
+    name: partial ? `${name} (partial)` : name,
+    files: `${files.length}/${sources.length}${changed > 0 ? ` (${changed} changed)` : ""}`,
+    ...c,
+    score,
+    when,
+  });
 }
 
 console.log(
@@ -177,6 +215,7 @@ console.log(
 );
 const header = [
   "package",
+  "files",
   "mutants",
   "killed",
   "survived",
@@ -185,13 +224,14 @@ const header = [
   "static, not run",
   "errors",
   "score",
-  "last run (UTC)",
+  "runs (UTC)",
 ];
 const table = rows.map((r) =>
   r.missing
-    ? [r.name, "-", "-", "-", "-", "-", "-", "-", "no report", "-"]
+    ? [r.name, `0/${r.sources}`, "-", "-", "-", "-", "-", "-", "-", "no report", "-"]
     : [
         r.name,
+        r.files,
         r.mutants,
         r.killed,
         r.survived,
@@ -212,7 +252,7 @@ console.log(
 );
 for (const t of table) console.log(line(t));
 console.log(
-  "killed includes timeouts; survived includes uncovered mutants; equivalent = reviewed list in <pkg>/mutation/equivalent.json;\nmessage = error-message text only (ignored); static, not run = module-level mutants skipped with --no-static;\nerrors = mutants that do not compile or crash the runner (not scored); score = killed / (killed + survived);\n(partial) = a run was stopped early: only the mutants it tested are counted.",
+  "killed includes timeouts; survived includes uncovered mutants; equivalent = reviewed list in <pkg>/mutation/equivalent.json;\nmessage = error-message text only (ignored); static, not run = module-level mutants skipped with --no-static;\nerrors = mutants that do not compile or crash the runner (not scored); score = killed / (killed + survived);\n(partial) = a run was stopped early: only the mutants it tested are counted;\nfiles = files of src with a result (local report, or the committed mutation/results.json) / all of src.",
 );
 for (const r of rows)
   if (r.outside > 0)
@@ -220,6 +260,10 @@ for (const r of rows)
       `${r.name}: killed includes ${r.outside} killed by hand by tests left out of the mutation config (equivalent.json "killed-outside")`,
     );
 for (const w of warnings) console.log(`warning: ${w}`);
+if (changedLines.length > 0) {
+  console.log(`\nChanged since measured (${changedLines.length}; their figures describe older code):`);
+  for (const l of changedLines) console.log(`  ${l}`);
+}
 if (showSurvivors) {
   console.log(`\nSurvivors (${survivorLines.length}):`);
   for (const s of survivorLines) console.log(`  ${s}`);

@@ -25,6 +25,8 @@ export const PrefixTreeErrorCode = {
   TimeBackwards: "time-backwards",
   DuplicateKey: "duplicate-key",
   PageMissing: "page-missing",
+  /** A tree without a store is used after an update of it failed part-way (`PrefixTree.setMany`). */
+  FailedUpdate: "failed-update",
 } as const;
 export type PrefixTreeErrorCode = (typeof PrefixTreeErrorCode)[keyof typeof PrefixTreeErrorCode];
 

@@ -117,7 +117,10 @@ export class PrefixTree {
   private readonly store: PageStore | undefined;
   private readonly maxLeaves: number;
   private root_: Page;
-  /** Set when a failed update could not reload the root page (the store failed again). */
+  /**
+   * Set after a failed update until the root page is reloaded (the store failed again), or for good
+   * in a tree without a store.
+   */
   private stale = false;
   private dirtyPages: Page[] = [];
   /** Rows of this update encoded so far (pages evicted mid-update, then `flush`), for `putPages`. */
@@ -163,10 +166,17 @@ export class PrefixTree {
 
   /**
    * @internal The root page (read by batch-proof.ts and shard.ts). After a failed update whose
-   * reload failed too, the first access reloads it (and throws while the store still fails).
+   * reload failed too, the first access reloads it (and throws while the store still fails); after
+   * a failed update of a tree without a store, every access throws `FailedUpdate`.
    */
   get rootPage(): Page {
     if (this.stale) {
+      if (!this.store) {
+        throw new PrefixTreeError(
+          PrefixTreeErrorCode.FailedUpdate,
+          "an update of this tree failed part-way and it has no store to reload from: build it again",
+        );
+      }
       this.root_ = this.openRoot();
       this.stale = false;
     }
@@ -274,27 +284,22 @@ export class PrefixTree {
   }
 
   /**
-   * After a failed update (the store's `putPages` threw, or a page could not be loaded): the
-   * store still holds the state before the update (`putPages` is all-or-nothing), so every
-   * loaded page is dropped, with the pending rows of pages evicted mid-update and any rows read
-   * ahead, and the root page reloaded; the rest loads again on demand. A tree without a store
-   * cannot fail this way (nothing it does throws mid-update), so it is left as is.
+   * After a failed update (the store's `putPages` threw, a page could not be loaded, or `hash`
+   * threw): the loaded pages may hold part of the update, so all of them are dropped, with the
+   * pending rows of pages evicted mid-update (`setMany` clears the rows read ahead). The store
+   * still holds the state before the update (`putPages` is all-or-nothing), so the root page is
+   * reloaded from it and the rest loads again on demand. A tree without a store has nothing to restore from: it refuses
+   * every later use (`rootPage` throws `FailedUpdate`) rather than answer from half an update.
    */
   private rollback(): void {
-    for (const p of this.dirtyPages) {
-      p.dirty = false;
-      p.dirtyRows = 0;
-    }
     this.dirtyPages = [];
     this.pending = [];
     this.rows.reset();
-    this.prefetched.clear();
-    this.clearBusy(this.root_);
+    this.stale = true;
+    this.root_ = new Page("", 0);
     if (!this.store) return;
     // If the store fails this read too, the tree reloads on its next use (`rootPage`); the
     // update's own error is the one thrown.
-    this.stale = true;
-    this.root_ = new Page("", 0);
     try {
       this.root_ = this.openRoot();
       this.stale = false;
@@ -446,8 +451,14 @@ export class PrefixTree {
     p.cachedBytes = p.byteSize();
     this.cachedBytes += p.cachedBytes;
     // The upper levels are on every update's path: split pages stay loaded (pinned, outside the
-    // LRU list) while they fit in half the budget, so a batch loads only bottom pages.
-    if (p.split && this.pinnedBytes + p.cachedBytes <= this.pinBudget) {
+    // LRU list) while they fit in half the budget, so a batch loads only bottom pages. Only the
+    // children of the root or of a pinned page are pinned: the pinned pages are the top of the tree,
+    // and a page that is dropped (evicted, or under an evicted page) is never pinned.
+    if (
+      p.split &&
+      (parent === this.root_ || parent.pinned) &&
+      this.pinnedBytes + p.cachedBytes <= this.pinBudget
+    ) {
       p.pinned = true;
       this.pinnedBytes += p.cachedBytes;
       return;
@@ -517,12 +528,6 @@ export class PrefixTree {
     p.cachedBytes = b;
   }
 
-  /** Clears `busy` on the path an update was working on when it failed. */
-  private clearBusy(p: Page): void {
-    p.busy = false;
-    if (p.split) for (const c of p.children) if (c?.busy) this.clearBusy(c);
-  }
-
   /** Forgets `p` and its loaded descendants; rows they changed in this update go to `pending`. */
   private drop(p: Page): void {
     if (p.split) {
@@ -532,10 +537,9 @@ export class PrefixTree {
       if (p.dirtyRows !== 0) this.encodeRows(p);
       p.dirty = false;
     }
-    if (p.pinned) {
-      p.pinned = false;
-      this.pinnedBytes -= p.cachedBytes;
-    } else this.unlink(p);
+    // Never pinned: pinned pages hang only under the root or under pinned pages (`track`), none of
+    // which is ever dropped.
+    this.unlink(p);
     this.cachedBytes -= p.cachedBytes;
     p.parent = undefined;
     p.release();

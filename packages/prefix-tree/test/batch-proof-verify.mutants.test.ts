@@ -136,6 +136,53 @@ describe("verifyBatch refuses non-canonical proofs of the right tree", () => {
   });
 });
 
+describe("verifyBatch refuses a present key shown as an untouched leaf", () => {
+  it("its own 0x01 leaf would make it look absent: a new chain, with the proof claiming that tree's root", () => {
+    const ds = Array.from({ length: 6 }, (_, i) => `site${i}.example`);
+    const t = seeded(ds);
+    const K = keyForDomain("site3.example");
+    const batch = { events: [ev("site3.example", 20n, ["https://h"], 9)] };
+    const oldRoot = t.root();
+    const proof = proveBatch(t, batch);
+    const touched = nodes(proof).filter((n) => n.tag === 4);
+    expect(touched).toHaveLength(1);
+    const vOld = t.get(K)!;
+    // The key's leaf shown as 0x01 with its own key and value: the leaf hash, so the old root, is
+    // unchanged.
+    const forged = splice(proof, touched[0]!, Uint8Array.from([1, ...K, ...vOld]));
+    const H = (...parts: Uint8Array[]) => t.hash(Uint8Array.from(parts.flatMap((p) => [...p])));
+    // Read as a new site, the key's value would be a first chain entry's (as in a tree without it),
+    // inserted next to the old leaf at "bit 256" (written as the byte 0).
+    const fresh = new PrefixTree();
+    applyBatch(fresh, batch);
+    const vNew = fresh.get(K)!;
+    const forgedLeaf = H(H(K, vNew), H(K, vOld), Uint8Array.of(0));
+    let o = HEADER;
+    const rootOf = (replaceK: boolean): Uint8Array => {
+      const tag = forged[o++] as number;
+      if (tag === 0) return forged.slice(o, (o += 32));
+      if (tag === 1) {
+        const key = forged.slice(o, o + 32);
+        const value = forged.slice(o + 32, (o += 64));
+        return replaceK && key.every((b, i) => b === K[i]) ? forgedLeaf : H(key, value);
+      }
+      expect(tag).toBe(2);
+      const bit = forged[o++] as number;
+      const l = rootOf(replaceK);
+      const r = rootOf(replaceK);
+      return H(l, r, Uint8Array.of(bit));
+    };
+    expect(rootOf(false)).toEqual(oldRoot);
+    o = HEADER;
+    const claimed = rootOf(true);
+    expect(claimed).not.toEqual(verifyBatch(oldRoot, proof, batch));
+    const withClaim = Uint8Array.from(forged);
+    withClaim.set(claimed, 9);
+    expect(verifyBatch(oldRoot, withClaim, batch)).toBeNull();
+    expect(verifyBatch(oldRoot, forged, batch)).toBeNull();
+  });
+});
+
 describe("verifyBatch and proveBatch: errors", () => {
   it("a failing hash function is an error, not a proof that does not verify", () => {
     const t = seeded(["a.example", "b.example"]);

@@ -5,7 +5,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodePageRow, fastSha256, MemoryPageStore, PrefixTree, ROW_VERSION } from "../src/index.ts";
+import type { Page } from "../src/page.ts";
 import { arbKey, arbRandomKey, arbValue, hex, randomBytes } from "./helpers.ts";
+import { scaled } from "./scale.ts";
 
 type Op = [Uint8Array, Uint8Array];
 
@@ -55,7 +57,7 @@ describe("page rows", () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: scaled(150, 10) },
     );
   });
 
@@ -107,7 +109,7 @@ describe("page rows", () => {
           expect(storeDump(store)).toEqual(storeDump(fresh));
         },
       ),
-      { numRuns: 60 },
+      { numRuns: scaled(60, 10) },
     );
   });
 
@@ -211,7 +213,7 @@ describe("page cache and failed writes", () => {
           expect(new PrefixTree({ store, maxLeavesPerPage }).root()).toEqual(reference.root());
         },
       ),
-      { numRuns: 120 },
+      { numRuns: scaled(120, 10) },
     );
   });
 
@@ -298,6 +300,53 @@ describe("pinned upper levels", () => {
     }
   });
 
+  it("only the top of the tree is pinned: a pinned page's parent is the root or pinned, through evictions", () => {
+    // A tight budget over uneven split pages: a split page that does not fit when it loads can have
+    // split children that would. Pinning one of those would keep it out of the LRU list under a
+    // page that is evicted (and its bytes counted as pinned after it is gone).
+    const n = 4583;
+    const keys = randomBytes(n * 32, 31);
+    for (let i = 0; i < n; i++) keys[i * 32] = (keys[i * 32] as number) & 1;
+    const store = new MemoryPageStore();
+    const full = PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 15, hash: fastSha256 });
+    const t = new PrefixTree({ store, cacheBytes: 145_000, maxLeavesPerPage: 15, hash: fastSha256 });
+    /** Pinned pages under an unpinned page other than the root, and pinned pages under pinned ones. */
+    const pins = () => {
+      let bad = 0;
+      let pinned = 0;
+      let deep = 0;
+      const walk = (p: Page) => {
+        if (!p.split) return;
+        for (const c of p.children) {
+          if (!c) continue;
+          if (c.pinned) pinned++;
+          if (c.pinned && p.pinned) deep++;
+          if (c.pinned && p !== t.rootPage && !p.pinned) bad++;
+          walk(c);
+        }
+      };
+      walk(t.rootPage);
+      expect(t.stats().pinned).toBe(pinned);
+      return { bad, deep };
+    };
+    let evictions = 0;
+    for (let round = 0; round < 6; round++) {
+      const k = randomBytes(300 * 32, 900 + round);
+      for (let i = 0; i < 300; i++) k[i * 32] = (k[i * 32] as number) & 1;
+      const e0 = t.stats().evictions;
+      t.setMany(k, k);
+      full.setMany(k, k);
+      evictions += t.stats().evictions - e0;
+      expect(pins().bad).toBe(0);
+      for (let i = 0; i < n; i += 151) t.proveInclusion(keys.subarray(i * 32, i * 32 + 32));
+      expect(pins().bad).toBe(0);
+      expect(t.root()).toEqual(full.root());
+    }
+    expect(evictions).toBeGreaterThan(0);
+    // Pinning reaches below the root's children (the top is more than one level deep here).
+    expect(pins().deep).toBeGreaterThan(0);
+  });
+
   it("with no room to pin, split pages are evicted like the rest and results stay exact", () => {
     const n = 3000;
     const keys = randomBytes(n * 32, 12);
@@ -319,12 +368,12 @@ describe("pinned upper levels", () => {
 describe("evicting in the middle of an update", () => {
   // 40k leaves under 4 first bytes: 4 split pages over ~1,000 bottom pages of ~40 leaves (~6 KB
   // each, at most 64); a batch of 2,000 keys touches ~900 of them (~5 MB), 25x the budget.
-  const n = 40_000;
+  const n = scaled(40_000);
   const keys = randomBytes(n * 32, 21);
   for (let i = 0; i < n; i++) keys[i * 32] = (keys[i * 32] as number) & 3;
-  const budget = 200_000;
+  const budget = scaled(200_000);
   const opts = { maxLeavesPerPage: 64 };
-  const batchOf = (round: number, size = 2000) => {
+  const batchOf = (round: number, size = scaled(2000)) => {
     const k = randomBytes(size * 32, 700 + round);
     for (let i = 0; i < size; i++) k[i * 32] = (k[i * 32] as number) & 3;
     for (let i = 0; i < size; i += 3)
@@ -397,16 +446,16 @@ describe("evicting in the middle of an update", () => {
     store.failPut = true;
     expect(() => apply(t, 1)).toThrow("disk full");
     store.failPut = false;
-    expect(t.stats().evictions - e0).toBeGreaterThan(20);
+    expect(t.stats().evictions - e0).toBeGreaterThan(scaled(20));
     expect(t.root()).toEqual(before);
     expect(sample(t)).toEqual(proofsBefore);
     expect(storeDump(store)).toEqual(rows);
     // A read failing late in a batch (after mid-batch evictions) likewise.
     const e1 = t.stats().evictions;
-    store.failGetAfter = 1000;
+    store.failGetAfter = scaled(1000);
     expect(() => apply(t, 2)).toThrow("read failed");
     store.failGetAfter = Number.POSITIVE_INFINITY;
-    expect(t.stats().evictions - e1).toBeGreaterThan(20);
+    expect(t.stats().evictions - e1).toBeGreaterThan(scaled(20));
     expect(t.root()).toEqual(before);
     expect(sample(t)).toEqual(proofsBefore);
     expect(storeDump(store)).toEqual(rows);

@@ -12,7 +12,7 @@ import {
   PrefixTreeErrorCode,
   verifyInclusion,
 } from "../src/index.ts";
-import { randomBytes, thrown } from "./helpers.ts";
+import { nodeSha256, randomBytes, thrown } from "./helpers.ts";
 
 const code = thrown;
 
@@ -115,5 +115,54 @@ describe("loading pages", () => {
       const proof = reopened.proveInclusion(keys[i] as Uint8Array) as Uint8Array;
       expect(verifyInclusion(root, keys[i] as Uint8Array, values[i] as Uint8Array, proof)).toBe(true);
     }
+  });
+});
+
+describe("a failed update", () => {
+  /** SHA-256 that throws while `failing` (an out-of-memory error or a broken hash, mid-update). */
+  const flakyHash = () => {
+    const state = { failing: false, calls: 0 };
+    const hash = (d: Uint8Array) => {
+      if (state.failing && ++state.calls > 20) throw new Error("hash failed");
+      return nodeSha256(d);
+    };
+    return { state, hash };
+  };
+  const batch = (n: number, seed: number) => randomBytes(n * 32, seed);
+
+  it("without a store, the tree refuses every later use instead of answering from half an update", () => {
+    const { state, hash } = flakyHash();
+    const t = PrefixTree.bulkBuild(batch(200, 1), batch(200, 2), { hash, maxLeavesPerPage: 8 });
+    const k = batch(100, 3);
+    state.failing = true;
+    expect(() => t.setMany(k, k)).toThrow("hash failed");
+    state.failing = false;
+    const key = k.subarray(0, 32);
+    for (const use of [
+      () => t.root(),
+      () => t.get(key),
+      () => t.proveInclusion(key),
+      () => t.proveNonInclusion(key),
+      () => t.setMany(k, k),
+      () => t.stats(),
+    ])
+      expect(code(use)).toBe(PrefixTreeErrorCode.FailedUpdate);
+  });
+
+  it("with a store, the tree reloads the state before the update and continues", () => {
+    const { state, hash } = flakyHash();
+    const store = new MemoryPageStore();
+    const t = PrefixTree.bulkBuild(batch(200, 1), batch(200, 2), { hash, store, maxLeavesPerPage: 8 });
+    const reference = PrefixTree.bulkBuild(batch(200, 1), batch(200, 2), { maxLeavesPerPage: 8 });
+    const before = t.root();
+    const k = batch(100, 3);
+    state.failing = true;
+    expect(() => t.setMany(k, k)).toThrow("hash failed");
+    state.failing = false;
+    expect(t.root()).toEqual(before);
+    t.setMany(k, k);
+    reference.setMany(k, k);
+    expect(t.root()).toEqual(reference.root());
+    expect(t.proveInclusion(k.subarray(32, 64))).toEqual(reference.proveInclusion(k.subarray(32, 64)));
   });
 });

@@ -1,0 +1,91 @@
+/**
+ * A page's one buffer (page.ts `allocate`, `release`, `reserve`) and the buffer pool (buffer-pool.ts):
+ * an evicted page gives its buffer back and reads as empty, a page that grows gives back its old
+ * buffer and keeps its items, growth is geometric, and the bytes a page counts for the cache budget
+ * (found by mutation testing: nothing checked that buffers reach the pool, how often a growing page
+ * reallocates, or what a split page's children array adds).
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { clearBufferPool, poolCounters, pooledBufferBytes } from "../src/buffer-pool.ts";
+import { ItemKind, NO_REF, Page } from "../src/page.ts";
+
+const keyOf = (i: number) => {
+  const k = new Uint8Array(32);
+  new DataView(k.buffer).setUint32(0, i);
+  k[31] = 0xa5;
+  return k;
+};
+
+describe("page buffers", () => {
+  beforeEach(() => clearBufferPool());
+
+  it("release gives the buffer to the pool once and leaves the page empty; the next page of that size reuses it", () => {
+    const p = new Page("ab", 1, 40);
+    for (let i = 0; i < 3; i++) p.addItem(ItemKind.Leaf, keyOf(i), 0, 32);
+    p.root = 0;
+    const buf = p.left.buffer;
+    expect(pooledBufferBytes()).toBe(0);
+
+    p.release();
+    expect(pooledBufferBytes()).toBe(buf.byteLength);
+    expect([p.itemCount, p.nodeCount, p.root]).toEqual([0, 0, NO_REF]);
+    for (const a of [
+      p.kinds,
+      p.keys,
+      p.values,
+      p.itemHash,
+      p.nodeBit,
+      p.nodeHash,
+      p.nodeDirty,
+      p.left,
+      p.right,
+    ])
+      expect(a.length).toBe(0);
+    expect(p.children).toEqual([]);
+
+    p.release(); // an already released page has nothing left to give
+    expect(pooledBufferBytes()).toBe(buf.byteLength);
+
+    const q = new Page("cd", 1, 40);
+    expect(q.left.buffer).toBe(buf);
+    expect(pooledBufferBytes()).toBe(0);
+    expect(new Uint8Array(buf).every((b) => b === 0)).toBe(true);
+  });
+
+  it("a page that grows gives its old buffer to the pool and keeps its items", () => {
+    const p = new Page("", 0, 4);
+    for (let i = 0; i < 4; i++) p.addItem(ItemKind.Leaf, keyOf(i), 0, 32);
+    const old = p.left.buffer;
+    expect(pooledBufferBytes()).toBe(0);
+    p.addItem(ItemKind.Leaf, keyOf(4), 0, 32);
+    expect(p.left.buffer).not.toBe(old);
+    expect(pooledBufferBytes()).toBe(old.byteLength);
+    expect(p.itemCount).toBe(5);
+    for (let i = 0; i < 5; i++) expect(p.keys.subarray(i * 32, i * 32 + 32)).toEqual(keyOf(i));
+  });
+
+  it("growth is geometric: 1,000 items added one by one take 36 allocations, not one per item", () => {
+    // Each allocation asks the pool first (poolCounters.takes); capacity grows to
+    // max(needed, cap + cap/8 + 2) from 4: 4, 6, 8, 11, 14, 17, 21, ... 1,029.
+    const takes0 = poolCounters.takes;
+    const p = new Page("", 0, 4);
+    for (let i = 0; i < 1000; i++) {
+      p.addItem(ItemKind.Leaf, keyOf(i), 0, 32);
+      expect(p.kinds.length).toBeGreaterThanOrEqual(p.itemCount);
+    }
+    expect(poolCounters.takes - takes0).toBe(36);
+    expect(p.kinds.length).toBe(1029);
+    for (const i of [0, 499, 999]) expect(p.keys.subarray(i * 32, i * 32 + 32)).toEqual(keyOf(i));
+  });
+
+  it("byteSize: the buffer, the page's object overheads, and a split page's children array (16 + 8 per slot)", () => {
+    const p = new Page("", 0, 256);
+    const bottom = p.byteSize();
+    expect(bottom).toBeGreaterThan(p.left.buffer.byteLength + 800);
+    p.split = true;
+    p.children = new Array(256).fill(undefined);
+    expect(p.byteSize() - bottom).toBe(16 + 256 * 8);
+    p.children = [];
+    expect(p.byteSize() - bottom).toBe(16);
+  });
+});
