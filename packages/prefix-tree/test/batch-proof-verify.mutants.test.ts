@@ -160,10 +160,14 @@ describe("verifyBatch refuses a present key shown as an untouched leaf", () => {
     let o = HEADER;
     const rootOf = (replaceK: boolean): Uint8Array => {
       const tag = forged[o++] as number;
-      if (tag === 0) return forged.slice(o, (o += 32));
+      const take = (n: number) => {
+        o += n;
+        return forged.slice(o - n, o);
+      };
+      if (tag === 0) return take(32);
       if (tag === 1) {
-        const key = forged.slice(o, o + 32);
-        const value = forged.slice(o + 32, (o += 64));
+        const key = take(32);
+        const value = take(32);
         return replaceK && key.every((b, i) => b === K[i]) ? forgedLeaf : H(key, value);
       }
       expect(tag).toBe(2);
