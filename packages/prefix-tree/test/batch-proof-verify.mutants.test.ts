@@ -1,7 +1,8 @@
 /**
  * What `verifyBatch` refuses beyond a wrong root, and how `proveBatch` fails: proofs rewritten so the
  * old root and the claimed new root stay exactly the same (a pruned two-leaf subtree written out as
- * an inner node with two pruned children; an untouched leaf shown with its chain head), a failing
+ * an inner node with two pruned children; an untouched leaf shown with its chain head; a touched
+ * leaf shown as untouched, with the root a verifier that took it for absent would compute), a failing
  * hash function, batch bytes that do not decode, and a tree that holds a leaf but not its head.
  * Each rewrite is first checked to keep the proof valid in an accepted form, so a refusal is the
  * check under test, not a slip in the rewrite.
