@@ -25,7 +25,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const oneLine = (s) => s.replace(/\s+/g, " ").trim();
+/** Whitespace runs as one space (how survivors and equivalent.json entries are compared). */
+export const oneLine = (s) => s.replace(/\s+/g, " ").trim();
 
 /** The text a mutant replaces (report locations: 1-based lines and columns). */
 function originalText(source, loc) {

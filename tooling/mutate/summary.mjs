@@ -30,13 +30,19 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { entryFromReport, entryMutants, readRecord, sha256Hex, writeRecord } from "./results-record.mjs";
+import {
+  entryFromReport,
+  entryMutants,
+  oneLine,
+  readRecord,
+  sha256Hex,
+  writeRecord,
+} from "./results-record.mjs";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const args = process.argv.slice(2);
 const showSurvivors = args.includes("--survivors");
 const record = args.includes("--record");
-const oneLine = (s) => s.replace(/\s+/g, " ").trim();
 const onlyAt = args.indexOf("--only");
 const onlyArg = onlyAt >= 0 ? (args.splice(onlyAt, 2)[1] ?? "") : "";
 const onlyPrefixes = onlyArg.split(",").filter(Boolean);
@@ -101,6 +107,13 @@ for (const name of names) {
   reports.sort((a, b) => a.mtime - b.mtime);
   /** @type {Map<string, any>} file -> newest local entry */
   const local = new Map();
+  // Source files with uncommitted changes (one git call per package; paths relative to the package).
+  const changedHere = new Set(
+    git("status", "--porcelain", "--", join("packages", name))
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.slice(3).replace(`packages/${name}/`, "")),
+  );
   for (const r of reports) {
     const json = JSON.parse(readFileSync(r.path, "utf8"));
     // A narrow set's report also carries results of other files copied from the full run's state:
@@ -109,8 +122,7 @@ for (const name of names) {
     const only = existsSync(setList) ? JSON.parse(readFileSync(setList, "utf8")) : [];
     for (const [file, data] of Object.entries(json.files)) {
       if (only.length > 0 && !only.includes(file)) continue;
-      const dirtyFile = git("status", "--porcelain", "--", join("packages", name, file)) !== "";
-      const e = entryFromReport(data, stamp(r.mtime), `${commit}${dirtyFile ? "+" : ""}`);
+      const e = entryFromReport(data, stamp(r.mtime), `${commit}${changedHere.has(file) ? "+" : ""}`);
       if (r.partial) e.partial = true;
       local.set(file, e);
     }
