@@ -338,24 +338,22 @@ export class Page {
   }
 
   /** Recomputes the hashes of dirty inner nodes (children before parents). */
-  rehash(hash: Sha256Into): number {
-    if (this.root < 0 || this.root === NO_REF) return 0;
-    return this.rehashNode(this.root, hash);
+  rehash(hash: Sha256Into): void {
+    if (this.root < 0 || this.root === NO_REF) return;
+    this.rehashNode(this.root, hash);
   }
 
-  private rehashNode(n: number, hash: Sha256Into): number {
-    if (this.nodeDirty[n] === 0) return 0;
+  private rehashNode(n: number, hash: Sha256Into): void {
+    if (this.nodeDirty[n] === 0) return;
     this.nodeDirty[n] = 0;
     const l = this.left[n] as number;
     const r = this.right[n] as number;
-    let count = 1;
-    if (l >= 0) count += this.rehashNode(l, hash);
-    if (r >= 0) count += this.rehashNode(r, hash);
+    if (l >= 0) this.rehashNode(l, hash);
+    if (r >= 0) this.rehashNode(r, hash);
     this.copyHash(l, innerBuf, 0);
     this.copyHash(r, innerBuf, 32);
     innerBuf[64] = this.nodeBit[n] as number;
     hash(innerBuf, 0, 65, this.nodeHash, n * 32);
-    return count;
   }
 
   /**

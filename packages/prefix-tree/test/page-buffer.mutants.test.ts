@@ -7,6 +7,7 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { clearBufferPool, poolCounters, pooledBufferBytes } from "../src/buffer-pool.ts";
+import { MemoryPageStore, PrefixTree } from "../src/index.ts";
 import { ItemKind, NO_REF, Page } from "../src/page.ts";
 
 const keyOf = (i: number) => {
@@ -80,12 +81,47 @@ describe("page buffers", () => {
 
   it("byteSize: the buffer, the page's object overheads, and a split page's children array (16 + 8 per slot)", () => {
     const p = new Page("", 0, 256);
+    // A fresh buffer (the pool is empty) of exactly the columns' bytes: 255 nodes (left, right: 4 B
+    // each; hash 32, bit and dirty flag 1 each) and 256 items (key, value, hash: 32 B each; kind 1).
+    expect(p.left.buffer.byteLength).toBe(255 * (8 + 34) + 256 * 97);
     const bottom = p.byteSize();
-    expect(bottom).toBeGreaterThan(p.left.buffer.byteLength + 800);
+    // Object overheads as page.ts `byteSize` estimates them: page object 160, ArrayBuffer 96, nine views 64 each.
+    expect(bottom).toBe(p.left.buffer.byteLength + 160 + 96 + 9 * 64);
     p.split = true;
     p.children = new Array(256).fill(undefined);
     expect(p.byteSize() - bottom).toBe(16 + 256 * 8);
     p.children = [];
     expect(p.byteSize() - bottom).toBe(16);
+  });
+
+  it("a split page loaded from the store has a children slot per item, as one built in memory", () => {
+    const store = new MemoryPageStore();
+    const keys = Uint8Array.from({ length: 40 * 32 }, (_, i) => (i * 131 + (i >> 5)) & 0xff);
+    const built = new PrefixTree({ store, maxLeavesPerPage: 4 });
+    built.setMany(keys, keys);
+    const loaded = new PrefixTree({ store, maxLeavesPerPage: 4 }).rootPage;
+    expect(loaded.split).toBe(true);
+    expect(loaded.itemCount).toBe(built.rootPage.itemCount);
+    expect(loaded.children.length).toBe(loaded.itemCount);
+    expect(built.rootPage.children.length).toBe(loaded.itemCount);
+    expect(loaded.byteSize()).toBe(loaded.left.buffer.byteLength + 832 + 16 + 8 * loaded.itemCount);
+  });
+});
+
+describe("page hashes", () => {
+  // hashRef is what batch proofs copy sibling hashes with (batch-proof.ts); the tree's own tests
+  // reached it only through them.
+  it("hashRef gives a fresh copy of an inner node's or a leaf item's hash", () => {
+    const t = new PrefixTree({ maxLeavesPerPage: 64 });
+    const keys = Uint8Array.from({ length: 5 * 32 }, (_, i) => (i * 37) & 0xff);
+    t.setMany(keys, keys);
+    const page = t.rootPage;
+    expect(page.root).toBeGreaterThanOrEqual(0);
+    const top = page.hashRef(page.root);
+    expect(top).toEqual(t.root());
+    top.fill(0);
+    expect(page.hashRef(page.root)).toEqual(t.root());
+    for (let j = 0; j < page.itemCount; j++)
+      expect(page.hashRef(~j)).toEqual(page.itemHash.slice(j * 32, j * 32 + 32));
   });
 });

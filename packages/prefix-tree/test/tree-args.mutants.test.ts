@@ -30,6 +30,47 @@ describe("argument checks", () => {
     }
   });
 
+  it("arrays of keys: every element a 32-byte Uint8Array; array-likes and sets are refused", () => {
+    const k = randomBytes(32, 5);
+    for (const f of [
+      (a: unknown, b: unknown) => PrefixTree.bulkBuild(a as Uint8Array[], b as Uint8Array[]),
+      (a: unknown, b: unknown) => new PrefixTree().setMany(a as Uint8Array[], b as Uint8Array[]),
+    ]) {
+      expect(code(() => f([k, 7], [k, k]))).toBe("TypeError");
+      expect(code(() => f([k, [...k]], [k, k]))).toBe("TypeError");
+      expect(code(() => f([k, k.subarray(1)], [k, k]))).toBe("RangeError");
+      expect(code(() => f(new Set([k]), [k]))).toBe("TypeError");
+      expect(code(() => f([k], new Set([k])))).toBe("TypeError");
+      expect(code(() => f({ length: 1, 0: k }, [k]))).toBe("TypeError");
+    }
+  });
+
+  it("get, set and the proofs take 32-byte Uint8Array keys (and set a 32-byte value)", () => {
+    const t = new PrefixTree();
+    const k = randomBytes(32, 6);
+    t.set(k, k);
+    for (const bad of [k.subarray(1), new Uint8Array(33), [...k]]) {
+      const key = bad as Uint8Array;
+      const want = Array.isArray(bad) ? "TypeError" : "RangeError";
+      expect(code(() => t.get(key))).toBe(want);
+      expect(code(() => t.set(key, k))).toBe(want);
+      expect(code(() => t.set(k, key))).toBe(want);
+      expect(code(() => t.proveInclusion(key))).toBe(want);
+      expect(code(() => t.proveNonInclusion(key))).toBe(want);
+    }
+    expect(t.get(k)).toEqual(k);
+    expect(t.stats().updates).toBe(1);
+  });
+
+  it("cacheBytes: a non-negative number, with a store", () => {
+    const store = new MemoryPageStore();
+    for (const bad of [-1, Number.NaN, "1000", 1000n, null])
+      expect(code(() => new PrefixTree({ store, cacheBytes: bad as number }))).toBe("RangeError");
+    expect(code(() => new PrefixTree({ cacheBytes: 1000 }))).toBe("TypeError");
+    for (const ok of [0, 1000, Number.POSITIVE_INFINITY])
+      expect(code(() => new PrefixTree({ store, cacheBytes: ok }))).toBeUndefined();
+  });
+
   it("maxLeavesPerPage: an integer in [2, 2^20]", () => {
     for (const bad of [1, 1.5, (1 << 20) + 1, Number.NaN])
       expect(code(() => new PrefixTree({ maxLeavesPerPage: bad }))).toBe("RangeError");

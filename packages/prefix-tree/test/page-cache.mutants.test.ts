@@ -1,0 +1,83 @@
+/**
+ * The page cache's eviction order (prefix-tree.ts `child`, `touch`, `trim`): least recently used
+ * first, where a read of a cached page counts as a use. Mutation testing found that results and
+ * byte bounds stayed the same when a read no longer moved its page to the front (tooling/mutate/
+ * RESULTS.md), so only the reload counts below tell an LRU cache from a FIFO one.
+ */
+import { describe, expect, it } from "vitest";
+import { MemoryPageStore, PrefixTree } from "../src/index.ts";
+
+// Eight groups of ten keys (first byte 0x00, 0x20, ..): with 16 leaves per page the root splits by
+// the first byte into eight bottom pages of ten leaves, all the same size.
+const GROUPS = 8;
+function key(g: number, i: number): Uint8Array {
+  const k = new Uint8Array(32);
+  k[0] = g * 0x20;
+  k[1] = i;
+  k[31] = 0x5a;
+  return k;
+}
+
+function storeWithGroups(): MemoryPageStore {
+  const store = new MemoryPageStore();
+  const t = new PrefixTree({ store, maxLeavesPerPage: 16 });
+  const keys: Uint8Array[] = [];
+  for (let g = 0; g < GROUPS; g++) for (let i = 0; i < 10; i++) keys.push(key(g, i));
+  t.setMany(keys, keys);
+  return store;
+}
+
+describe("page cache eviction order", () => {
+  it("evicts the least recently used page: a read moves its page to the front", () => {
+    const store = storeWithGroups();
+    // Bytes of the root and two loaded pages: a third does not fit.
+    const probe = new PrefixTree({ store, maxLeavesPerPage: 16, cacheBytes: 1e9 });
+    probe.get(key(0, 1));
+    probe.get(key(1, 1));
+    const twoPages = probe.stats().bytes;
+    expect(probe.stats().pages).toBe(3);
+
+    const t = new PrefixTree({ store, maxLeavesPerPage: 16, cacheBytes: twoPages });
+    const loads = () => t.stats().pageLoads;
+    const read = (g: number) => expect(t.get(key(g, 3))).toEqual(key(g, 3));
+    read(0);
+    read(1);
+    expect([loads(), t.stats().evictions]).toEqual([2, 0]);
+    read(0); // cached: now the most recently used
+    expect(loads()).toBe(2);
+    read(2); // over budget: evicts page 1, the least recently used
+    expect([loads(), t.stats().evictions, t.stats().pages]).toEqual([3, 1, 3]);
+    expect(t.stats().bytes).toBeLessThanOrEqual(twoPages);
+    read(0);
+    expect(loads()).toBe(3);
+    read(1);
+    expect([loads(), t.stats().evictions]).toEqual([4, 2]); // page 2 went: read before page 0's last read
+    read(0);
+    expect(loads()).toBe(4);
+    read(2);
+    expect(loads()).toBe(5);
+  });
+
+  it("proofs count as uses too, and a read of the newest page changes nothing", () => {
+    const store = storeWithGroups();
+    const probe = new PrefixTree({ store, maxLeavesPerPage: 16, cacheBytes: 1e9 });
+    probe.get(key(0, 1));
+    probe.get(key(1, 1));
+    probe.get(key(2, 1));
+    const threePages = probe.stats().bytes;
+    const t = new PrefixTree({ store, maxLeavesPerPage: 16, cacheBytes: threePages });
+    t.get(key(0, 1));
+    t.get(key(1, 1));
+    t.get(key(2, 1));
+    t.get(key(2, 2)); // the newest again
+    expect(t.proveInclusion(key(0, 4))).toBeDefined(); // page 0 to the front
+    expect(t.proveNonInclusion(key(1, 200))).toBeDefined(); // then page 1
+    t.get(key(3, 1)); // evicts page 2
+    expect(t.stats().pageLoads).toBe(4);
+    t.get(key(0, 1));
+    t.get(key(1, 1));
+    expect(t.stats().pageLoads).toBe(4);
+    t.get(key(2, 1));
+    expect(t.stats().pageLoads).toBe(5);
+  });
+});
