@@ -170,4 +170,67 @@ describe("tree stats", () => {
     expect(t.proveInclusion(absent)).toBeUndefined();
     expect(t.stats().pageLoads).toBe(0);
   });
+  it("an update reads each unloaded child page it needs once, six pages per getPages call", () => {
+    const store = new RecordingStore();
+    // First key bytes: 0xf0..0xff hold one key each (inline leaves of the root), bytes 0x00, 0x10,
+    // .., 0xe0 none (absent buckets), the others about twelve (child pages).
+    const all = batchOf(3000, 23);
+    const dense = [...Array(0xf0).keys()].filter((b) => b % 16 !== 0);
+    for (let i = 0; i < 3000; i++)
+      all[i * 32] = i < 16 ? 0xf0 + i : (dense[(all[i * 32 + 1] as number) % dense.length] as number);
+    PrefixTree.bulkBuild(all, all, { store, maxLeavesPerPage: 16 });
+    const t = new PrefixTree({ store, maxLeavesPerPage: 16 });
+    const root = t.rootPage;
+    // Buckets of the root holding a bottom child page (2..16 keys), by first key byte.
+    const perByte = new Array(256).fill(0);
+    for (let i = 0; i < 3000; i++) perByte[all[i * 32] as number]++;
+    expect([perByte[0xe0], perByte[0xf5]]).toEqual([0, 1]);
+    const pageBuckets: number[] = [];
+    for (let j = 0; j < root.itemCount; j++) {
+      const byte = root.keys[j * 32] as number;
+      if (root.kinds[j] === 1 && perByte[byte] <= 14) pageBuckets.push(byte);
+    }
+    expect(pageBuckets.length).toBeGreaterThan(40);
+    const keyIn = (byte: number, n: number) => {
+      const k = batchOf(1, 7000 + byte * 4 + n);
+      k[0] = byte;
+      return k;
+    };
+    // Warm five of the first twenty pages up; the batch then touches all twenty (two keys each,
+    // in reverse order), two pages far above them, an absent bucket (0xe0) and an inline leaf
+    // (0xf5) between and after those: the last read (5 pages) looks at both and must skip them.
+    // Pages stay bottom pages (at most 16 keys).
+    const touched = pageBuckets.slice(0, 20);
+    for (const byte of touched.slice(3, 8)) t.get(keyIn(byte, 0));
+    const far = pageBuckets.slice(-2);
+    expect(far[0]).toBeGreaterThan(touched.at(-1) as number);
+    const batch = [...touched, ...far, 0xe0, 0xf5]
+      .reverse()
+      .flatMap((byte) => [keyIn(byte, 1), keyIn(byte, 2)]);
+    store.reads.length = 0;
+    const loadsBefore = t.stats().pageLoads;
+    const readIds: string[][] = [];
+    const getPages = store.getPages.bind(store);
+    store.getPages = (ids) => {
+      readIds.push([...ids]);
+      return getPages(ids);
+    };
+    t.setMany(batch, batch);
+    const need = 15 + far.length; // the unloaded ones
+    expect(t.stats().pageLoads - loadsBefore).toBe(need);
+    const pagesRead = readIds.flatMap((ids) => [...new Set(ids.map((id) => id.slice(0, -1)))]);
+    expect(new Set(pagesRead).size).toBe(pagesRead.length); // none twice
+    const hex = (b: number) => b.toString(16).padStart(2, "0");
+    const unloaded = [...touched.slice(0, 3), ...touched.slice(8), ...far].map(hex).sort();
+    expect([...pagesRead].sort()).toEqual(unloaded);
+    for (const ids of readIds) {
+      expect(ids.length % 16).toBe(0);
+      expect(ids.length).toBeLessThanOrEqual(96);
+    }
+    expect(readIds.length).toBe(Math.ceil(need / 6));
+    // The same update on a fresh tree gives the same root.
+    const fresh = PrefixTree.bulkBuild(all, all, { maxLeavesPerPage: 16 });
+    fresh.setMany(batch, batch);
+    expect(t.root()).toEqual(fresh.root());
+  });
 });
