@@ -233,4 +233,32 @@ describe("tree stats", () => {
     fresh.setMany(batch, batch);
     expect(t.root()).toEqual(fresh.root());
   });
+  it("a key repeated in one batch in an empty bucket becomes one inline leaf, not a page", () => {
+    const keys = batchOf(64, 31);
+    for (let i = 0; i < 64; i++) keys[i * 32] = i * 2; // even first bytes: odd buckets are empty
+    const t = PrefixTree.bulkBuild(keys, keys, { maxLeavesPerPage: 8 });
+    const pages = t.stats().pages;
+    const k = batchOf(1, 32);
+    k[0] = 0x41;
+    const v1 = batchOf(1, 33);
+    const v2 = batchOf(1, 34);
+    t.setMany([k, k, k], [v1, v1, v2]);
+    expect(t.stats().pages).toBe(pages);
+    expect(t.get(k)).toEqual(v2);
+    // Two different keys in another empty bucket do make a page.
+    const k2 = k.slice();
+    k2[0] = 0x43;
+    const k3 = k2.slice();
+    k3[31] ^= 1;
+    t.setMany([k2, k3, k2], [v1, v1, v2]);
+    expect(t.stats().pages).toBe(pages + 1);
+    expect([t.get(k2), t.get(k3)]).toEqual([v2, v1]);
+    const all = [keys, k, k2, k3];
+    const fresh = PrefixTree.bulkBuild(
+      Uint8Array.from(all.flatMap((a) => [...a])),
+      Uint8Array.from([...keys, ...v2, ...v2, ...v1]),
+      { maxLeavesPerPage: 8 },
+    );
+    expect(t.root()).toEqual(fresh.root());
+  });
 });
