@@ -4,7 +4,8 @@
  * byte bounds stayed the same when a read no longer moved its page to the front (tooling/mutate/
  * RESULTS.md), so only the reload counts below tell an LRU cache from a FIFO one.
  */
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { clearBufferPool } from "../src/buffer-pool.ts";
 import { MemoryPageStore, PrefixTree } from "../src/index.ts";
 
 // Eight groups of ten keys (first byte 0x00, 0x20, ..): with 16 leaves per page the root splits by
@@ -28,6 +29,9 @@ function storeWithGroups(): MemoryPageStore {
 }
 
 describe("page cache eviction order", () => {
+  // Page sizes must repeat from run to run: a pooled buffer may be larger than a fresh one.
+  beforeEach(() => clearBufferPool());
+
   it("evicts the least recently used page: a read moves its page to the front", () => {
     const store = storeWithGroups();
     // Bytes of the root and two loaded pages: a third does not fit.

@@ -5,6 +5,7 @@
  * twice, the peak lowered) with every root and proof still right.
  */
 import { describe, expect, it } from "vitest";
+import { clearBufferPool } from "../src/buffer-pool.ts";
 import { MemoryPageStore, type PageWrite, PrefixTree, PrefixTreeErrorCode } from "../src/index.ts";
 import { randomBytes, thrown } from "./helpers.ts";
 
@@ -260,5 +261,31 @@ describe("tree stats", () => {
       { maxLeavesPerPage: 8 },
     );
     expect(t.root()).toEqual(fresh.root());
+  });
+  it("a split page is pinned when it fits half the budget exactly, not one byte less", () => {
+    // 40 keys under first byte 0x10 with distinct second bytes: a split child page of 40 inline
+    // leaves; and a few other first bytes, inline leaves of the root.
+    const keys = batchOf(48, 37);
+    for (let i = 0; i < 48; i++) {
+      keys[i * 32] = i < 40 ? 0x10 : 0x80 + i;
+      keys[i * 32 + 1] = i;
+    }
+    const store = new MemoryPageStore();
+    PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 8 });
+    // Fresh buffers only: a pooled one may be larger (buffer-pool.ts), and the size must repeat.
+    clearBufferPool();
+    const probe = new PrefixTree({ store, maxLeavesPerPage: 8, cacheBytes: 1e9 });
+    const rootBytes = probe.stats().bytes;
+    expect(probe.get(keys.subarray(0, 32))).toEqual(keys.subarray(0, 32));
+    const size = probe.stats().bytes - rootBytes;
+    expect(probe.stats()).toMatchObject({ pages: 2, pinned: 1 });
+    const pinnedWith = (cacheBytes: number) => {
+      const t = new PrefixTree({ store, maxLeavesPerPage: 8, cacheBytes });
+      clearBufferPool();
+      t.get(keys.subarray(0, 32));
+      return t.stats().pinned;
+    };
+    expect(pinnedWith(2 * size)).toBe(1);
+    expect(pinnedWith(2 * size - 2)).toBe(0);
   });
 });
