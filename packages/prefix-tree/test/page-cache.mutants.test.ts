@@ -25,6 +25,7 @@ function storeWithGroups(): MemoryPageStore {
   const keys: Uint8Array[] = [];
   for (let g = 0; g < GROUPS; g++) for (let i = 0; i < 10; i++) keys.push(key(g, i));
   t.setMany(keys, keys);
+  clearBufferPool(); // building gave buffers back: loads below get fresh ones, all of one size
   return store;
 }
 
@@ -82,6 +83,39 @@ describe("page cache eviction order", () => {
     t.get(key(1, 1));
     expect(t.stats().pageLoads).toBe(4);
     t.get(key(2, 1));
+    expect(t.stats().pageLoads).toBe(5);
+  });
+  it("evicting a split page evicts the pages loaded below it at once", () => {
+    // Bucket 0x10: a split page S of 101 items (100 inline leaves and the page G of six keys under
+    // 0x10 0x80); bucket 0x20: a bottom page X of six keys. S is more than half the budget, so it
+    // is not pinned and can be evicted.
+    const keys: Uint8Array[] = [];
+    const k = (a: number, b: number, c: number) => {
+      const x = new Uint8Array(32);
+      x[0] = a;
+      x[1] = b;
+      x[2] = c;
+      x[31] = 0x77;
+      return x;
+    };
+    for (let i = 0; i < 100; i++) keys.push(k(0x10, i, 0));
+    for (let i = 0; i < 6; i++) keys.push(k(0x10, 0x80, i), k(0x20, i, 0));
+    const store = new MemoryPageStore();
+    PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 8 });
+    clearBufferPool(); // the build gave buffers back; loads below must get fresh ones, of one size
+    const probe = new PrefixTree({ store, maxLeavesPerPage: 8, cacheBytes: 1e9 });
+    probe.get(k(0x10, 0x80, 1)); // loads S and G
+    probe.get(k(0x20, 1, 0)); // loads X
+    const all = probe.stats().bytes;
+    expect(probe.stats().pages).toBe(4);
+
+    const t = new PrefixTree({ store, maxLeavesPerPage: 8, cacheBytes: all - 1 });
+    expect(t.get(k(0x10, 0x80, 1))).toEqual(k(0x10, 0x80, 1));
+    expect(t.stats()).toMatchObject({ pages: 3, pinned: 0, evictions: 0 });
+    // X does not fit: S, the least recently used, goes, and G with it.
+    expect(t.get(k(0x20, 1, 0))).toEqual(k(0x20, 1, 0));
+    expect(t.stats()).toMatchObject({ pages: 2, evictions: 2, pageLoads: 3 });
+    expect(t.get(k(0x10, 0x80, 2))).toEqual(k(0x10, 0x80, 2));
     expect(t.stats().pageLoads).toBe(5);
   });
 });
