@@ -300,4 +300,43 @@ describe("tree stats", () => {
     expect(pinnedWith(2 * size)).toBe(1);
     expect(pinnedWith(2 * size - 2)).toBe(0);
   });
+  it("a pinned page that grows counts its new bytes against the pin budget", () => {
+    // Two split pages under the root: S1 (first byte 0x10) and S2 (0x20), 40 inline leaves each.
+    const key = (a: number, b: number) => {
+      const k = batchOf(1, a * 256 + b);
+      k[0] = a;
+      k[1] = b;
+      return k;
+    };
+    const keys: Uint8Array[] = [];
+    for (let b = 0; b < 40; b++) keys.push(key(0x10, b), key(0x20, b));
+    const more: Uint8Array[] = [];
+    for (let b = 100; b < 140; b++) more.push(key(0x10, b)); // 40 new leaves in S1
+    const build = () => {
+      const store = new MemoryPageStore();
+      PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 8 });
+      clearBufferPool();
+      return store;
+    };
+    const probe = new PrefixTree({ store: build(), maxLeavesPerPage: 8, cacheBytes: 1e9 });
+    const r = probe.stats().bytes;
+    probe.get(key(0x10, 1));
+    const s1 = probe.stats().bytes - r;
+    probe.get(key(0x20, 1));
+    const s2 = probe.stats().bytes - r - s1;
+    probe.setMany(more, more);
+    const grown = probe.stats().bytes - r - s2;
+    expect(grown).toBeGreaterThan(s1);
+    expect(probe.stats().pinned).toBe(2);
+
+    // Half the budget holds S1 and S2 as loaded, not S1 grown and S2: S2, loaded after S1 grew,
+    // is not pinned.
+    const t = new PrefixTree({ store: build(), maxLeavesPerPage: 8, cacheBytes: 2 * (s1 + s2) });
+    t.get(key(0x10, 1));
+    expect(t.stats().pinned).toBe(1);
+    t.setMany(more, more);
+    clearBufferPool(); // S1's old buffer: S2 gets a fresh one, of the size measured
+    t.get(key(0x20, 1));
+    expect(t.stats()).toMatchObject({ pinned: 1, pages: 3 });
+  });
 });
