@@ -595,12 +595,9 @@ export class PrefixTree {
     if (this.store) this.store.putPages(this.pending);
     this.pending = [];
     this.rows.reset();
-    for (const p of pages) {
-      if (!p.dirty) continue; // evicted mid-update
-      p.dirty = false;
-      this.settle(p);
-    }
-    // Child pages were counted again when done (`processSplit`); the root page has no parent to.
+    // Their bytes are counted already: a page a build or burst filled is tracked once filled
+    // (`fillPage`), a burst page when done (`processSplit` settles each child), and the root here.
+    for (const p of pages) p.dirty = false;
     this.settle(this.root_);
   }
 
