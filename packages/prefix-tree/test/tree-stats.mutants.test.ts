@@ -339,4 +339,22 @@ describe("tree stats", () => {
     t.get(key(0x20, 1));
     expect(t.stats()).toMatchObject({ pinned: 1, pages: 3 });
   });
+  it("a second key in an inline leaf's bucket makes a page, and the other items stay as they were", () => {
+    // 40 inline leaves of the root (first bytes 0, 6, 12, ..), then a key sharing each one's bucket.
+    const keys = batchOf(40, 51);
+    for (let i = 0; i < 40; i++) keys[i * 32] = i * 6;
+    const values = batchOf(40, 52);
+    const store = new MemoryPageStore();
+    const t = new PrefixTree({ store, maxLeavesPerPage: 8 });
+    t.setMany(keys, values);
+    for (const i of [7, 33, 0, 20]) {
+      const k = batchOf(1, 60 + i);
+      k[0] = i * 6;
+      t.setMany([k], [k]);
+      expect(t.get(k)).toEqual(k);
+      for (let x = 0; x < 40; x++)
+        expect(t.get(keys.subarray(x * 32, x * 32 + 32))).toEqual(values.subarray(x * 32, x * 32 + 32));
+    }
+    expect(new PrefixTree({ store, maxLeavesPerPage: 8 }).root()).toEqual(t.root());
+  });
 });
