@@ -8,7 +8,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { clearBufferPool, poolCounters, pooledBufferBytes } from "../src/buffer-pool.ts";
 import { MemoryPageStore, PrefixTree } from "../src/index.ts";
-import { ItemKind, NO_REF, Page } from "../src/page.ts";
+import { ItemKind, NO_REF, Page, RowArena } from "../src/page.ts";
 
 const keyOf = (i: number) => {
   const k = new Uint8Array(32);
@@ -123,5 +123,22 @@ describe("page hashes", () => {
     expect(page.hashRef(page.root)).toEqual(t.root());
     for (let j = 0; j < page.itemCount; j++)
       expect(page.hashRef(~j)).toEqual(page.itemHash.slice(j * 32, j * 32 + 32));
+  });
+});
+
+describe("row arena", () => {
+  it("rows follow one another; reset starts again at the front of the same buffer; a full one is replaced by a bigger one", () => {
+    const a = new RowArena(100);
+    const first = a.buf;
+    expect([a.alloc(30), a.alloc(30), a.alloc(40)]).toEqual([0, 30, 60]);
+    a.reset(); // the next update reuses the buffer instead of growing a new one
+    expect(a.alloc(50)).toBe(0);
+    expect(a.buf).toBe(first);
+    expect(a.alloc(51)).toBe(0); // 101 > 100: a fresh buffer of twice the size
+    expect(a.buf).not.toBe(first);
+    expect(a.buf.length).toBe(200);
+    expect(a.view.buffer).toBe(a.buf.buffer);
+    expect(a.alloc(500)).toBe(0); // bigger than twice: exactly the row's size
+    expect(a.buf.length).toBe(500);
   });
 });

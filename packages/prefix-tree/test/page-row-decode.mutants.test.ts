@@ -308,6 +308,8 @@ describe("decodePageRow refuses each broken rule with its code and offset", () =
     expectRefused(leafRow.id, leafBytes.slice(0, first + 97), PrefixTreeErrorCode.Truncated, first + 97);
     expectRefused(leafRow.id, leafBytes.slice(0, first + 96), PrefixTreeErrorCode.Truncated, first + 96);
     expectRefused(leafRow.id, leafBytes.slice(0, first + 10), PrefixTreeErrorCode.Truncated, first + 10);
+    // Only the kind byte: refused as cut short before the key is compared with the prefix.
+    expectRefused(leafRow.id, leafBytes.slice(0, first + 1), PrefixTreeErrorCode.Truncated, first + 1);
     expectRefused(leafRow.id, patched(leafBytes, first, 2), PrefixTreeErrorCode.Malformed, first);
     expectRefused(leafRow.id, patched(leafBytes, first, 1), PrefixTreeErrorCode.Malformed, first);
     expectRefused(splitRow.id, patched(splitBytes, first, 2), PrefixTreeErrorCode.Malformed, first);
@@ -324,6 +326,11 @@ describe("decodePageRow refuses each broken rule with its code and offset", () =
     expect(decodeError(splitRow.id, splitBytes.slice(0, childAt + 34))?.code).toBe(
       PrefixTreeErrorCode.Truncated,
     );
+    // Only the child's kind byte: cut short, not "outside the row" from a key byte that is not there.
+    expectRefused(splitRow.id, splitBytes.slice(0, childAt + 1), PrefixTreeErrorCode.Truncated, childAt + 1);
+    // A one-item row of nibble 0 with an unknown kind: refused at the kind, whatever would follow.
+    const lone = validRow(prefix, 0, 1, false, 13);
+    expectRefused(lone.id, patched(encode(lone.spec), first, 2), PrefixTreeErrorCode.Malformed, first);
     // The same bytes read as a bottom page: the child is refused by kind.
     expectRefused(splitRow.id, patched(splitBytes, 1, 0), PrefixTreeErrorCode.Malformed, childAt);
   });

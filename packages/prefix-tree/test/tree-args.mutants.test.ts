@@ -58,6 +58,11 @@ describe("argument checks", () => {
       expect(code(() => t.proveInclusion(key))).toBe(want);
       expect(code(() => t.proveNonInclusion(key))).toBe(want);
     }
+    // An array holding one key is what setMany takes, not set: set refuses it rather than set it.
+    const other = k.map((b, i) => (i === 0 ? b ^ 0x80 : b));
+    expect(code(() => t.set([other] as unknown as Uint8Array, k))).toBe("TypeError");
+    expect(code(() => t.set(other, [k] as unknown as Uint8Array))).toBe("TypeError");
+    expect(t.get(other)).toBeUndefined();
     expect(t.get(k)).toEqual(k);
     expect(t.stats().updates).toBe(1);
   });
