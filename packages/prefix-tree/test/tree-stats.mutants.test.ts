@@ -32,6 +32,8 @@ function pagesIn(writes: string[][]): number {
 
 // randomBytes uses seed | 1: odd seeds only, so that different seeds give different keys.
 const batchOf = (n: number, seed: number) => randomBytes(n * 32, 2 * seed + 1);
+const split32 = (b: Uint8Array) =>
+  Array.from({ length: b.length / 32 }, (_, i) => b.slice(i * 32, i * 32 + 32));
 
 describe("tree stats", () => {
   it("rows and pages written are those handed to the store; updates and leaves count the keys", () => {
@@ -356,5 +358,27 @@ describe("tree stats", () => {
         expect(t.get(keys.subarray(x * 32, x * 32 + 32))).toEqual(values.subarray(x * 32, x * 32 + 32));
     }
     expect(new PrefixTree({ store, maxLeavesPerPage: 8 }).root()).toEqual(t.root());
+  });
+
+  it("a batch that changes an inline leaf's value and adds a key to its bucket does both", () => {
+    const keys = batchOf(40, 71);
+    for (let i = 0; i < 40; i++) keys[i * 32] = i * 6;
+    const values = batchOf(40, 72);
+    const t = new PrefixTree({ maxLeavesPerPage: 8 });
+    t.setMany(keys, values);
+    // The inline leaf of bucket 5 * 6 first in the batch (with a new value), then a new key there.
+    const old = keys.slice(5 * 32, 6 * 32);
+    const added = batchOf(1, 73);
+    added[0] = 5 * 6;
+    const v1 = batchOf(1, 74);
+    const v2 = batchOf(1, 75);
+    t.setMany([old, added], [v1, v2]);
+    expect(t.get(old)).toEqual(v1);
+    expect(t.get(added)).toEqual(v2);
+    // The root equals a tree built from the final leaves at once.
+    const finalValues = values.slice();
+    finalValues.set(v1, 5 * 32);
+    const ref = PrefixTree.bulkBuild([...split32(keys), added], [...split32(finalValues), v2]);
+    expect(t.root()).toEqual(ref.root());
   });
 });
