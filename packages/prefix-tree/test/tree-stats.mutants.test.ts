@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { clearBufferPool } from "../src/buffer-pool.ts";
 import { MemoryPageStore, type PageWrite, PrefixTree, PrefixTreeErrorCode } from "../src/index.ts";
+import type { Page } from "../src/page.ts";
 import { randomBytes, thrown } from "./helpers.ts";
 
 /** A MemoryPageStore that records each putPages call's row ids and each getPages call's ids. */
@@ -185,69 +186,82 @@ describe("tree stats", () => {
     expect(t.proveInclusion(absent)).toBeUndefined();
     expect(t.stats().pageLoads).toBe(0);
   });
-  it("an update reads each unloaded child page it needs once, six pages per getPages call", () => {
-    const store = new RecordingStore();
-    // First key bytes: 0xf0..0xff hold one key each (inline leaves of the root), bytes 0x00, 0x10,
-    // .., 0xe0 none (absent buckets), the others about twelve (child pages).
-    const all = batchOf(3000, 23);
-    const dense = [...Array(0xf0).keys()].filter((b) => b % 16 !== 0);
-    for (let i = 0; i < 3000; i++)
-      all[i * 32] = i < 16 ? 0xf0 + i : (dense[(all[i * 32 + 1] as number) % dense.length] as number);
-    PrefixTree.bulkBuild(all, all, { store, maxLeavesPerPage: 16 });
-    const t = new PrefixTree({ store, maxLeavesPerPage: 16 });
-    const root = t.rootPage;
-    // Buckets of the root holding a bottom child page (2..16 keys), by first key byte.
-    const perByte = new Array(256).fill(0);
-    for (let i = 0; i < 3000; i++) perByte[all[i * 32] as number]++;
-    expect([perByte[0xe0], perByte[0xf5]]).toEqual([0, 1]);
-    const pageBuckets: number[] = [];
-    for (let j = 0; j < root.itemCount; j++) {
-      const byte = root.keys[j * 32] as number;
-      if (root.kinds[j] === 1 && perByte[byte] <= 14) pageBuckets.push(byte);
-    }
-    expect(pageBuckets.length).toBeGreaterThan(40);
-    const keyIn = (byte: number, n: number) => {
-      const k = batchOf(1, 7000 + byte * 4 + n);
-      k[0] = byte;
-      return k;
-    };
-    // Warm five of the first twenty pages up; the batch then touches all twenty (two keys each,
-    // in reverse order), two pages far above them, an absent bucket (0xe0) and an inline leaf
-    // (0xf5) between and after those: the last read (5 pages) looks at both and must skip them.
-    // Pages stay bottom pages (at most 16 keys).
-    const touched = pageBuckets.slice(0, 20);
-    for (const byte of touched.slice(3, 8)) t.get(keyIn(byte, 0));
-    const far = pageBuckets.slice(-2);
-    expect(far[0]).toBeGreaterThan(touched.at(-1) as number);
-    const batch = [...touched, ...far, 0xe0, 0xf5]
-      .reverse()
-      .flatMap((byte) => [keyIn(byte, 1), keyIn(byte, 2)]);
-    store.reads.length = 0;
-    const loadsBefore = t.stats().pageLoads;
-    const readIds: string[][] = [];
-    const getPages = store.getPages.bind(store);
-    store.getPages = (ids) => {
-      readIds.push([...ids]);
-      return getPages(ids);
-    };
-    t.setMany(batch, batch);
-    const need = 15 + far.length; // the unloaded ones
-    expect(t.stats().pageLoads - loadsBefore).toBe(need);
-    const pagesRead = readIds.flatMap((ids) => [...new Set(ids.map((id) => id.slice(0, -1)))]);
-    expect(new Set(pagesRead).size).toBe(pagesRead.length); // none twice
-    const hex = (b: number) => b.toString(16).padStart(2, "0");
-    const unloaded = [...touched.slice(0, 3), ...touched.slice(8), ...far].map(hex).sort();
-    expect([...pagesRead].sort()).toEqual(unloaded);
-    for (const ids of readIds) {
-      expect(ids.length % 16).toBe(0);
-      expect(ids.length).toBeLessThanOrEqual(96);
-    }
-    expect(readIds.length).toBe(Math.ceil(need / 6));
-    // The same update on a fresh tree gives the same root.
-    const fresh = PrefixTree.bulkBuild(all, all, { maxLeavesPerPage: 16 });
-    fresh.setMany(batch, batch);
-    expect(t.root()).toEqual(fresh.root());
-  });
+  // At depth 1 every key starts with 0x42: the pages read are the children of split page "42"
+  // (stratum 1), where the scan for the next buckets reads key byte 1, not 0.
+  it.each([0, 1])(
+    "an update reads each unloaded child page it needs once, six pages per getPages call (depth %i)",
+    (depth) => {
+      const store = new RecordingStore();
+      // First key bytes: 0xf0..0xff hold one key each (inline leaves of the root), bytes 0x00, 0x10,
+      // .., 0xe0 none (absent buckets), the others about twelve (child pages).
+      const all = batchOf(3000, 23);
+      const dense = [...Array(0xf0).keys()].filter((b) => b % 16 !== 0);
+      for (let i = 0; i < 3000; i++) {
+        all[i * 32 + depth] =
+          i < 16 ? 0xf0 + i : (dense[(all[i * 32 + depth + 1] as number) % dense.length] as number);
+        if (depth === 1) all[i * 32] = 0x42;
+      }
+      PrefixTree.bulkBuild(all, all, { store, maxLeavesPerPage: 16 });
+      const t = new PrefixTree({ store, maxLeavesPerPage: 16 });
+      // The split page whose children the batch reads: the root, or page "42" (loaded by a read).
+      if (depth === 1) t.get(all.subarray(0, 32));
+      const root = depth === 0 ? t.rootPage : (t.rootPage.children[0] as NonNullable<Page["children"][0]>);
+      expect(root.split).toBe(true);
+      expect(root.stratum).toBe(depth);
+      // Buckets of the root holding a bottom child page (2..16 keys), by first key byte.
+      const perByte = new Array(256).fill(0);
+      for (let i = 0; i < 3000; i++) perByte[all[i * 32 + depth] as number]++;
+      expect([perByte[0xe0], perByte[0xf5]]).toEqual([0, 1]);
+      const pageBuckets: number[] = [];
+      for (let j = 0; j < root.itemCount; j++) {
+        const byte = root.keys[j * 32 + depth] as number;
+        if (root.kinds[j] === 1 && perByte[byte] <= 14) pageBuckets.push(byte);
+      }
+      expect(pageBuckets.length).toBeGreaterThan(40);
+      const keyIn = (byte: number, n: number) => {
+        const k = batchOf(1, 7000 + byte * 4 + n);
+        k[depth] = byte;
+        if (depth === 1) k[0] = 0x42;
+        return k;
+      };
+      // Warm five of the first twenty pages up; the batch then touches all twenty (two keys each,
+      // in reverse order), two pages far above them, an absent bucket (0xe0) and an inline leaf
+      // (0xf5) between and after those: the last read (5 pages) looks at both and must skip them.
+      // Pages stay bottom pages (at most 16 keys).
+      const touched = pageBuckets.slice(0, 20);
+      for (const byte of touched.slice(3, 8)) t.get(keyIn(byte, 0));
+      const far = pageBuckets.slice(-2);
+      expect(far[0]).toBeGreaterThan(touched.at(-1) as number);
+      const batch = [...touched, ...far, 0xe0, 0xf5]
+        .reverse()
+        .flatMap((byte) => [keyIn(byte, 1), keyIn(byte, 2)]);
+      store.reads.length = 0;
+      const loadsBefore = t.stats().pageLoads;
+      const readIds: string[][] = [];
+      const getPages = store.getPages.bind(store);
+      store.getPages = (ids) => {
+        readIds.push([...ids]);
+        return getPages(ids);
+      };
+      t.setMany(batch, batch);
+      const need = 15 + far.length; // the unloaded ones
+      expect(t.stats().pageLoads - loadsBefore).toBe(need);
+      const pagesRead = readIds.flatMap((ids) => [...new Set(ids.map((id) => id.slice(0, -1)))]);
+      expect(new Set(pagesRead).size).toBe(pagesRead.length); // none twice
+      const hex = (b: number) => (depth === 1 ? "42" : "") + b.toString(16).padStart(2, "0");
+      const unloaded = [...touched.slice(0, 3), ...touched.slice(8), ...far].map(hex).sort();
+      expect([...pagesRead].sort()).toEqual(unloaded);
+      for (const ids of readIds) {
+        expect(ids.length % 16).toBe(0);
+        expect(ids.length).toBeLessThanOrEqual(96);
+      }
+      expect(readIds.length).toBe(Math.ceil(need / 6));
+      // The same update on a fresh tree gives the same root.
+      const fresh = PrefixTree.bulkBuild(all, all, { maxLeavesPerPage: 16 });
+      fresh.setMany(batch, batch);
+      expect(t.root()).toEqual(fresh.root());
+    },
+  );
   it("a key repeated in one batch in an empty bucket becomes one inline leaf, not a page", () => {
     const keys = batchOf(64, 31);
     for (let i = 0; i < 64; i++) keys[i * 32] = i * 2; // even first bytes: odd buckets are empty
