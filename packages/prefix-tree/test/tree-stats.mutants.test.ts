@@ -140,6 +140,11 @@ describe("tree stats", () => {
       check();
       expect(t.proveNonInclusion(batchOf(1, i + 1))).toBeDefined();
       check();
+      // Absent keys: the pages their walk loaded are trimmed too.
+      expect(t.proveInclusion(batchOf(1, i + 3))).toBeUndefined();
+      check();
+      expect(t.get(batchOf(1, i + 5))).toBeUndefined();
+      check();
       if (i % 3 === 0) {
         const more = batchOf(50, 900 + i);
         const evictions = t.stats().evictions;
@@ -156,6 +161,29 @@ describe("tree stats", () => {
       }
     }
     expect(t.stats().evictions).toBeGreaterThan(10);
+  });
+
+  it("an update that only grows the root page still leaves the cache within its budget", () => {
+    const store = new MemoryPageStore();
+    const opts = { store, maxLeavesPerPage: 32 }; // ~12 keys a bucket: bottom pages, none pinned
+    const all = batchOf(1500, 81);
+    for (let i = 0; i < 1500; i++) all[i * 32] = (all[i * 32] as number) & 0xfe; // odd buckets stay empty
+    PrefixTree.bulkBuild(all, all, opts);
+    // Room for the root twice over (it may double as it grows) and about ten bottom pages.
+    const budget = 2 * new PrefixTree(opts).stats().bytes + 30_000;
+    const t = new PrefixTree({ ...opts, cacheBytes: budget });
+    for (let i = 0; i < 1500; i += 7) t.get(all.subarray(i * 32, i * 32 + 32)); // fill the cache
+    const rootBefore = t.rootPage.byteSize();
+    expect(t.stats().pinned).toBe(0);
+    expect(t.stats().bytes).toBeGreaterThan(budget - 5_000);
+    // 100 keys in odd buckets, one each: inline leaves of the root, no child page touched.
+    const fresh = batchOf(100, 82);
+    for (let i = 0; i < 100; i++) fresh[i * 32] = 2 * i + 1;
+    const loads = t.stats().pageLoads;
+    t.setMany(fresh, fresh);
+    expect(t.stats().pageLoads).toBe(loads);
+    expect(t.rootPage.byteSize()).toBeGreaterThan(rootBefore + 5_000);
+    expect(t.stats().bytes).toBeLessThanOrEqual(budget);
   });
 
   it("a page load reads its 16 row ids in one getPages call", () => {
