@@ -53,6 +53,24 @@ describe("page buffers", () => {
     expect(new Uint8Array(buf).every((b) => b === 0)).toBe(true);
   });
 
+  it("a page the tree's cache evicts gives its buffer to the pool, and the next load reuses it", () => {
+    const store = new MemoryPageStore();
+    const keys = new Uint8Array(32 * 600);
+    for (let i = 0; i < 600; i++) keys.set(keyOf(i * 7_000_000), i * 32);
+    PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 16 });
+    const t = new PrefixTree({ store, maxLeavesPerPage: 16, cacheBytes: 1 });
+    clearBufferPool();
+    t.get(keys.subarray(0, 32)); // loads a bottom page; the budget of 1 byte evicts it at once
+    expect(t.stats()).toMatchObject({ pages: 1, evictions: 1 });
+    const pooled = pooledBufferBytes();
+    expect(pooled).toBeGreaterThan(0);
+    const { hits } = poolCounters;
+    t.get(keys.subarray(32, 64)); // the same page again: loaded into the pooled buffer
+    expect(poolCounters.hits).toBe(hits + 1);
+    expect(pooledBufferBytes()).toBe(pooled);
+    expect(t.stats().evictions).toBe(2);
+  });
+
   it("a page that grows gives its old buffer to the pool and keeps its items", () => {
     const p = new Page("", 0, 4);
     for (let i = 0; i < 4; i++) p.addItem(ItemKind.Leaf, keyOf(i), 0, 32);
