@@ -163,6 +163,22 @@ describe("tree stats", () => {
     expect(t.stats().evictions).toBeGreaterThan(10);
   });
 
+  it("a bottom page holds up to maxLeavesPerPage leaves, bursts only past that, and an update rewrites only its changed row", () => {
+    const store = new RecordingStore();
+    const t = new PrefixTree({ store, maxLeavesPerPage: 4 });
+    const keys = batchOf(5, 91);
+    for (let i = 0; i < 5; i++) keys[i * 32] = 0x10 * i + 3; // one key per row of the root
+    for (let i = 0; i < 4; i++) t.set(keys.subarray(i * 32, i * 32 + 32), keys.subarray(0, 32));
+    expect(t.rootPage.split).toBe(false); // exactly 4: still one bottom page
+    expect(t.stats().pages).toBe(1);
+    const rows = t.stats().rowsWritten;
+    t.set(keys.subarray(2 * 32, 3 * 32), keys.subarray(32, 64)); // a value in row 2 only
+    expect(t.stats().rowsWritten - rows).toBe(1);
+    expect(store.writes.at(-1)).toEqual(["2"]);
+    t.set(keys.subarray(4 * 32, 5 * 32), keys.subarray(0, 32)); // the fifth: the page bursts
+    expect(t.rootPage.split).toBe(true);
+  });
+
   it("an update that only grows the root page still leaves the cache within its budget", () => {
     const store = new MemoryPageStore();
     const opts = { store, maxLeavesPerPage: 32 }; // ~12 keys a bucket: bottom pages, none pinned
