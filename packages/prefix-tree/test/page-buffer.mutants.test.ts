@@ -62,6 +62,8 @@ describe("page buffers", () => {
     clearBufferPool();
     t.get(keys.subarray(0, 32)); // loads a bottom page; the budget of 1 byte evicts it at once
     expect(t.stats()).toMatchObject({ pages: 1, evictions: 1 });
+    // The peak remembers the page that was loaded for the read, then evicted.
+    expect(t.stats().peakBytes).toBeGreaterThan(t.stats().bytes);
     const pooled = pooledBufferBytes();
     expect(pooled).toBeGreaterThan(0);
     const { hits } = poolCounters;
