@@ -211,4 +211,46 @@ describe("a failed update", () => {
     expect(t.root()).toEqual(reference.root());
     expect(t.proveInclusion(k.subarray(32, 64))).toEqual(reference.proveInclusion(k.subarray(32, 64)));
   });
+
+  /** A MemoryPageStore that counts row reads, and whose `putPages` throws while `failPut`. */
+  class CountingStore extends MemoryPageStore {
+    reads = 0;
+    failPut = false;
+    override getPage(id: string): Uint8Array | undefined {
+      this.reads++;
+      return super.getPage(id);
+    }
+    override putPages(writes: Parameters<MemoryPageStore["putPages"]>[0]): void {
+      if (this.failPut) throw new Error("disk full");
+      super.putPages(writes);
+    }
+  }
+
+  it("the root page is reloaded once: at the failure, or at the next use when the reload failed too", () => {
+    const { state, hash } = flakyHash();
+    const store = new CountingStore();
+    const t = PrefixTree.bulkBuild(batch(200, 1), batch(200, 2), { hash, store, maxLeavesPerPage: 8 });
+    const before = t.root();
+    const k = batch(100, 3);
+    // The write fails: the root page is read again while the update fails, and not after.
+    store.failPut = true;
+    store.reads = 0;
+    expect(() => t.setMany(k, k)).toThrow("disk full");
+    store.failPut = false;
+    expect(store.reads).toBe(16); // the root page's rows
+    expect(t.root()).toEqual(before);
+    expect(t.root()).toEqual(before);
+    expect(store.reads).toBe(16);
+    // The hash fails mid-update and again while the root page is reloaded: the update's own
+    // error is thrown, and the next use reloads the root page, once.
+    state.failing = true;
+    expect(() => t.setMany(k, k)).toThrow("hash failed");
+    state.failing = false;
+    store.reads = 0;
+    expect(t.root()).toEqual(before);
+    expect(store.reads).toBe(16);
+    expect(t.root()).toEqual(before);
+    expect(t.stats().leaves).toBeGreaterThan(0);
+    expect(store.reads).toBe(16);
+  });
 });
