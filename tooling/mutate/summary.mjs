@@ -126,6 +126,16 @@ for (const name of names) {
       if (r.partial) e.partial = true;
       local.set(file, e);
     }
+    // A complete run of the whole package lists only files with mutants: the other source files
+    // (types and re-exports only) have nothing to mutate, which is a result too (0 mutants), for
+    // files not changed since that run.
+    if (only.length === 0 && !r.partial) {
+      for (const file of sourceFiles(dir)) {
+        if (json.files[file] || statSync(join(dir, file)).mtimeMs > r.mtime) continue;
+        const data = { source: readFileSync(join(dir, file), "utf8"), mutants: [] };
+        local.set(file, entryFromReport(data, stamp(r.mtime), commit));
+      }
+    }
   }
   // The committed record fills in files with no local report; a newer local entry replaces it (a
   // partial one only a partial or older-code entry).
