@@ -126,11 +126,11 @@ for (const name of names) {
       if (r.partial) e.partial = true;
       local.set(file, e);
     }
-    // A complete run of the whole package lists only files with mutants: the other source files
-    // (types and re-exports only) have nothing to mutate, which is a result too (0 mutants), for
-    // files not changed since that run.
-    if (only.length === 0 && !r.partial) {
-      for (const file of sourceFiles(dir)) {
+    // A complete run lists only files with mutants: the other files it mutated (types and
+    // re-exports only) have nothing to mutate, which is a result too (0 mutants), for files not
+    // changed since that run.
+    if (!r.partial) {
+      for (const file of only.length === 0 ? sourceFiles(dir) : only) {
         if (json.files[file] || statSync(join(dir, file)).mtimeMs > r.mtime) continue;
         const data = { source: readFileSync(join(dir, file), "utf8"), mutants: [] };
         local.set(file, entryFromReport(data, stamp(r.mtime), commit));
