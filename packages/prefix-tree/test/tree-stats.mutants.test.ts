@@ -399,6 +399,42 @@ describe("tree stats", () => {
     t.get(key(0x20, 1));
     expect(t.stats()).toMatchObject({ pinned: 1, pages: 3 });
   });
+  it("a bottom page's growth does not count against the pin budget", () => {
+    // Under the root: S (first byte 0x10), a split page of 40 inline leaves, and B (0x30), a
+    // bottom page of three keys that grows to seven.
+    const key = (a: number, b: number) => {
+      const k = batchOf(1, 5000 + a * 256 + b);
+      k[0] = a;
+      k[1] = b;
+      return k;
+    };
+    const keys: Uint8Array[] = [];
+    for (let b = 0; b < 40; b++) keys.push(key(0x10, b));
+    for (let b = 0; b < 3; b++) keys.push(key(0x30, b));
+    const more = [4, 5, 6, 7].map((b) => key(0x30, b));
+    const build = () => {
+      const store = new MemoryPageStore();
+      PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 8 });
+      clearBufferPool();
+      return store;
+    };
+    const probe = new PrefixTree({ store: build(), maxLeavesPerPage: 8, cacheBytes: 1e9 });
+    const r = probe.stats().bytes;
+    probe.get(key(0x10, 1));
+    const size = probe.stats().bytes - r;
+    expect(probe.stats().pinned).toBe(1);
+    // Half the budget is exactly S's size: S is pinned after B grew, as before.
+    const t = new PrefixTree({ store: build(), maxLeavesPerPage: 8, cacheBytes: 2 * size });
+    t.get(key(0x30, 1));
+    const before = t.stats().bytes;
+    t.setMany(more, more);
+    expect(t.stats().bytes).toBeGreaterThan(before); // B grew (the root did not: same items)
+    expect(t.stats().pinned).toBe(0);
+    clearBufferPool(); // B's old buffer: S gets a fresh one, of the size measured
+    t.get(key(0x10, 1));
+    expect(t.stats()).toMatchObject({ pinned: 1, pages: 3 });
+  });
+
   it("a second key in an inline leaf's bucket makes a page, and the other items stay as they were", () => {
     // 40 inline leaves of the root (first bytes 0, 6, 12, ..), then a key sharing each one's bucket.
     const keys = batchOf(40, 51);
