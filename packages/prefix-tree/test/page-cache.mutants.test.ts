@@ -63,6 +63,25 @@ describe("page cache eviction order", () => {
     expect(loads()).toBe(5);
   });
 
+  it("in an update, evicts least recently used pages only until the cache fits (exactly full is full enough)", () => {
+    const store = storeWithGroups();
+    const probe = new PrefixTree({ store, maxLeavesPerPage: 16, cacheBytes: 1e9 });
+    for (const g of [0, 1, 2]) probe.get(key(g, 1));
+    const threePages = probe.stats().bytes;
+    clearBufferPool();
+    const t = new PrefixTree({ store, maxLeavesPerPage: 16, cacheBytes: threePages });
+    for (const g of [0, 1, 2]) t.get(key(g, 1));
+    expect(t.stats()).toMatchObject({ pages: 4, evictions: 0, bytes: threePages });
+    // A new value in page 3 (its size unchanged): loading it goes over the budget by one page, so
+    // the update evicts page 0 alone, which leaves the cache exactly at the budget.
+    const value = key(3, 3).map((b) => b ^ 0xff);
+    t.setMany([key(3, 3)], [value]);
+    expect(t.stats()).toMatchObject({ pages: 4, evictions: 1, pageLoads: 4, bytes: threePages });
+    for (const g of [1, 2, 3]) t.get(key(g, 2));
+    expect(t.stats().pageLoads).toBe(4);
+    expect(t.get(key(3, 3))).toEqual(value);
+  });
+
   it("proofs count as uses too, and a read of the newest page changes nothing", () => {
     const store = storeWithGroups();
     const probe = new PrefixTree({ store, maxLeavesPerPage: 16, cacheBytes: 1e9 });
