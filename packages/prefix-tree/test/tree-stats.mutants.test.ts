@@ -214,6 +214,36 @@ describe("tree stats", () => {
     expect(store.reads.every((n) => n === 16)).toBe(true);
   });
 
+  it("the read-ahead stops at the end of the page's part of the batch", () => {
+    // Split pages A (first byte 0x42) and B (0x43), each over bottom pages for second bytes
+    // 0x10..0x1f (three keys each). The batch changes A/10, A/11 and B/12: reading A/10 reads A/11
+    // with it, but not A/12, whose second byte is that of the next key in the batch (in B).
+    const key = (a: number, b: number, c: number) => {
+      const k = batchOf(1, 9000 + a * 4096 + b * 16 + c);
+      k[0] = a;
+      k[1] = b;
+      return k;
+    };
+    const keys: Uint8Array[] = [];
+    for (const a of [0x42, 0x43])
+      for (let b = 0x10; b < 0x20; b++) for (let c = 0; c < 3; c++) keys.push(key(a, b, c));
+    const store = new RecordingStore();
+    PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 4 });
+    const t = new PrefixTree({ store, maxLeavesPerPage: 4 });
+    t.get(key(0x42, 0x20, 0)); // absent: loads A, not its children
+    t.get(key(0x43, 0x20, 0)); // loads B
+    expect(t.stats().pages).toBe(3);
+    const readIds: string[][] = [];
+    const getPages = store.getPages.bind(store);
+    store.getPages = (ids) => {
+      readIds.push([...new Set(ids.map((id) => id.slice(0, -1)))]);
+      return getPages(ids);
+    };
+    const batch = [key(0x42, 0x10, 5), key(0x42, 0x11, 5), key(0x43, 0x12, 5)];
+    t.setMany(batch, batch);
+    expect(readIds).toEqual([["4210", "4211"], ["4312"]]);
+  });
+
   it("reading an absent key whose bucket holds another page loads nothing", () => {
     const store = new MemoryPageStore();
     const keys = batchOf(400, 19);
