@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { decodeBase64, decodeBase64UrlNoPad } from "../src/base64.ts";
-import { durationSeconds, MAX_UNIX_SECONDS, unixSeconds } from "../src/unix-time.ts";
+import {
+  DEFAULT_MAX_AGE,
+  DEFAULT_MAX_FUTURE_SKEW,
+  durationSeconds,
+  MAX_UNIX_SECONDS,
+  unixSeconds,
+} from "../src/unix-time.ts";
 
 describe("base64 decoders", () => {
   it("an all-zero group decodes to zero bytes", () => {
@@ -25,6 +31,11 @@ describe("base64 decoders", () => {
 });
 
 describe("time arguments", () => {
+  it("cosignature freshness defaults: 7 days old at most, 5 minutes ahead at most (docs/wire-formats.md)", () => {
+    expect(DEFAULT_MAX_AGE).toBe(604_800);
+    expect(DEFAULT_MAX_FUTURE_SKEW).toBe(300);
+  });
+
   it(`Unix seconds up to ${MAX_UNIX_SECONDS}; one more looks like milliseconds`, () => {
     expect(unixSeconds(MAX_UNIX_SECONDS, "now")).toBe(MAX_UNIX_SECONDS);
     expect(() => unixSeconds(MAX_UNIX_SECONDS + 1, "now")).toThrow(TypeError);
