@@ -14,6 +14,27 @@ describe("EpochKeys and suites", () => {
     for (const chacha of [3, 6, 84, 0, 999]) expect(() => sframeSuiteForMls(chacha)).toThrow(RangeError);
   });
 
+  it("every AES-GCM MLS suite (RFC 9420 §17.1 and ts-mls's post-quantum ids) by its AES key size; no other", () => {
+    const want: Record<number, number> = {
+      1: 4, // MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519
+      2: 4, // MLS_128_DHKEMP256_AES128GCM_SHA256_P256
+      4: 5, // MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448
+      5: 5, // MLS_256_DHKEMP521_AES256GCM_SHA512_P521
+      7: 5, // MLS_256_DHKEMP384_AES256GCM_SHA384_P384
+      77: 4, // MLS_128_MLKEM512_AES128GCM_SHA256_Ed25519
+      79: 5, // MLS_256_MLKEM768_AES256GCM_SHA384_Ed25519
+      81: 5, // MLS_256_MLKEM1024_AES256GCM_SHA512_Ed25519
+      83: 5, // MLS_256_XWING_AES256GCM_SHA512_Ed25519
+      85: 5, // MLS_256_MLKEM1024_AES256GCM_SHA512_MLDSA87
+      87: 5, // MLS_256_XWING_AES256GCM_SHA512_MLDSA87
+    };
+    for (let id = 0; id < 0x100; id++) {
+      if (want[id] !== undefined) expect(sframeSuiteForMls(id), `MLS suite ${id}`).toBe(want[id]);
+      else expect(() => sframeSuiteForMls(id), `MLS suite ${id}`).toThrow(RangeError);
+    }
+    expect(() => sframeSuiteForMls(0xf00d)).toThrow(RangeError); // X-Wing's id in ts-mls 2.0
+  });
+
   it("deriveEpochKeys exports Nk(suite) bytes once, with the sorted roster", async () => {
     const calls: [string, number][] = [];
     const keys = await deriveEpochKeys({

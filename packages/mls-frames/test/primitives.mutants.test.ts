@@ -29,6 +29,51 @@ import { toHex } from "./helpers.ts";
 
 const EMPTY = new Uint8Array(0);
 
+describe("cipher suites", () => {
+  it("the constants of RFC 9605 Table 2 (§4.5) under the §8.1 names; no other id", () => {
+    const ctr = (id: number, name: string, Nt: number) => ({
+      id,
+      name,
+      aead: "AES-CTR-HMAC",
+      hash: "SHA-256",
+      Nh: 32,
+      Nka: 16,
+      Nk: 48,
+      Nn: 12,
+      Nt,
+    });
+    expect([1, 2, 3, 4, 5].map((id) => cipherSuiteParams(id))).toEqual([
+      ctr(1, "AES_128_CTR_HMAC_SHA256_80", 10),
+      ctr(2, "AES_128_CTR_HMAC_SHA256_64", 8),
+      ctr(3, "AES_128_CTR_HMAC_SHA256_32", 4),
+      {
+        id: 4,
+        name: "AES_128_GCM_SHA256_128",
+        aead: "AES-GCM",
+        hash: "SHA-256",
+        Nh: 32,
+        Nka: 0,
+        Nk: 16,
+        Nn: 12,
+        Nt: 16,
+      },
+      {
+        id: 5,
+        name: "AES_256_GCM_SHA512_128",
+        aead: "AES-GCM",
+        hash: "SHA-512",
+        Nh: 64,
+        Nka: 0,
+        Nk: 32,
+        Nn: 12,
+        Nt: 16,
+      },
+    ]);
+    for (const [name, id] of Object.entries(CipherSuite)) expect(cipherSuiteParams(id).name).toBe(name);
+    for (const bad of [0, 6, 0xffff]) expect(() => cipherSuiteParams(bad)).toThrow(RangeError);
+  });
+});
+
 describe("AEAD keys", () => {
   it("refuses a key one byte short or long for every suite", async () => {
     for (const id of Object.values(CipherSuite)) {
