@@ -386,6 +386,19 @@ describe("Committer: events", () => {
     expect(b.view!.group!.groupId).toEqual(enc.encode("g2"));
   });
 
+  it("a group started by another member while we wait to be added creates nothing (we keep our key package)", async () => {
+    const c = new Committer(new SymbolicEngine());
+    await c.receive(snapshot("b", { nextSeq: 0n, generation: 0n, group: null, present: new Map() }));
+    const kp = c.inspect().keyPackage!;
+    await c.receive(event(0n, { type: "announced", member: "a", keyPackage: symKp("kp|a|1") }));
+    await c.receive(event(1n, { type: "announced", member: "b", keyPackage: kp }));
+    const out = await c.receive(event(2n, { type: "group-started", groupId: enc.encode("g"), creator: "a" }));
+    expect(kinds(out)).toEqual([]);
+    expect(c.group).toBeNull();
+    expect(c.inspect().keyPackage).toEqual(kp);
+    expect(c.view!.group!.groupId).toEqual(enc.encode("g"));
+  });
+
   it("a group started for us is created only with the key package the room holds for us", async () => {
     for (const held of [true, false]) {
       const c = new Committer(new SymbolicEngine());
