@@ -481,7 +481,13 @@ describe("Committer: commits", () => {
   });
 
   it("a Welcome is used only for our current announcement, and a bad one is reported", async () => {
-    for (const variant of ["stale announceSeq", "no welcome", "bad welcome", "good"] as const) {
+    for (const variant of [
+      "stale announceSeq",
+      "no welcome",
+      "bad welcome",
+      "another member",
+      "good",
+    ] as const) {
       const { w, c } = await room("a");
       w.connect("b");
       await w.stepClient("b"); // snapshot: b announces
@@ -500,7 +506,14 @@ describe("Committer: commits", () => {
         next(c("b"), {
           type: "committed",
           sender: "a",
-          bundle: { commit: r.commit, welcome, adds: [{ member: "b", announceSeq }], removes: [] },
+          bundle: {
+            commit: r.commit,
+            welcome,
+            // "another member": the add names someone else (with our announceSeq); the Welcome,
+            // which would open with our key package, is not taken as ours.
+            adds: [{ member: variant === "another member" ? "x" : "b", announceSeq }],
+            removes: [],
+          },
         }),
       );
       expect(b.view!.nextSeq, variant).toBe(seq + 1n);
@@ -535,6 +548,22 @@ describe("Committer: commits", () => {
     expect(kinds(out)).toEqual(["left-group:resync", "send:resync"]);
   });
 
+  it("a commit in our name that we have not sent (nothing pending) is processed like anyone else's", async () => {
+    const { c } = await room("a", "b", "c");
+    const a = c("a");
+    expect(a.committer.hasPendingCommit).toBe(false);
+    const r = await a.engine.commit(a.committer.group!, [], [2]);
+    const out = await a.committer.receive(
+      next(a, {
+        type: "committed",
+        sender: "a",
+        bundle: { commit: r.commit, welcome: null, adds: [], removes: ["c"] },
+      }),
+    );
+    // Not adopted: symbolic MLS refuses a commit from our own leaf.
+    expect(kinds(out)).toEqual(["error:commit-failed", "left-group:resync", "send:resync"]);
+  });
+
   it("our pending commit echoed under another sender's name is not adopted as ours", async () => {
     const { w, c } = await room("a", "b");
     w.connect("x");
@@ -552,6 +581,31 @@ describe("Committer: commits", () => {
     );
     // Processed as b's commit: symbolic MLS refuses a commit from our own leaf.
     expect(kinds(out)).toEqual(["error:commit-failed", "left-group:resync", "send:resync"]);
+  });
+
+  it("a commit adding us before the room has our announcement is not for us", async () => {
+    const { w, c } = await room("a");
+    w.connect("b");
+    await w.stepClient("b"); // snapshot: b announces, not yet sequenced
+    const b = c("b").committer;
+    expect(b.view!.present.has("b")).toBe(false);
+    const a = c("a");
+    const r = await a.engine.commit(a.committer.group!, [symKp("kp|b|0")], []);
+    const out = await b.receive(
+      next(c("b"), {
+        type: "committed",
+        sender: "a",
+        bundle: {
+          commit: r.commit,
+          welcome: r.welcome,
+          adds: [{ member: "b", announceSeq: 0n }],
+          removes: [],
+        },
+      }),
+    );
+    expect(out).toEqual([]);
+    expect(b.group).toBeNull();
+    expect(b.inspect().keyPackage).not.toBeNull();
   });
 
   it("a Welcome into another group or epoch than the room's is refused; one of several adds is enough", async () => {
