@@ -217,6 +217,18 @@ describe("Committer: snapshots", () => {
     expect(b.inSync).toBe(true);
   });
 
+  it("a snapshot whose roster names a member the MLS group lacks: the committer removes only members it has", async () => {
+    const { c } = await room("a", "b");
+    const a = c("a").committer;
+    expect(a.isCommitter).toBe(true);
+    const v = a.view!;
+    const roster = new Map(v.group!.roster);
+    roster.set("ghost", 0n); // in the room's roster, not live, and no leaf of ours
+    const out = await a.receive(snapshot("a", { ...v, group: { ...v.group!, roster } }));
+    expect(out).toEqual([]);
+    expect(a.hasPendingCommit).toBe(false);
+  });
+
   it("a reconnect into another group, another epoch or as a non-live member resyncs", async () => {
     for (const change of ["groupId", "epoch", "re-announced", "not in roster", "no group"] as const) {
       const { c } = await room("a", "b");
