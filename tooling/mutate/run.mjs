@@ -9,6 +9,8 @@
  *   --files a,b   only those source files (own report + incremental state, see stryker-config.mjs)
  *   --no-static   skip static mutants (module-level constants: each needs the whole suite, most
  *                 of a run's time); the table counts them as "static, not run"
+ *   --force       re-test every mutant of the set, not only those whose code or covering tests
+ *                 changed (needed after a test for a static mutant: see the README)
  *   --summary     print the table from the existing reports without running Stryker (after a run,
  *                 the table is printed with `--record`: see summary.mjs and results-record.mjs)
  */
@@ -25,6 +27,7 @@ const args = process.argv.slice(2);
 let files = "";
 let summaryOnly = false;
 let noStatic = false;
+let force = false;
 const names = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--") continue;
@@ -32,6 +35,7 @@ for (let i = 0; i < args.length; i++) {
   else if (args[i].startsWith("--files=")) files = args[i].slice("--files=".length);
   else if (args[i] === "--summary") summaryOnly = true;
   else if (args[i] === "--no-static") noStatic = true;
+  else if (args[i] === "--force") force = true;
   else names.push(args[i]);
 }
 
@@ -59,15 +63,19 @@ if (!summaryOnly) {
   for (const p of packages) {
     const dir = join(root, "packages", p);
     console.log(`\n== mutate @sealroom/${p}${files ? ` (${files})` : ""}`);
-    const r = spawnSync("nice", ["-n", "15", stryker, "run", "stryker.config.mjs"], {
-      cwd: dir,
-      stdio: "inherit",
-      env: {
-        ...process.env,
-        SEALROOM_MUTATE_FILES: files,
-        SEALROOM_MUTATE_IGNORE_STATIC: noStatic ? "1" : "",
+    const r = spawnSync(
+      "nice",
+      ["-n", "15", stryker, "run", "stryker.config.mjs", ...(force ? ["--force"] : [])],
+      {
+        cwd: dir,
+        stdio: "inherit",
+        env: {
+          ...process.env,
+          SEALROOM_MUTATE_FILES: files,
+          SEALROOM_MUTATE_IGNORE_STATIC: noStatic ? "1" : "",
+        },
       },
-    });
+    );
     if (r.status !== 0) {
       console.error(`stryker failed in packages/${p} (exit ${r.status ?? r.signal})`);
       failed = true;
