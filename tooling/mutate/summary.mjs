@@ -19,7 +19,8 @@
  *               listed in equivalent.json with `"kind": "message"` (e.g. a field name that only
  *               ends up in a message)
  *               (`"kind": "killed-outside"`: a survivor that a test left out of the mutation config,
- *               too slow instrumented, kills; checked by hand, counted as killed and noted below)
+ *               too slow instrumented, kills, or a static mutant Stryker does not re-evaluate; checked
+ *               by hand, counted as killed and noted below)
  *   score       killed / (killed + survived): the share of non-equivalent mutants killed
  *   runs        when the results were measured (a range when they come from several days)
  * `--survivors` lists every surviving mutant (file:line mutator `original` -> `replacement`).
@@ -279,7 +280,7 @@ console.log(
 for (const r of rows)
   if (r.outside > 0)
     console.log(
-      `${r.name}: killed includes ${r.outside} killed by hand by tests left out of the mutation config (equivalent.json "killed-outside")`,
+      `${r.name}: killed includes ${r.outside} killed by hand (equivalent.json "killed-outside": a test left out of the mutation config, or a static mutant Stryker did not re-evaluate)`,
     );
 for (const w of warnings) console.log(`warning: ${w}`);
 if (changedLines.length > 0) {
