@@ -24,6 +24,17 @@ class RecordingStore extends MemoryPageStore {
   }
 }
 
+/**
+ * A store holding `keys` (8 leaves a page), and an empty buffer pool: the pages loaded next get fresh
+ * buffers, whose sizes repeat from tree to tree (a pooled buffer may be larger).
+ */
+function storeOf(keys: Uint8Array[]): MemoryPageStore {
+  const store = new MemoryPageStore();
+  PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 8 });
+  clearBufferPool();
+  return store;
+}
+
 /** Pages written by the recorded calls: each call's distinct page ids (a row id less its nibble). */
 function pagesIn(writes: string[][]): number {
   let n = 0;
@@ -402,12 +413,7 @@ describe("tree stats", () => {
     for (let b = 0; b < 40; b++) keys.push(key(0x10, b), key(0x20, b));
     const more: Uint8Array[] = [];
     for (let b = 100; b < 140; b++) more.push(key(0x10, b)); // 40 new leaves in S1
-    const build = () => {
-      const store = new MemoryPageStore();
-      PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 8 });
-      clearBufferPool();
-      return store;
-    };
+    const build = () => storeOf(keys);
     const probe = new PrefixTree({ store: build(), maxLeavesPerPage: 8, cacheBytes: 1e9 });
     const r = probe.stats().bytes;
     probe.get(key(0x10, 1));
@@ -442,12 +448,7 @@ describe("tree stats", () => {
     for (let b = 0; b < 40; b++) keys.push(key(0x10, b));
     for (let b = 0; b < 3; b++) keys.push(key(0x30, b));
     const more = [4, 5, 6, 7].map((b) => key(0x30, b));
-    const build = () => {
-      const store = new MemoryPageStore();
-      PrefixTree.bulkBuild(keys, keys, { store, maxLeavesPerPage: 8 });
-      clearBufferPool();
-      return store;
-    };
+    const build = () => storeOf(keys);
     const probe = new PrefixTree({ store: build(), maxLeavesPerPage: 8, cacheBytes: 1e9 });
     const r = probe.stats().bytes;
     probe.get(key(0x10, 1));
