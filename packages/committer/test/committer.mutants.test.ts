@@ -56,6 +56,11 @@ const event = (seq: bigint, ev: RoomEvent) => encodeServerMessage({ type: "event
 const next = (client: Client, ev: RoomEvent) => event(client.committer.view!.nextSeq, ev);
 /** A symbolic key package (see symbolic-engine.ts). */
 const symKp = (s: string) => Uint8Array.of(0, 1, 0, 5, ...enc.encode(s));
+/** `client` receives, as the room's next event, `sender`'s commit that removes `removes` and adds nobody. */
+const receiveCommit = (client: Client, sender: string, commit: Uint8Array, removes: string[]) =>
+  client.committer.receive(
+    next(client, { type: "committed", sender, bundle: { commit, welcome: null, adds: [], removes } }),
+  );
 
 describe("Committer: API guards", () => {
   it("sendChat takes exactly MAX_CHAT_BYTES, refuses one more or a non-Uint8Array, and is not re-entrant", async () => {
@@ -433,13 +438,7 @@ describe("Committer: commits", () => {
     const r = await a.engine.commit(a.committer.group!, [], [2]);
     const cc = c("c").committer;
     const seq = cc.view!.nextSeq;
-    const out = await cc.receive(
-      next(c("c"), {
-        type: "committed",
-        sender: "a",
-        bundle: { commit: r.commit, welcome: null, adds: [], removes: ["c"] },
-      }),
-    );
+    const out = await receiveCommit(c("c"), "a", r.commit, ["c"]);
     expect(kinds(out)).toEqual(["left-group:removed", "send:resync"]);
     expect(cc.view!.nextSeq).toBe(seq + 1n);
     expect(cc.view!.group!.roster.has("c")).toBe(false);
@@ -450,13 +449,7 @@ describe("Committer: commits", () => {
     const b = c("b");
     // b's own leaf as the sender: symbolic MLS refuses to process it.
     const r = await b.engine.commit(b.committer.group!, [], [0]);
-    const out = await b.committer.receive(
-      next(b, {
-        type: "committed",
-        sender: "a",
-        bundle: { commit: r.commit, welcome: null, adds: [], removes: ["a"] },
-      }),
-    );
+    const out = await receiveCommit(b, "a", r.commit, ["a"]);
     expect(kinds(out)).toEqual(["error:commit-failed", "left-group:resync", "send:resync"]);
   });
 
@@ -549,14 +542,7 @@ describe("Committer: commits", () => {
     const a = c("a");
     const old = { ...a.committer.group!, epoch: a.committer.group!.epoch - 1n };
     const r = await a.engine.commit(old, [], [2]);
-    const b = c("b").committer;
-    const out = await b.receive(
-      next(c("b"), {
-        type: "committed",
-        sender: "a",
-        bundle: { commit: r.commit, welcome: null, adds: [], removes: ["c"] },
-      }),
-    );
+    const out = await receiveCommit(c("b"), "a", r.commit, ["c"]);
     expect(kinds(out)).toEqual(["left-group:resync", "send:resync"]);
   });
 
@@ -565,13 +551,7 @@ describe("Committer: commits", () => {
     const a = c("a");
     expect(a.committer.hasPendingCommit).toBe(false);
     const r = await a.engine.commit(a.committer.group!, [], [2]);
-    const out = await a.committer.receive(
-      next(a, {
-        type: "committed",
-        sender: "a",
-        bundle: { commit: r.commit, welcome: null, adds: [], removes: ["c"] },
-      }),
-    );
+    const out = await receiveCommit(a, "a", r.commit, ["c"]);
     // Not adopted: symbolic MLS refuses a commit from our own leaf.
     expect(kinds(out)).toEqual(["error:commit-failed", "left-group:resync", "send:resync"]);
   });
@@ -584,13 +564,7 @@ describe("Committer: commits", () => {
     const a = c("a");
     while (!a.committer.hasPendingCommit) await w.stepClient("a");
     const pending = a.committer.inspect().pending!;
-    const out = await a.committer.receive(
-      next(a, {
-        type: "committed",
-        sender: "b",
-        bundle: { commit: pending.commit, welcome: null, adds: [], removes: [] },
-      }),
-    );
+    const out = await receiveCommit(a, "b", pending.commit, []);
     // Processed as b's commit: symbolic MLS refuses a commit from our own leaf.
     expect(kinds(out)).toEqual(["error:commit-failed", "left-group:resync", "send:resync"]);
   });
