@@ -37,6 +37,30 @@ describe("SRI", () => {
     expect(lines.slice(3, 6)).toEqual(html.split("\n").slice(3, 6));
     expect(added).toEqual(["/assets/a.js", "/assets/b.css", "/assets/c.js", "/assets/a.js"]);
   });
+  it("reads the attribute forms of hand-written HTML: runs of whitespace, spaces around =, single quotes", () => {
+    const files = new Map([
+      ["/assets/a.js", enc("a")],
+      ["/assets/b.css", enc("b")],
+    ]);
+    const resolve = (u: string) => files.get(u);
+    const cases = [
+      '<script type="module"\n        src="/assets/a.js"></script>',
+      '<script  defer   src="/assets/a.js"></script>',
+      '<script src = "/assets/a.js"></script>',
+      "<script src='/assets/a.js'></script>",
+      "<link rel='stylesheet' href = '/assets/b.css'>",
+    ];
+    for (const tag of cases) {
+      const { html, added } = addSri(tag, resolve);
+      expect(added, tag).toHaveLength(1);
+      const end = tag.indexOf(">");
+      const url = added[0]!;
+      expect(html, tag).toBe(`${tag.slice(0, end)} integrity="${sriFor(files.get(url)!)}"${tag.slice(end)}`);
+    }
+    // A value-less `integrity` is still an integrity attribute the author wrote: left alone.
+    const bare = '<script integrity src="/assets/a.js"></script>';
+    expect(addSri(bare, resolve)).toEqual({ html: bare, added: [] });
+  });
 });
 
 describe("buildManifestFromFiles", () => {
