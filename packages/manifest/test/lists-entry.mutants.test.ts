@@ -198,6 +198,8 @@ describe("preload list response codec", () => {
   });
 
   it("exactly MAX_PRELOAD_LIST_RESPONSE_BYTES: judged by its parts; one byte more is too_large", () => {
+    // The documented cap (docs/preload-list.md): 64 MiB of list + 32 MiB for the proofs.
+    expect(MAX_PRELOAD_LIST_RESPONSE_BYTES).toBe(96 * 1024 * 1024);
     const fill = MAX_PRELOAD_LIST_RESPONSE_BYTES - 12 - v0.length - head.length;
     const big = frame(v0, head, new Uint8Array(fill));
     expect(big.length).toBe(MAX_PRELOAD_LIST_RESPONSE_BYTES);

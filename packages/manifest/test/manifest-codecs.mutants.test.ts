@@ -84,7 +84,8 @@ describe("parseManifest", () => {
 });
 
 describe("manifest response", () => {
-  it("exactly MAX_RESPONSE_BYTES is framed and decoded; one more is too_large", () => {
+  it("exactly MAX_RESPONSE_BYTES (32 MiB manifest + 24 MiB, README) is framed and decoded; one more is too_large", () => {
+    expect(MAX_RESPONSE_BYTES).toBe(56 * 1024 * 1024);
     const body = (n: number) => {
       const b = new Uint8Array(n).fill(0x41);
       b[n - 2] = 0x0a;
@@ -116,12 +117,14 @@ describe("ChainHeadWithProof encoder", () => {
     const p = {
       head: w.head,
       incProof: new Uint8Array(1),
-      signedPrefixRoot: new Uint8Array(MAX_SIGNED_PREFIX_ROOT),
+      signedPrefixRoot: new Uint8Array(2 ** 24 - 1),
     };
-    expect(encodeChainHeadWithProof(p).length).toBe(112 + 2 + 1 + 3 + MAX_SIGNED_PREFIX_ROOT);
-    expect(() =>
-      encodeChainHeadWithProof({ ...p, signedPrefixRoot: new Uint8Array(MAX_SIGNED_PREFIX_ROOT + 1) }),
-    ).toThrow(RangeError);
+    expect(MAX_SIGNED_PREFIX_ROOT).toBe(2 ** 24 - 1);
+    expect(encodeChainHeadWithProof(p).length).toBe(112 + 2 + 1 + 3 + 2 ** 24 - 1);
+    // u24 length field: 2^24 bytes would not fit it.
+    expect(() => encodeChainHeadWithProof({ ...p, signedPrefixRoot: new Uint8Array(2 ** 24) })).toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -1,11 +1,19 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ManifestError } from "../src/errors.ts";
-import { decodeManifestResponse, decodeProofLine, encodeManifestResponse } from "../src/manifest-response.ts";
+import {
+  decodeManifestResponse,
+  decodeProofLine,
+  encodeManifestResponse,
+  MANIFEST_MEDIA_TYPE,
+} from "../src/manifest-response.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
 describe("manifest response body", () => {
+  it("is served as the media type waict-integrity v2 names", () => {
+    expect(MANIFEST_MEDIA_TYPE).toBe("application/waict-integrity-manifest");
+  });
   it("splits manifest and proof lines, keeping the exact manifest bytes", () => {
     const r = decodeManifestResponse(enc('{"hashes":{} }\nAAEC\n'));
     expect(new TextDecoder().decode(r.manifestBytes)).toBe('{"hashes":{} }');

@@ -65,6 +65,17 @@ describe("New Entry Data", () => {
     expect(() => parseNewEntryData(text)).toThrow(NewEntryDataError);
   });
 
+  it("reads strict UTF-8: one invalid byte, even in a value it ignores, is bad_json; a leading BOM is skipped", () => {
+    const text = JSON.stringify({ ...good, note: "ab" });
+    const bytes = new TextEncoder().encode(text);
+    const bad = bytes.slice();
+    bad[text.indexOf('"ab"') + 1] = 0xff;
+    expect(() => parseNewEntryData(bad)).toThrow(expect.objectContaining({ code: "bad_json" }));
+    // RFC 8259 §8.1: a parser may ignore a byte order mark; the data is the same without it.
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes]);
+    expect(parseNewEntryData(bom)).toEqual(parseNewEntryData(bytes));
+  });
+
   it("allows http asset hosts on loopback (local development)", () => {
     expect(
       parseNewEntryData(JSON.stringify({ ...good, asset_hosts: ["http://127.0.0.1:8788/fetch/"] }))

@@ -148,6 +148,18 @@ describe("PreloadList codec", () => {
     expect(code(new Uint8Array(64 * 1024 * 1024 + 1))).toBe("too_large");
   });
 
+  it("bounds the count by the bytes present (10 per entry at least) before reading any entry", () => {
+    const b = encodePreloadList(sample); // two entries, 36 bytes after the header
+    const claim = (count: number) => {
+      const x = new Uint8Array(b);
+      new DataView(x.buffer).setUint32(66, count);
+      x[PRELOAD_LIST_HEADER_BYTES] = 0; // a first entry that is itself malformed (empty domain)
+      return code(x);
+    };
+    expect(claim(4)).toBe("truncated"); // 4 x 10 > 36: refused on the count alone
+    expect(claim(3)).toBe("bad_domain"); // 3 x 10 fits: the entries are read, the first one fails
+  });
+
   it("fuzz: random and mutated bytes round-trip exactly or raise PreloadListDecodeError", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
