@@ -4,7 +4,8 @@
  * its message (and its stack only with SEALROOM_DEBUG=1). Plus `sealroom verify`'s failures that need
  * no transparency world: an unreachable site, a manifest that is not served, a missing asset.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +42,15 @@ describe("the dispatcher", () => {
     // A group name without a command is unknown too; with --help it lists the group.
     expect((await cli(["manifest"])).code).toBe(2);
     expect((await cli(["preload", "-x"])).err).toMatch(/^sealroom: unknown command "preload -x"/);
+  });
+
+  it("--help prints every command's usage and summary, exactly the README's CLI block", async () => {
+    const h = await cli(["--help"]);
+    expect(h.code).toBe(0);
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const block = readme.slice(readme.indexOf("### CLI"));
+    const start = block.indexOf("```\n") + 4;
+    expect(block.slice(start, block.indexOf("```", start))).toBe(h.out);
   });
 
   it("group help lists exactly the group; --help after an unknown word is an unknown command", async () => {
@@ -442,6 +452,35 @@ describe("sealroom verify: fetch failures", () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe("");
     expect(r.out).toMatch(/assets {5}1\/1 verified\nOK\n$/);
+  });
+
+  it("relative keys resolve against the page's origin, also while checking another origin's asset", async () => {
+    // The same path on two origins with different bytes: "/x.js" is the site's, the absolute key the
+    // other server's. Resolving "/x.js" against the asset's own origin would give the other server's
+    // URL the site's hash.
+    const other = createServer((_req, res) => void res.writeHead(200).end("b"));
+    await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
+    try {
+      const elsewhere = `http://127.0.0.1:${(other.address() as { port: number }).port}/x.js`;
+      const b64u = (t: string) => createHash("sha256").update(t).digest("base64url");
+      const two = makeWorld({
+        domain: "127.0.0.1",
+        manifest: JSON.stringify({ hashes: { "/": b64u(""), [elsewhere]: b64u("b"), "/x.js": b64u("a") } }),
+      });
+      served.set("/", { status: 200, body: "" });
+      served.set("/x.js", { status: 200, body: "a" });
+      served.set("/m", { status: 200, body: two.response, type: MANIFEST_MEDIA_TYPE });
+      const j = JSON.parse((await cli(["verify", site, ...trust(), "--json"])).out);
+      expect(j.assets).toEqual([
+        { url: site, ok: true, status: 200 },
+        { url: elsewhere, ok: true, status: 200 },
+        { url: `${site}x.js`, ok: true, status: 200 },
+      ]);
+      expect(j.ok).toBe(true);
+    } finally {
+      served.delete("/x.js");
+      await new Promise((r) => other.close(r));
+    }
   });
 
   it("a manifest whose connection drops, a page URL fetch refuses, a tombstoned site", async () => {
